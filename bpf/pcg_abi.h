@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* pcg_abi.h - the raw event ABI shared by the BPF programs, the loader and the record files.
+ *
+ * Every record starts with struct pcg_ev_hdr: type first, then the record's total size in
+ * bytes (header included).  Records are little-endian, fixed width and carry explicit padding,
+ * because the same bytes are written verbatim into recording files and replayed elsewhere.
+ * Variable-length tails (a cgroup path, an exec filename) follow the fixed part and are
+ * NUL-terminated within `size`; a reader must never trust that and bound every string by size.
+ *
+ * This header includes nothing: with vmlinux.h (__VMLINUX_H__) the __u* types come from there,
+ * in user space from <linux/types.h>, which the includer provides.
+ */
+#ifndef __PCG_ABI_H
+#define __PCG_ABI_H
+
+#define PCG_ABI_VERSION 1
+
+/* Longest cgroup path and exec filename carried; longer ones are cut and flagged. */
+#define PCG_PATH_MAX 1024
+#define PCG_COMM_LEN 16
+
+/* Record types.  Values are part of the file format: never renumber, only append. */
+#define PCG_EV_CGROUP_MKDIR 1	 /* struct pcg_ev_cgroup (BPF) */
+#define PCG_EV_CGROUP_RMDIR 2	 /* struct pcg_ev_cgroup (BPF) */
+#define PCG_EV_CGROUP_ATTACH 3	 /* struct pcg_ev_attach (BPF) */
+#define PCG_EV_FORK 4		 /* struct pcg_ev_task: the new child process (BPF) */
+#define PCG_EV_EXEC 5		 /* struct pcg_ev_exec (BPF) */
+#define PCG_EV_EXIT 6		 /* struct pcg_ev_exit: the last thread of a process (BPF) */
+#define PCG_EV_EXISTING_CGROUP 7 /* struct pcg_ev_cgroup: start-up scan (user space) */
+#define PCG_EV_EXISTING_TASK 8	 /* struct pcg_ev_task: start-up scan (user space) */
+#define PCG_EV_SCAN_DONE 9	 /* struct pcg_ev_hdr only: the start-up scan is complete */
+#define PCG_EV_LOST 10		 /* struct pcg_ev_lost: ring-buffer drops seen (user space) */
+#define PCG_EV_TICK 11		 /* struct pcg_ev_hdr only: time passed, flush what is due */
+#define _PCG_EV_MAX 12
+
+/* pcg_ev_hdr.flags */
+#define PCG_F_TRUNC (1u << 0) /* the string tail was cut at PCG_PATH_MAX */
+
+/* Namespace slots of pcg_task.ns[]: inode numbers as shown by stat -L /proc/PID/ns/NAME. */
+#define PCG_NS_MNT 0
+#define PCG_NS_UTS 1
+#define PCG_NS_IPC 2
+#define PCG_NS_PID 3
+#define PCG_NS_NET 4
+#define PCG_NS_USER 5
+#define PCG_NS_CGROUP 6
+#define PCG_NS_TIME 7
+#define PCG_NS_COUNT 8
+
+struct pcg_ev_hdr {
+	__u16 type;  /* PCG_EV_* */
+	__u16 size;  /* whole record, this header included */
+	__u16 flags; /* PCG_F_* */
+	__u16 cpu;   /* CPU the event was produced on (0 for user-space records) */
+	__u64 ts;    /* CLOCK_BOOTTIME, ns */
+};
+
+/* A process (thread-group) as seen by the kernel at event time. */
+struct pcg_task {
+	__u32 pid;	  /* thread id in the initial pid namespace */
+	__u32 tgid;	  /* process id in the initial pid namespace */
+	__u32 ppid;	  /* real parent's tgid */
+	__u32 nspid;	  /* tgid inside the task's own pid namespace */
+	__u32 uid;	  /* real uid, as seen from the initial user namespace */
+	__u32 _pad0;
+	__u64 start_ns;	  /* task start time (boot-based), tells a reused pid apart */
+	__u64 cg_dfl;	  /* cgroup id on the cgroup2 (default) hierarchy */
+	__u64 cg_v1;	  /* cgroup id on the chosen v1 hierarchy, 0 if none */
+	__u32 ns[PCG_NS_COUNT]; /* PCG_NS_* inode numbers, 0 where unknown */
+	char comm[PCG_COMM_LEN];
+};
+
+struct pcg_ev_cgroup {
+	struct pcg_ev_hdr hdr;
+	__u64 cgid;	 /* kernfs id = inode of the cgroup directory */
+	__u32 hier;	 /* hierarchy id: 0 = cgroup2, >0 = v1 hierarchy (first field of /proc/PID/cgroup) */
+	__u32 level;	 /* depth below the hierarchy root */
+	__u16 path_len;	 /* bytes of path, without the NUL */
+	__u16 _pad0[3];
+	char path[];	 /* path from the hierarchy root, NUL-terminated */
+};
+
+struct pcg_ev_attach {
+	struct pcg_ev_hdr hdr;
+	struct pcg_task task; /* the migrated task (not the writer) */
+	__u64 cgid;	      /* destination cgroup */
+	__u32 hier;
+	__u32 level;
+	__u32 writer_pid;     /* tgid of the process that wrote cgroup.procs */
+	__u16 threadgroup;    /* 1 if the whole thread group moved */
+	__u16 path_len;
+	char path[];
+};
+
+struct pcg_ev_task {
+	struct pcg_ev_hdr hdr;
+	struct pcg_task task;
+};
+
+struct pcg_ev_exec {
+	struct pcg_ev_hdr hdr;
+	struct pcg_task task;
+	__u32 old_pid;	   /* pid before exec (differs when a non-leader thread execs) */
+	__u16 filename_len;
+	__u16 _pad0;
+	char filename[];   /* bprm->filename, NUL-terminated */
+};
+
+struct pcg_ev_exit {
+	struct pcg_ev_hdr hdr;
+	struct pcg_task task;
+	__u32 exit_status; /* wait(2) status: (code << 8) | signal, 0x80 = core dumped */
+	__u32 _pad0;
+};
+
+/* Drop counters, indexed by PCG_EV_* type; delta since the previous PCG_EV_LOST. */
+struct pcg_ev_lost {
+	struct pcg_ev_hdr hdr;
+	__u64 count[_PCG_EV_MAX];
+};
+
+#endif /* __PCG_ABI_H */

@@ -62,8 +62,10 @@ struct pcg_cgpath {
 };
 
 /* Parses @path (@len bytes, need not be NUL-terminated) into @ret.
- * Returns 0 when the path is at or below a kubepods root (ret->kind != PCG_CG_NONE),
- * -ENOENT when it is not (ret->kind == PCG_CG_NONE, other fields zero),
+ * Returns 0 when the path is at or below a kubepods root, or is (or is below) a recognised
+ * container cgroup outside Kubernetes (docker run's /docker/<id> or system.slice/docker-<id>.scope,
+ * podman's machine.slice/libpod-<id>.scope, ...: then pod_uid is "" and kubepods_end 0);
+ * -ENOENT when it is neither (ret->kind == PCG_CG_NONE, other fields zero);
  * -EINVAL for NULL arguments.  Never reads past @len. */
 int pcg_cgpath_parse(const char *path, size_t len, struct pcg_cgpath *ret);
 

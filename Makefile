@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# podcg-trace: bpf -> skeleton -> libpcg_core.a -> podcg-trace.  `make help` lists the targets.
+OUTPUT ?= .output
+CLANG ?= clang
+CC ?= cc
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+LLVM_STRIP ?= llvm-strip
+PKG_CONFIG ?= pkg-config
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/' -e 's/s390x/s390/')
+VMLINUX_H ?= vmlinux/$(ARCH)/vmlinux.h
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+ifeq ($(wildcard vmlinux/$(ARCH)/),)
+$(error architecture $(ARCH) has no vmlinux/$(ARCH)/ header; run scripts/gen-vmlinux.sh)
+endif
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS ?= -g -O2
+USER_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser -I$(OUTPUT) \
+	-DPCG_VERSION='"$(VERSION)"' -MMD -MP $(EXTRA_CFLAGS)
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+ifeq ($(STATIC),1)
+LDLIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+else
+LDLIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+endif
+
+# clang's system include dirs for -target bpf (from libbpf-bootstrap)
+CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 \
+	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf \
+	-I$(dir $(VMLINUX_H)) $(CLANG_BPF_SYS_INCLUDES)
+
+# Pure modules: no syscalls, unit-tested and fuzzed without root.
+CORE_SRCS := $(wildcard user/cgpath.c user/sbuf.c user/decode.c user/correlate.c user/fmt.c \
+	user/pipeline.c user/record.c user/cli.c)
+IMPURE_SRCS := user/loader.c user/scan.c user/recio.c user/log.c user/live.c user/main.c
+IMPURE_SRCS := $(wildcard $(IMPURE_SRCS))
+CORE_OBJS := $(CORE_SRCS:user/%.c=$(OUTPUT)/%.o)
+IMPURE_OBJS := $(IMPURE_SRCS:user/%.c=$(OUTPUT)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all deps demo test test-unit test-e2e fuzz fuzz-corpus static bench vmlinux clean help golden-update check-pure
+
+all: podcg-trace
+
+help:
+	@echo 'make            build ./podcg-trace (needs: scripts/install-deps.sh)'
+	@echo 'make deps       install the Debian packages this project needs'
+	@echo 'make demo       install, build, and trace a real demo pod (root)'
+	@echo 'make test       the whole suite: unit, fuzz corpus, golden, e2e with real BPF (root)'
+	@echo 'make test-unit  unit + fuzz corpus + golden tests only (no root)'
+	@echo 'make fuzz       run the libFuzzer targets for FUZZ_SECONDS each (default 60)'
+	@echo 'make static     a fully static ./podcg-trace-static'
+	@echo 'make bench      overhead benchmark against bpftrace and perf (root)'
+	@echo 'make vmlinux    regenerate vmlinux/$(ARCH)/ from this kernel'
+
+$(OUTPUT):
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/podcg.bpf.o: bpf/podcg.bpf.c bpf/pcg_abi.h bpf/core_compat.bpf.h $(VMLINUX_H) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(@:.o=.tmp.o)
+	$(Q)$(BPFTOOL) gen object $@ $(@:.o=.tmp.o)
+	$(Q)rm -f $(@:.o=.tmp.o)
+
+$(OUTPUT)/podcg.skel.h: $(OUTPUT)/podcg.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name podcg_bpf > $@
+
+$(OUTPUT)/loader.o: $(OUTPUT)/podcg.skel.h
+
+$(OUTPUT)/%.o: user/%.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(USER_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/libpcg_core.a: $(CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+podcg-trace: $(IMPURE_OBJS) $(OUTPUT)/libpcg_core.a
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) $^ $(LDLIBS) -o $@
+
+static:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-static STATIC=1 podcg-trace
+	$(Q)mv podcg-trace podcg-trace-static 2>/dev/null; true
+
+# --- tests -------------------------------------------------------------------------------
+# Unit tests and fuzz-corpus replays build the pure modules again with ASan/UBSan.
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+TEST_OUT := $(OUTPUT)/test
+TEST_CFLAGS := -g -O1 $(SAN) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser -Itests/unit -DPCG_VERSION='"$(VERSION)"'
+
+$(TEST_OUT)/unit: tests/unit/main.c $(UNIT_SRCS) $(CORE_SRCS) $(wildcard user/*.h tests/unit/*.h bpf/pcg_abi.h) | $(OUTPUT)
+	$(Q)mkdir -p $(TEST_OUT)
+	$(call msg,TEST-CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) tests/unit/main.c $(UNIT_SRCS) $(CORE_SRCS) -lz -o $@
+
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+# The corpus runner: each fuzz target linked with a plain main() that feeds it files.
+$(TEST_OUT)/corpus_%: tests/fuzz/fuzz_%.c tests/fuzz/corpus_main.c $(CORE_SRCS) | $(OUTPUT)
+	$(Q)mkdir -p $(TEST_OUT)
+	$(call msg,TEST-CC,$@)
+	$(Q)$(CC) $(TEST_CFLAGS) $^ -lz -o $@
+
+$(TEST_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) | $(OUTPUT)
+	$(Q)mkdir -p $(TEST_OUT)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser $^ -lz -o $@
+
+test-unit: $(TEST_OUT)/unit $(FUZZ_TARGETS:%=$(TEST_OUT)/corpus_%) podcg-trace
+	$(Q)scripts/run-tests.sh unit
+
+test: podcg-trace $(TEST_OUT)/unit $(FUZZ_TARGETS:%=$(TEST_OUT)/corpus_%)
+	$(Q)scripts/run-tests.sh all
+
+test-e2e: podcg-trace
+	$(Q)scripts/run-tests.sh e2e
+
+FUZZ_SECONDS ?= 60
+fuzz: $(FUZZ_TARGETS:%=$(TEST_OUT)/fuzz_%)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(OUTPUT)/fuzz-corpus/$$t; \
+		$(TEST_OUT)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$(OUTPUT)/fuzz-corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+golden-update: podcg-trace
+	$(Q)scripts/golden.sh update
+
+check-pure: $(CORE_OBJS)
+	$(Q)scripts/check-pure.sh $(CORE_OBJS)
+
+bench: podcg-trace
+	$(Q)scripts/bench.sh
+
+deps:
+	$(Q)scripts/install-deps.sh
+
+demo:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory podcg-trace
+	$(Q)scripts/demo.sh
+
+vmlinux:
+	$(Q)scripts/gen-vmlinux.sh
+
+clean:
+	$(call msg,CLEAN)
+	$(Q)rm -rf $(OUTPUT) .output-static podcg-trace podcg-trace-static
+
+-include $(wildcard $(OUTPUT)/*.d)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* core_compat.bpf.h - CO-RE accessors for kernel layouts that changed across versions.
+ * Each workaround names the kernel change that made it necessary.
+ */
+#ifndef __PCG_CORE_COMPAT_BPF_H
+#define __PCG_CORE_COMPAT_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+
+/* v6.15 renamed kernfs_node::parent to __parent when the parent pointer became
+ * RCU-protected (seen breaking tracers in exein-io/pulsar PR #351). */
+struct kernfs_node___pre615 {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *pcg_kn_parent(struct kernfs_node *kn)
+{
+	struct kernfs_node___pre615 *old = (void *)kn;
+
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ(old, parent);
+}
+
+/* v5.6 added time namespaces (commit 769071ac9f20 "ns: Introduce Time Namespace"). */
+struct nsproxy___pre56 {
+	struct uts_namespace *uts_ns;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u32 pcg_time_ns(struct nsproxy *nsp)
+{
+	if (!bpf_core_field_exists(nsp->time_ns))
+		return 0;
+	return BPF_CORE_READ(nsp, time_ns, ns.inum);
+}
+
+/* v5.5 made kernfs_node::id a plain u64, equal to the cgroup directory's inode
+ * (commit 743210386c03); before, it was a union whose first member held the same
+ * 64-bit value.  A raw u64 read at the field's relocated offset works for both. */
+static __always_inline __u64 pcg_kn_id(struct kernfs_node *kn)
+{
+	__u64 id = 0;
+
+	bpf_core_read(&id, sizeof(id), &kn->id);
+	return id;
+}
+
+#endif /* __PCG_CORE_COMPAT_BPF_H */

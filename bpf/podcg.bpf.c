@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* podcg.bpf.c - cgroup and process lifecycle tracepoints -> one BPF ring buffer.
+ *
+ * Kept thin on purpose: capture, at event time, every fact the user-space correlator needs
+ * (a process that lives 1 ms is gone before anyone could read /proc), filter in the kernel
+ * so a busy host without containers pays almost nothing, and never lose an event silently.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "core_compat.bpf.h"
+#include "pcg_abi.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Load-time knobs, set by the loader between open and load. */
+const volatile bool filter_all = false;	    /* --all: report every cgroup and task */
+const volatile __u64 hier_mask = 1;	    /* hierarchy ids whose cgroup events are reported */
+const volatile int v1_ctrl = 0;		    /* PCG_V1_* controller whose v1 hierarchy keys membership */
+const volatile __u32 v1_hier = 0;	    /* that hierarchy's id */
+const volatile __u64 wake_interval_ns = 1000000; /* at most one consumer wakeup per interval */
+
+/* Must match the loader's table. */
+#define PCG_V1_NONE 0
+#define PCG_V1_MEMORY 1
+#define PCG_V1_PIDS 2
+#define PCG_V1_CPUSET 3
+#define PCG_V1_CPU 4
+#define PCG_V1_DEVICES 5
+#define PCG_V1_FREEZER 6
+#define PCG_V1_BLKIO 7
+
+#define SIGNAL_GROUP_EXIT 0x00000004
+
+struct cg_key {
+	__u64 cgid;
+	__u32 hier;
+	__u32 _pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* resized by the loader */
+} rb SEC(".maps");
+
+/* Cgroups under a kubepods root (and their descendants), by (hierarchy, id).  Filled here on
+ * mkdir and by the loader's start-up scan; a task is reported when its cgroup is in here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct cg_key);
+	__type(value, __u8);
+} tracked SEC(".maps");
+
+/* Failed ring-buffer writes, per record type. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, _PCG_EV_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+#define SCRATCH_SIZE (sizeof(struct pcg_ev_attach) + PCG_PATH_MAX)
+
+struct scratch {
+	__u8 buf[SCRATCH_SIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+__u64 last_wake_ns = 0;
+
+static __always_inline void count_drop(__u32 type)
+{
+	__u64 *c = bpf_map_lookup_elem(&drops, &type);
+
+	if (c)
+		*c += 1;
+}
+
+/* Wake the consumer at most once per wake_interval_ns: a wakeup (irq_work + IPI) costs the
+ * traced task several microseconds, far more than the record itself.  The loader polls every
+ * millisecond while events flow, so a record sent without a wakeup is still read promptly. */
+static __always_inline __u64 wake_flags(__u64 now)
+{
+	if (now - last_wake_ns >= wake_interval_ns) {
+		last_wake_ns = now;
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void emit(void *data, __u64 size, __u16 type, __u64 now)
+{
+	if (size > SCRATCH_SIZE)
+		size = SCRATCH_SIZE;
+	if (bpf_ringbuf_output(&rb, data, size, wake_flags(now)))
+		count_drop(type);
+}
+
+static __always_inline void fill_hdr(struct pcg_ev_hdr *h, __u16 type, __u16 size, __u64 now)
+{
+	h->type = type;
+	h->size = size;
+	h->flags = 0;
+	h->cpu = bpf_get_smp_processor_id();
+	h->ts = now;
+}
+
+static __always_inline __u64 task_v1_cgid(struct task_struct *t)
+{
+	struct css_set *cset = BPF_CORE_READ(t, cgroups);
+	struct cgroup_subsys_state *css = NULL;
+	int id;
+
+	switch (v1_ctrl) {
+	case PCG_V1_MEMORY:
+		id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+		break;
+	case PCG_V1_PIDS:
+		id = bpf_core_enum_value(enum cgroup_subsys_id, pids_cgrp_id);
+		break;
+	case PCG_V1_CPUSET:
+		id = bpf_core_enum_value(enum cgroup_subsys_id, cpuset_cgrp_id);
+		break;
+	case PCG_V1_CPU:
+		id = bpf_core_enum_value(enum cgroup_subsys_id, cpu_cgrp_id);
+		break;
+	case PCG_V1_DEVICES:
+		id = bpf_core_enum_value(enum cgroup_subsys_id, devices_cgrp_id);
+		break;
+	case PCG_V1_FREEZER:
+		id = bpf_core_enum_value(enum cgroup_subsys_id, freezer_cgrp_id);
+		break;
+	case PCG_V1_BLKIO:
+		id = bpf_core_enum_value(enum cgroup_subsys_id, io_cgrp_id);
+		break;
+	default:
+		return 0;
+	}
+	if (id < 0 || id >= 16)
+		return 0;
+	bpf_core_read(&css, sizeof(css), &cset->subsys[id]);
+	if (!css)
+		return 0;
+	return pcg_kn_id(BPF_CORE_READ(css, cgroup, kn));
+}
+
+static __always_inline bool is_tracked(__u64 cgid, __u32 hier)
+{
+	struct cg_key k = { .cgid = cgid, .hier = hier };
+
+	return bpf_map_lookup_elem(&tracked, &k) != NULL;
+}
+
+/* The cgroups a task belongs to, and whether any of them is tracked. */
+static __always_inline bool task_cgroups(struct task_struct *t, __u64 *dfl, __u64 *v1)
+{
+	*dfl = pcg_kn_id(BPF_CORE_READ(t, cgroups, dfl_cgrp, kn));
+	*v1 = v1_ctrl ? task_v1_cgid(t) : 0;
+	if (filter_all)
+		return true;
+	if (is_tracked(*dfl, 0))
+		return true;
+	return *v1 && is_tracked(*v1, v1_hier);
+}
+
+static __always_inline void fill_task(struct pcg_task *o, struct task_struct *t, __u64 dfl,
+				      __u64 v1)
+{
+	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
+	struct nsproxy *nsp = BPF_CORE_READ(t, nsproxy);
+	struct pid *pid = BPF_CORE_READ(leader, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+
+	o->pid = BPF_CORE_READ(t, pid);
+	o->tgid = BPF_CORE_READ(t, tgid);
+	o->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	o->uid = BPF_CORE_READ(t, real_cred, uid.val);
+	o->_pad0 = 0;
+	o->start_ns = BPF_CORE_READ(leader, start_boottime);
+	o->cg_dfl = dfl;
+	o->cg_v1 = v1;
+	/* The task's own pid namespace is the one its struct pid was allocated in, at the
+	 * deepest level; nsproxy->pid_ns_for_children is where its children will go. */
+	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
+	o->nspid = up.nr;
+	o->ns[PCG_NS_PID] = BPF_CORE_READ(up.ns, ns.inum);
+	if (nsp) {
+		o->ns[PCG_NS_MNT] = BPF_CORE_READ(nsp, mnt_ns, ns.inum);
+		o->ns[PCG_NS_UTS] = BPF_CORE_READ(nsp, uts_ns, ns.inum);
+		o->ns[PCG_NS_IPC] = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
+		o->ns[PCG_NS_NET] = BPF_CORE_READ(nsp, net_ns, ns.inum);
+		o->ns[PCG_NS_CGROUP] = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
+		o->ns[PCG_NS_TIME] = pcg_time_ns(nsp);
+	} else {
+		/* exiting task whose namespaces are already released */
+		o->ns[PCG_NS_MNT] = o->ns[PCG_NS_UTS] = o->ns[PCG_NS_IPC] = 0;
+		o->ns[PCG_NS_NET] = o->ns[PCG_NS_CGROUP] = o->ns[PCG_NS_TIME] = 0;
+	}
+	/* /proc/PID/ns/user is the user namespace of the task's credentials */
+	o->ns[PCG_NS_USER] = BPF_CORE_READ(t, real_cred, user_ns, ns.inum);
+	__builtin_memset(o->comm, 0, sizeof(o->comm));
+	BPF_CORE_READ_STR_INTO(&o->comm, t, comm);
+}
+
+static __always_inline void *scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch_map, &zero);
+}
+
+/* "kubepods" anywhere in the directory's own name: kubepods, kubepods.slice,
+ * kubelet-kubepods.slice (kind's --cgroup-root), ... */
+static __always_inline bool name_has_kubepods(struct kernfs_node *kn)
+{
+	char name[64] = {};
+	int n = bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name));
+
+	for (int i = 0; i < 64 - 8; i++) {
+		if (i + 8 > n - 1)
+			return false;
+		if (name[i] == 'k' && name[i + 1] == 'u' && name[i + 2] == 'b' &&
+		    name[i + 3] == 'e' && name[i + 4] == 'p' && name[i + 5] == 'o' &&
+		    name[i + 6] == 'd' && name[i + 7] == 's')
+			return true;
+	}
+	return false;
+}
+
+static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, __u16 type)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u32 hier = BPF_CORE_READ(cgrp, root, hierarchy_id);
+	struct kernfs_node *kn = BPF_CORE_READ(cgrp, kn);
+	struct cg_key key = { .hier = hier };
+	struct pcg_ev_cgroup *e;
+	__u8 one = 1;
+	long n;
+
+	if (hier >= 64 || !(hier_mask & (1ULL << hier)))
+		return 0;
+	key.cgid = pcg_kn_id(kn);
+	if (type == PCG_EV_CGROUP_MKDIR) {
+		struct cg_key pk = { .cgid = pcg_kn_id(pcg_kn_parent(kn)), .hier = hier };
+
+		if (bpf_map_lookup_elem(&tracked, &pk) || name_has_kubepods(kn))
+			bpf_map_update_elem(&tracked, &key, &one, BPF_ANY);
+		else if (!filter_all)
+			return 0;
+	} else {
+		/* rmdir: forget the cgroup; late exit events carry its id but are matched in
+		 * user space, where the cgroup is kept until its removal is processed */
+		if (bpf_map_delete_elem(&tracked, &key) && !filter_all)
+			return 0;
+	}
+
+	e = scratch();
+	if (!e)
+		return 0;
+	e->cgid = key.cgid;
+	e->hier = hier;
+	e->level = BPF_CORE_READ(cgrp, level);
+	e->_pad0[0] = e->_pad0[1] = e->_pad0[2] = 0;
+	n = bpf_probe_read_kernel_str(e->path, PCG_PATH_MAX, path);
+	if (n < 1) {
+		e->path[0] = 0;
+		n = 1;
+	}
+	e->path_len = n - 1;
+	fill_hdr(&e->hdr, type, sizeof(*e) + n, now);
+	if (n == PCG_PATH_MAX)
+		e->hdr.flags |= PCG_F_TRUNC;
+	emit(e, sizeof(*e) + n, type, now);
+	return 0;
+}
+
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(pcg_cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	return cgroup_event(cgrp, path, PCG_EV_CGROUP_MKDIR);
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(pcg_cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	return cgroup_event(cgrp, path, PCG_EV_CGROUP_RMDIR);
+}
+
+/* current is the writer of cgroup.procs (runc, systemd, the kubelet); the migrated task is
+ * the tracepoint's task argument. */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct task_struct *task,
+	     bool threadgroup)
+{
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u32 hier = BPF_CORE_READ(dst, root, hierarchy_id);
+	__u64 cgid, dfl, v1;
+	struct pcg_ev_attach *e;
+	long n;
+
+	if (hier >= 64 || !(hier_mask & (1ULL << hier)))
+		return 0;
+	cgid = pcg_kn_id(BPF_CORE_READ(dst, kn));
+	if (!filter_all && !is_tracked(cgid, hier))
+		return 0;
+	e = scratch();
+	if (!e)
+		return 0;
+	task_cgroups(task, &dfl, &v1);
+	fill_task(&e->task, task, dfl, v1);
+	e->cgid = cgid;
+	e->hier = hier;
+	e->level = BPF_CORE_READ(dst, level);
+	e->writer_pid = bpf_get_current_pid_tgid() >> 32;
+	e->threadgroup = threadgroup;
+	n = bpf_probe_read_kernel_str(e->path, PCG_PATH_MAX, path);
+	if (n < 1) {
+		e->path[0] = 0;
+		n = 1;
+	}
+	e->path_len = n - 1;
+	fill_hdr(&e->hdr, PCG_EV_CGROUP_ATTACH, sizeof(*e) + n, now);
+	if (n == PCG_PATH_MAX)
+		e->hdr.flags |= PCG_F_TRUNC;
+	emit(e, sizeof(*e) + n, PCG_EV_CGROUP_ATTACH, now);
+	return 0;
+}
+
+/* The child is already in its final cgroup here, including clone3(CLONE_INTO_CGROUP), which
+ * places it without a cgroup_attach_task event. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u64 now, dfl, v1;
+	struct pcg_ev_task *e;
+
+	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+		return 0; /* a new thread, not a new process */
+	if (!task_cgroups(child, &dfl, &v1))
+		return 0;
+	now = bpf_ktime_get_boot_ns();
+	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+	if (!e) {
+		count_drop(PCG_EV_FORK);
+		return 0;
+	}
+	fill_hdr(&e->hdr, PCG_EV_FORK, sizeof(*e), now);
+	fill_task(&e->task, child, dfl, v1);
+	bpf_ringbuf_submit(e, wake_flags(now));
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u64 now, dfl, v1;
+	struct pcg_ev_exec *e;
+	long n;
+
+	if (!task_cgroups(p, &dfl, &v1))
+		return 0;
+	now = bpf_ktime_get_boot_ns();
+	e = scratch();
+	if (!e)
+		return 0;
+	fill_task(&e->task, p, dfl, v1);
+	e->old_pid = old_pid;
+	e->_pad0 = 0;
+	n = bpf_probe_read_kernel_str(e->filename, PCG_PATH_MAX, BPF_CORE_READ(bprm, filename));
+	if (n < 1) {
+		e->filename[0] = 0;
+		n = 1;
+	}
+	e->filename_len = n - 1;
+	fill_hdr(&e->hdr, PCG_EV_EXEC, sizeof(*e) + n, now);
+	if (n == PCG_PATH_MAX)
+		e->hdr.flags |= PCG_F_TRUNC;
+	emit(e, sizeof(*e) + n, PCG_EV_EXEC, now);
+	return 0;
+}
+
+/* Reported once per process, when its last thread exits (signal->live reached zero before
+ * the tracepoint fired), with the status a waiting parent will see. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(pcg_exit, struct task_struct *p)
+{
+	struct signal_struct *sig = BPF_CORE_READ(p, signal);
+	__u64 now, dfl, v1;
+	struct pcg_ev_exit *e;
+	int code;
+
+	if (BPF_CORE_READ(sig, live.counter) != 0)
+		return 0;
+	if (!task_cgroups(p, &dfl, &v1))
+		return 0;
+	now = bpf_ktime_get_boot_ns();
+	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+	if (!e) {
+		count_drop(PCG_EV_EXIT);
+		return 0;
+	}
+	fill_hdr(&e->hdr, PCG_EV_EXIT, sizeof(*e), now);
+	fill_task(&e->task, p, dfl, v1);
+	code = BPF_CORE_READ(p, exit_code);
+	if (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT)
+		code = BPF_CORE_READ(sig, group_exit_code);
+	e->exit_status = code;
+	e->_pad0 = 0;
+	bpf_ringbuf_submit(e, wake_flags(now));
+	return 0;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* cli.c - command line -> struct pcg_opts (pure: never prints, never exits). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_JSON = 256,
+	OPT_ALL,
+	OPT_ALL_HIER,
+	OPT_POD,
+	OPT_CONTAINER,
+	OPT_DURATION,
+	OPT_FORCE,
+	OPT_VERSION,
+	OPT_RINGBUF,
+};
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "all-hierarchies", no_argument, NULL, OPT_ALL_HIER },
+	{ "pod", required_argument, NULL, OPT_POD },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "ringbuf-mb", required_argument, NULL, OPT_RINGBUF },
+	{ "write", required_argument, NULL, 'w' },
+	{ "read", required_argument, NULL, 'r' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const char *pcg_cli_usage(void)
+{
+	return "Usage: podcg-trace [OPTIONS]\n"
+	       "Trace, live, how starting Kubernetes pods become cgroups, processes and namespaces.\n"
+	       "\n"
+	       "  --json               JSON Lines output (schema in README.md)\n"
+	       "  --all                report every container and process, not only kubepods ones\n"
+	       "  --all-hierarchies    trace cgroup events in every v1 hierarchy, not only the key one\n"
+	       "  --pod UID            only this pod (dashed or underscored UID)\n"
+	       "  --container ID       only containers whose id starts with ID\n"
+	       "  --duration SEC       stop after SEC seconds\n"
+	       "  -w, --write FILE     record raw events to FILE ('-' = stdout)\n"
+	       "  -C MB                with -w: start a new file after MB megabytes\n"
+	       "  -W N                 with -C: keep at most N files, reusing names (ring)\n"
+	       "  --force              with -w: overwrite an existing regular file\n"
+	       "  -q, --quiet          with -w: no live output\n"
+	       "  -r, --read FILE      replay a recording ('-' = stdin); needs no privileges\n"
+	       "  --ringbuf-mb N       BPF ring buffer size (default 8, a power of two)\n"
+	       "  -v, --verbose        libbpf debug output (-vv: verifier log)\n"
+	       "  -h, --help           this text\n"
+	       "  --version            print the version\n"
+	       "\n"
+	       "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n";
+}
+
+static int parse_ulong(const char *s, unsigned long max, unsigned long *ret)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_reason)
+{
+	struct pcg_opts o = { .ringbuf_mb = 8 };
+	unsigned long v;
+	char *end;
+	int c;
+
+	*ret_reason = NULL;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":w:r:C:W:qvh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON: o.json = true; break;
+		case OPT_ALL: o.all = true; break;
+		case OPT_ALL_HIER: o.all_hier = true; break;
+		case OPT_FORCE: o.force = true; break;
+		case OPT_VERSION: o.version = true; break;
+		case 'q': o.quiet = true; break;
+		case 'v': o.verbose++; break;
+		case 'h': o.help = true; break;
+		case 'w': o.write = optarg; break;
+		case 'r': o.read = optarg; break;
+		case OPT_POD:
+			if (!*optarg || strlen(optarg) > 36) {
+				*ret_reason = "--pod takes a pod UID (36 characters at most)";
+				return -EINVAL;
+			}
+			o.pod = optarg;
+			break;
+		case OPT_CONTAINER:
+			if (!*optarg || strlen(optarg) > 64 ||
+			    strspn(optarg, "0123456789abcdefABCDEF") != strlen(optarg)) {
+				*ret_reason = "--container takes a hexadecimal container id prefix";
+				return -EINVAL;
+			}
+			o.container = optarg;
+			break;
+		case OPT_DURATION:
+			errno = 0;
+			o.duration = strtod(optarg, &end);
+			if (errno || *end || end == optarg || !(o.duration > 0) ||
+			    o.duration > 365.0 * 86400) {
+				*ret_reason = "--duration takes a positive number of seconds";
+				return -EINVAL;
+			}
+			break;
+		case 'C':
+			if (parse_ulong(optarg, 1 << 20, &v) || !v) {
+				*ret_reason = "-C takes a file size in megabytes (1 or more)";
+				return -EINVAL;
+			}
+			o.rotate_mb = v;
+			break;
+		case 'W':
+			if (parse_ulong(optarg, 100000, &v) || !v) {
+				*ret_reason = "-W takes a file count (1 or more)";
+				return -EINVAL;
+			}
+			o.rotate_count = v;
+			break;
+		case OPT_RINGBUF:
+			if (parse_ulong(optarg, 1024, &v) || !v || (v & (v - 1))) {
+				*ret_reason = "--ringbuf-mb takes a power of two from 1 to 1024";
+				return -EINVAL;
+			}
+			o.ringbuf_mb = v;
+			break;
+		case ':':
+			*ret_reason = "an option is missing its argument";
+			return -EINVAL;
+		default:
+			*ret_reason = "unknown option";
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		*ret_reason = "unexpected argument";
+		return -EINVAL;
+	}
+	if (o.read && o.write) {
+		*ret_reason = "-r and -w cannot be combined";
+		return -EINVAL;
+	}
+	if (o.read && (o.all || o.all_hier || o.duration > 0 || o.rotate_mb || o.quiet)) {
+		*ret_reason = "-r replays a recording: --all, --all-hierarchies, --duration, -C and -q "
+			      "apply to live tracing only";
+		return -EINVAL;
+	}
+	if ((o.rotate_mb || o.rotate_count || o.quiet || o.force) && !o.write) {
+		*ret_reason = "-C, -W, -q and --force go with -w";
+		return -EINVAL;
+	}
+	if (o.rotate_count && !o.rotate_mb) {
+		*ret_reason = "-W goes with -C";
+		return -EINVAL;
+	}
+	if (o.write && !strcmp(o.write, "-") && (o.rotate_mb || !o.quiet)) {
+		*ret_reason = "-w - writes the recording to stdout: add -q, and -C cannot apply";
+		return -EINVAL;
+	}
+	*ret = o;
+	return 0;
+}

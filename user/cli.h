@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* cli.h - command line -> struct pcg_opts (pure: never prints, never exits). */
+#ifndef __PCG_CLI_H
+#define __PCG_CLI_H
+
+#include <stdbool.h>
+
+struct pcg_opts {
+	bool json;
+	bool all;	      /* --all: no kubepods filter */
+	bool all_hier;	      /* --all-hierarchies: report every v1 hierarchy, not one */
+	bool quiet;	      /* -q: no live output (with -w) */
+	bool force;	      /* --force: -w may overwrite a regular file */
+	bool help;
+	bool version;
+	int verbose;	      /* -v, -vv */
+	const char *pod;      /* --pod UID */
+	const char *container; /* --container ID-prefix */
+	double duration;      /* --duration SEC, 0 = until a signal */
+	const char *write;    /* -w FILE ("-" = stdout) */
+	const char *read;     /* -r FILE ("-" = stdin) */
+	unsigned long rotate_mb; /* -C MB */
+	unsigned rotate_count;	 /* -W N */
+	unsigned ringbuf_mb;	 /* --ringbuf-mb, default 8 */
+};
+
+/* Parses argv.  Returns 0, or -EINVAL with *ret_reason set to a static message naming the
+ * problem (usage error, exit code 2).  Uses getopt_long, so it is not reentrant. */
+int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_reason);
+
+/* The --help text. */
+const char *pcg_cli_usage(void);
+
+#endif /* __PCG_CLI_H */

@@ -1,0 +1,759 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* correlate.c - the correlator: cgroups <-> pods <-> containers <-> processes (pure). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "correlate.h"
+#include "decode.h"
+
+#define DEFAULT_GRACE_NS (100ull * 1000 * 1000)
+#define DEFAULT_MAX_CGROUPS 65536
+#define DEFAULT_MAX_PROCS 262144
+#define OBJ_BUCKETS 4096
+/* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
+ * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
+#define COARSE_START_SLACK_NS (20ull * 1000 * 1000)
+
+struct obj {
+	struct obj *hnext;		/* bucket chain, by name */
+	struct obj *next, *prev;	/* all objects, in creation order */
+	struct obj *pnext, *pprev;	/* pending announcement, in creation order */
+	struct obj *pod;		/* container -> its pod, NULL outside Kubernetes */
+	struct pcg_obj_info info;
+	char *path;			/* owned copy of info.cgroup */
+	__u64 first_ts;
+	__u64 seen_mask;		/* hierarchies whose own cgroup was reported */
+	unsigned live_cgs;		/* own cgroups (all hierarchies) not removed yet */
+	unsigned refs;			/* processes pointing here */
+	bool is_pod;
+	bool pending;			/* on the pending list */
+	bool announced;			/* create/existing emitted (or nothing is owed) */
+	bool existing;			/* found by the start-up scan */
+	bool started;
+	bool removed;
+};
+
+struct cg {
+	struct cg *hnext;
+	__u64 cgid;
+	__u32 hier;
+	bool own;	 /* obj's own cgroup (not a sub-cgroup) */
+	struct obj *obj; /* pod or container, NULL for kubepods / QoS / unrecognised levels */
+};
+
+struct proc {
+	struct proc *hnext;
+	__u32 tgid;
+	bool coarse; /* start time from /proc, tick resolution */
+	__u64 start_ns;
+	struct obj *ctr;
+	struct pcg_task task; /* as last seen */
+};
+
+struct pcg_corr {
+	struct pcg_corr_opts opts;
+	pcg_out_fn fn;
+	void *ctx;
+	struct pcg_corr_stats stats;
+
+	struct cg **cg_tab;
+	size_t cg_buckets, nr_cgs;
+	struct proc **proc_tab;
+	size_t proc_buckets, nr_procs;
+	struct obj *obj_tab[OBJ_BUCKETS];
+	struct obj *objs_head, *objs_tail;
+	struct obj *pend_head, *pend_tail;
+};
+
+static const char *const out_names[_PCG_OUT_MAX] = {
+	[PCG_OUT_POD_CREATE] = "pod_create",
+	[PCG_OUT_CONTAINER_CREATE] = "container_create",
+	[PCG_OUT_CONTAINER_START] = "container_start",
+	[PCG_OUT_CONTAINER_EXISTING] = "container_existing",
+	[PCG_OUT_EXEC] = "exec",
+	[PCG_OUT_EXIT] = "exit",
+	[PCG_OUT_CONTAINER_REMOVE] = "container_remove",
+	[PCG_OUT_POD_REMOVE] = "pod_remove",
+	[PCG_OUT_LOST] = "lost",
+};
+
+const char *pcg_out_name(enum pcg_out_kind k)
+{
+	return (unsigned)k < _PCG_OUT_MAX ? out_names[k] : "unknown";
+}
+
+static size_t pow2_at_least(size_t n)
+{
+	size_t p = 64;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+static __u64 mix64(__u64 x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+static __u64 str_hash(const char *s)
+{
+	__u64 h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, void *ctx)
+{
+	struct pcg_corr *c;
+
+	if (!opts || !fn) {
+		errno = EINVAL;
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->opts = *opts;
+	if (!c->opts.grace_ns)
+		c->opts.grace_ns = DEFAULT_GRACE_NS;
+	if (!c->opts.max_cgroups)
+		c->opts.max_cgroups = DEFAULT_MAX_CGROUPS;
+	if (!c->opts.max_procs)
+		c->opts.max_procs = DEFAULT_MAX_PROCS;
+	c->fn = fn;
+	c->ctx = ctx;
+	c->cg_buckets = pow2_at_least(c->opts.max_cgroups / 4);
+	c->proc_buckets = pow2_at_least(c->opts.max_procs / 4);
+	c->cg_tab = calloc(c->cg_buckets, sizeof(*c->cg_tab));
+	c->proc_tab = calloc(c->proc_buckets, sizeof(*c->proc_tab));
+	if (!c->cg_tab || !c->proc_tab) {
+		pcg_corr__free(c);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return c;
+}
+
+/* --- tables ---------------------------------------------------------------------------- */
+
+static struct cg **cg_slot(struct pcg_corr *c, __u32 hier, __u64 cgid)
+{
+	struct cg **pp = &c->cg_tab[mix64(cgid ^ ((__u64)hier << 57)) & (c->cg_buckets - 1)];
+
+	while (*pp && !((*pp)->cgid == cgid && (*pp)->hier == hier))
+		pp = &(*pp)->hnext;
+	return pp;
+}
+
+static struct cg *cg_find(struct pcg_corr *c, __u32 hier, __u64 cgid)
+{
+	return *cg_slot(c, hier, cgid);
+}
+
+static struct proc **proc_slot(struct pcg_corr *c, __u32 tgid)
+{
+	struct proc **pp = &c->proc_tab[mix64(tgid) & (c->proc_buckets - 1)];
+
+	while (*pp && (*pp)->tgid != tgid)
+		pp = &(*pp)->hnext;
+	return pp;
+}
+
+static struct obj **obj_slot(struct pcg_corr *c, bool is_pod, const char *name)
+{
+	struct obj **pp = &c->obj_tab[(str_hash(name) ^ is_pod) & (OBJ_BUCKETS - 1)];
+
+	while (*pp) {
+		struct obj *o = *pp;
+		const char *n = is_pod ? o->info.pod_uid : o->info.container_id;
+
+		if (o->is_pod == is_pod && strcmp(n, name) == 0)
+			break;
+		pp = &o->hnext;
+	}
+	return pp;
+}
+
+static void pending_del(struct pcg_corr *c, struct obj *o)
+{
+	if (!o->pending)
+		return;
+	if (o->pprev)
+		o->pprev->pnext = o->pnext;
+	else
+		c->pend_head = o->pnext;
+	if (o->pnext)
+		o->pnext->pprev = o->pprev;
+	else
+		c->pend_tail = o->pprev;
+	o->pnext = o->pprev = NULL;
+	o->pending = false;
+}
+
+static void obj_free(struct pcg_corr *c, struct obj *o)
+{
+	struct obj **pp = obj_slot(c, o->is_pod, o->is_pod ? o->info.pod_uid : o->info.container_id);
+
+	if (*pp == o)
+		*pp = o->hnext;
+	pending_del(c, o);
+	if (o->prev)
+		o->prev->next = o->next;
+	else
+		c->objs_head = o->next;
+	if (o->next)
+		o->next->prev = o->prev;
+	else
+		c->objs_tail = o->prev;
+	if (o->pod)
+		o->pod->refs--;
+	free(o->path);
+	free(o);
+}
+
+/* Frees an object once nothing refers to it: all its cgroups are gone and no process or
+ * container points at it. */
+static void obj_maybe_free(struct pcg_corr *c, struct obj *o)
+{
+	struct obj *pod;
+
+	if (!o || o->live_cgs || o->refs)
+		return;
+	pod = o->pod;
+	obj_free(c, o);
+	if (pod)
+		obj_maybe_free(c, pod);
+}
+
+static void proc_unlink(struct pcg_corr *c, struct proc **pp)
+{
+	struct proc *p = *pp;
+	struct obj *ctr = p->ctr;
+
+	*pp = p->hnext;
+	c->nr_procs--;
+	free(p);
+	if (ctr) {
+		ctr->refs--;
+		obj_maybe_free(c, ctr);
+	}
+}
+
+/* --- output ---------------------------------------------------------------------------- */
+
+static int emit(struct pcg_corr *c, struct pcg_out *o)
+{
+	c->stats.records++;
+	return c->fn(c->ctx, o);
+}
+
+static int announce(struct pcg_corr *c, struct obj *o, __u64 ts)
+{
+	struct pcg_out out = { 0 };
+	int err;
+
+	if (o->announced)
+		return 0;
+	o->announced = true;
+	pending_del(c, o);
+	if (o->pod && !o->pod->announced) {
+		err = announce(c, o->pod, ts);
+		if (err)
+			return err;
+	}
+	out.kind = o->is_pod ? PCG_OUT_POD_CREATE : PCG_OUT_CONTAINER_CREATE;
+	out.ts = o->first_ts;
+	out.obj = &o->info;
+	return emit(c, &out);
+}
+
+/* Announces what has waited at least grace_ns before @now. */
+static int flush_due(struct pcg_corr *c, __u64 now)
+{
+	int err;
+
+	while (c->pend_head && c->pend_head->first_ts + c->opts.grace_ns <= now) {
+		err = announce(c, c->pend_head, now);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int pcg_corr__flush(struct pcg_corr *c)
+{
+	int err;
+
+	while (c->pend_head) {
+		err = announce(c, c->pend_head, c->pend_head->first_ts);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+bool pcg_corr__has_pending(const struct pcg_corr *c)
+{
+	return c->pend_head != NULL;
+}
+
+/* --- cgroups --------------------------------------------------------------------------- */
+
+/* The pod or container named by @pp, created if new.  @announce_owed: whether its creation
+ * is being witnessed (a mkdir of its own cgroup), so that an announcement is owed. */
+static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgpath *pp,
+			   const char *path, size_t path_len, __u64 ts, bool existing,
+			   bool announce_owed)
+{
+	const char *name = is_pod ? pp->pod_uid : pp->container_id;
+	struct obj **slot = obj_slot(c, is_pod, name);
+	struct obj *o = *slot;
+
+	if (o)
+		return o;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->path = malloc(path_len + 1);
+	if (!o->path) {
+		free(o);
+		return NULL;
+	}
+	memcpy(o->path, path, path_len);
+	o->path[path_len] = 0;
+	o->is_pod = is_pod;
+	o->info.cgroup = o->path;
+	memcpy(o->info.pod_uid, pp->pod_uid, sizeof(o->info.pod_uid));
+	if (!is_pod) {
+		memcpy(o->info.container_id, pp->container_id, sizeof(o->info.container_id));
+		o->info.runtime = pp->runtime;
+	}
+	o->info.qos = pp->qos;
+	o->info.driver = pp->driver;
+	o->first_ts = ts;
+	o->existing = existing;
+	*slot = o;
+	o->prev = c->objs_tail;
+	if (c->objs_tail)
+		c->objs_tail->next = o;
+	else
+		c->objs_head = o;
+	c->objs_tail = o;
+	o->announced = !existing && !announce_owed;
+	if (!existing && announce_owed) {
+		o->pending = true;
+		o->pprev = c->pend_tail;
+		if (c->pend_tail)
+			c->pend_tail->pnext = o;
+		else
+			c->pend_head = o;
+		c->pend_tail = o;
+	}
+	return o;
+}
+
+static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	bool existing = ev->type == PCG_EV_EXISTING_CGROUP;
+	struct obj *pod = NULL, *o = NULL;
+	struct pcg_cgpath pp;
+	struct cg **slot, *cg;
+	bool own = false;
+
+	slot = cg_slot(c, ev->hier, ev->cgid);
+	if (*slot)
+		return 0; /* seen already (scan and ring raced, or a duplicate) */
+	if (pcg_cgpath_parse(ev->str, ev->str_len, &pp) < 0)
+		return 0;
+	if (!pp.pod_uid[0] && !c->opts.all)
+		return 0; /* a container outside Kubernetes */
+	if (c->nr_cgs >= c->opts.max_cgroups) {
+		c->stats.table_full++;
+		return 0;
+	}
+
+	if (pp.pod_end) {
+		/* a pod first met through a container's path was created before we looked */
+		pod = obj_get(c, true, &pp, ev->str, pp.pod_end, ev->ts, existing,
+			      pp.kind == PCG_CG_POD);
+		if (!pod)
+			goto oom;
+	}
+	switch (pp.kind) {
+	case PCG_CG_POD:
+		o = pod;
+		own = true;
+		break;
+	case PCG_CG_CONTAINER:
+	case PCG_CG_CONTAINER_SUB:
+		o = obj_get(c, false, &pp, ev->str, pp.container_end, ev->ts, existing,
+			    pp.kind == PCG_CG_CONTAINER);
+		if (!o)
+			goto oom;
+		if (!o->pod && pod) {
+			o->pod = pod;
+			pod->refs++;
+		}
+		own = pp.kind == PCG_CG_CONTAINER;
+		break;
+	default:
+		return 0; /* kubepods root, QoS level, conmon, unrecognised: nothing to track */
+	}
+
+	cg = calloc(1, sizeof(*cg));
+	if (!cg)
+		goto oom;
+	cg->cgid = ev->cgid;
+	cg->hier = ev->hier;
+	cg->own = own;
+	cg->obj = o;
+	*slot = cg;
+	c->nr_cgs++;
+	if (own) {
+		if (o->info.nr_ids < PCG_MAX_HIER) {
+			o->info.ids[o->info.nr_ids].hier = ev->hier;
+			o->info.ids[o->info.nr_ids].cgid = ev->cgid;
+			o->info.nr_ids++;
+		}
+		if (ev->hier < 64)
+			o->seen_mask |= 1ull << ev->hier;
+		o->live_cgs++;
+	} else {
+		o->refs++; /* a sub-cgroup keeps its container */
+	}
+	if (o->pending && (o->seen_mask & c->opts.traced_hier_mask) == c->opts.traced_hier_mask)
+		return announce(c, o, ev->ts);
+	return 0;
+oom:
+	c->stats.table_full++;
+	return 0;
+}
+
+static int cgroup_remove(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	struct cg **slot = cg_slot(c, ev->hier, ev->cgid);
+	struct cg *cg = *slot;
+	struct pcg_out out = { 0 };
+	struct obj *o;
+	int err = 0;
+
+	if (!cg)
+		return 0;
+	o = cg->obj;
+	*slot = cg->hnext;
+	c->nr_cgs--;
+	if (!cg->own) {
+		free(cg);
+		o->refs--;
+		obj_maybe_free(c, o);
+		return 0;
+	}
+	free(cg);
+	err = announce(c, o, ev->ts);
+	if (!err && !o->removed) {
+		o->removed = true;
+		out.kind = o->is_pod ? PCG_OUT_POD_REMOVE : PCG_OUT_CONTAINER_REMOVE;
+		out.ts = ev->ts;
+		out.obj = &o->info;
+		err = emit(c, &out);
+	}
+	o->live_cgs--;
+	obj_maybe_free(c, o);
+	return err;
+}
+
+/* --- processes ------------------------------------------------------------------------- */
+
+static struct obj *task_container(struct pcg_corr *c, const struct pcg_task *t)
+{
+	struct cg *cg = cg_find(c, 0, t->cg_dfl);
+
+	if (cg && cg->obj && !cg->obj->is_pod)
+		return cg->obj;
+	if (c->opts.key_v1_hier && t->cg_v1) {
+		cg = cg_find(c, c->opts.key_v1_hier, t->cg_v1);
+		if (cg && cg->obj && !cg->obj->is_pod)
+			return cg->obj;
+	}
+	return NULL;
+}
+
+static bool same_start(const struct proc *p, const struct pcg_task *t, bool coarse)
+{
+	__u64 d;
+
+	if (!p->coarse && !coarse)
+		return p->start_ns == t->start_ns;
+	d = p->start_ns > t->start_ns ? p->start_ns - t->start_ns : t->start_ns - p->start_ns;
+	return d <= COARSE_START_SLACK_NS;
+}
+
+static void proc_set_ctr(struct pcg_corr *c, struct proc *p, struct obj *ctr)
+{
+	if (p->ctr == ctr)
+		return;
+	if (ctr)
+		ctr->refs++;
+	if (p->ctr) {
+		struct obj *old = p->ctr;
+
+		p->ctr = ctr;
+		old->refs--;
+		obj_maybe_free(c, old);
+	}
+	p->ctr = ctr;
+}
+
+/* The process entry for @t, a new one if the pid was reused.  NULL when the table is full. */
+static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, struct obj *ctr,
+				bool coarse)
+{
+	struct proc **pp = proc_slot(c, t->tgid), *p = *pp;
+
+	if (p && !same_start(p, t, coarse)) {
+		proc_unlink(c, pp); /* the pid was reused */
+		pp = proc_slot(c, t->tgid);
+		p = NULL;
+	}
+	if (!p) {
+		if (c->nr_procs >= c->opts.max_procs) {
+			c->stats.table_full++;
+			return NULL;
+		}
+		p = calloc(1, sizeof(*p));
+		if (!p) {
+			c->stats.table_full++;
+			return NULL;
+		}
+		p->tgid = t->tgid;
+		p->start_ns = t->start_ns;
+		p->coarse = coarse;
+		*pp = p;
+		c->nr_procs++;
+	} else if (p->coarse && !coarse) {
+		p->start_ns = t->start_ns;
+		p->coarse = false;
+	}
+	p->task = *t;
+	proc_set_ctr(c, p, ctr);
+	return p;
+}
+
+/* runc (and runc exec) re-executes itself as /proc/self/exe inside the container's cgroup
+ * before the container's own process runs: that exec does not start the container. */
+static bool is_runtime_reexec(const struct pcg_event *ev)
+{
+	static const char self[] = "/proc/self/exe";
+
+	return ev->str_len == sizeof(self) - 1 && memcmp(ev->str, self, sizeof(self) - 1) == 0;
+}
+
+/* A runtime's init process waiting in a created-but-not-started container. */
+static bool is_runtime_init(const struct pcg_task *t)
+{
+	return strncmp(t->comm, "runc", 4) == 0 || strncmp(t->comm, "crun", 4) == 0 ||
+	       strcmp(t->comm, "exe") == 0;
+}
+
+static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	struct obj *ctr = task_container(c, &ev->task);
+	struct pcg_out out = { 0 };
+	struct proc **pp;
+	int err;
+
+	if (ev->type == PCG_EV_CGROUP_ATTACH) {
+		struct cg *dst = cg_find(c, ev->hier, ev->cgid);
+
+		if (dst && dst->obj && !dst->obj->is_pod)
+			proc_upsert(c, &ev->task, dst->obj, false);
+		return 0;
+	}
+	pp = proc_slot(c, ev->task.tgid);
+	if (ev->type == PCG_EV_EXIT && !ctr && *pp && same_start(*pp, &ev->task, false))
+		ctr = (*pp)->ctr; /* left its container's cgroup before exiting */
+	if (!ctr && !c->opts.all) {
+		if (ev->type == PCG_EV_EXIT && *pp)
+			proc_unlink(c, pp);
+		return 0;
+	}
+	if (ctr && ev->type != PCG_EV_EXISTING_TASK) {
+		err = announce(c, ctr, ev->ts);
+		if (err)
+			return err;
+	}
+
+	out.ts = ev->ts;
+	out.obj = ctr ? &ctr->info : NULL;
+	out.task = &ev->task;
+	switch (ev->type) {
+	case PCG_EV_FORK:
+		proc_upsert(c, &ev->task, ctr, false);
+		return 0;
+	case PCG_EV_EXISTING_TASK:
+		proc_upsert(c, &ev->task, ctr, true);
+		if (ctr && !is_runtime_init(&ev->task))
+			ctr->started = true;
+		return 0;
+	case PCG_EV_EXEC:
+		proc_upsert(c, &ev->task, ctr, false);
+		out.kind = PCG_OUT_EXEC;
+		if (ctr && !ctr->started && !is_runtime_reexec(ev)) {
+			ctr->started = true;
+			out.kind = PCG_OUT_CONTAINER_START;
+		}
+		out.filename = ev->str;
+		out.filename_len = ev->str_len;
+		return emit(c, &out);
+	case PCG_EV_EXIT:
+		out.kind = PCG_OUT_EXIT;
+		out.exit_status = ev->exit_status;
+		err = emit(c, &out);
+		pp = proc_slot(c, ev->task.tgid);
+		if (*pp)
+			proc_unlink(c, pp);
+		return err;
+	default:
+		return 0;
+	}
+}
+
+/* One container_existing per container the scan found, with its processes. */
+static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	struct pcg_out out = { 0 };
+	__u32 *pids = NULL;
+	size_t cap = 0;
+	int err = 0;
+
+	for (struct obj *o = c->objs_head; o && !err; o = o->next) {
+		size_t n = 0;
+		struct proc *rep = NULL;
+
+		if (!o->existing || o->announced)
+			continue;
+		o->announced = true;
+		if (o->is_pod)
+			continue;
+		for (size_t b = 0; b < c->proc_buckets; b++) {
+			for (struct proc *p = c->proc_tab[b]; p; p = p->hnext) {
+				if (p->ctr != o)
+					continue;
+				if (n == cap) {
+					size_t ncap = cap ? cap * 2 : 16;
+					__u32 *np = realloc(pids, ncap * sizeof(*np));
+
+					if (!np)
+						break;
+					pids = np;
+					cap = ncap;
+				}
+				pids[n++] = p->tgid;
+				/* the container's init: pid 1 of its pid namespace, else the oldest */
+				if (!rep || (p->task.nspid == 1 && rep->task.nspid != 1) ||
+				    ((p->task.nspid == 1) == (rep->task.nspid == 1) &&
+				     p->start_ns < rep->start_ns))
+					rep = p;
+			}
+		}
+		/* sort pids for a stable output */
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && pids[j - 1] > pids[j]; j--) {
+				__u32 t = pids[j];
+
+				pids[j] = pids[j - 1];
+				pids[j - 1] = t;
+			}
+		out.kind = PCG_OUT_CONTAINER_EXISTING;
+		out.ts = ev->ts;
+		out.obj = &o->info;
+		out.task = rep ? &rep->task : NULL;
+		out.pids = pids;
+		out.nr_pids = n;
+		err = emit(c, &out);
+	}
+	free(pids);
+	return err;
+}
+
+int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	struct pcg_out out = { 0 };
+	int err;
+
+	c->stats.events++;
+	err = flush_due(c, ev->ts);
+	if (err)
+		return err;
+	switch (ev->type) {
+	case PCG_EV_CGROUP_MKDIR:
+	case PCG_EV_EXISTING_CGROUP:
+		return cgroup_add(c, ev);
+	case PCG_EV_CGROUP_RMDIR:
+		return cgroup_remove(c, ev);
+	case PCG_EV_CGROUP_ATTACH:
+	case PCG_EV_FORK:
+	case PCG_EV_EXEC:
+	case PCG_EV_EXIT:
+	case PCG_EV_EXISTING_TASK:
+		return task_event(c, ev);
+	case PCG_EV_SCAN_DONE:
+		return scan_done(c, ev);
+	case PCG_EV_LOST:
+		out.kind = PCG_OUT_LOST;
+		out.ts = ev->ts;
+		out.lost = ev->lost;
+		return emit(c, &out);
+	case PCG_EV_TICK:
+		return 0;
+	default:
+		c->stats.bad_events++;
+		return 0;
+	}
+}
+
+void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret)
+{
+	*ret = c->stats;
+}
+
+void pcg_corr__free(struct pcg_corr *c)
+{
+	if (!c)
+		return;
+	if (c->cg_tab)
+		for (size_t b = 0; b < c->cg_buckets; b++)
+			while (c->cg_tab[b]) {
+				struct cg *cg = c->cg_tab[b];
+
+				c->cg_tab[b] = cg->hnext;
+				free(cg);
+			}
+	if (c->proc_tab)
+		for (size_t b = 0; b < c->proc_buckets; b++)
+			while (c->proc_tab[b]) {
+				struct proc *p = c->proc_tab[b];
+
+				c->proc_tab[b] = p->hnext;
+				free(p);
+			}
+	while (c->objs_head) {
+		struct obj *o = c->objs_head;
+
+		c->objs_head = o->next;
+		free(o->path);
+		free(o);
+	}
+	free(c->cg_tab);
+	free(c->proc_tab);
+	free(c);
+}

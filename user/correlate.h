@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* correlate.h - the correlator: cgroups <-> pods <-> containers <-> processes (pure).
+ *
+ * Fed decoded events in ring-buffer order (live, replay and tests use the same path), it keeps
+ * bounded tables of cgroups (keyed by hierarchy id and full 64-bit cgroup id), pods (by UID),
+ * containers (by container id) and processes (by tgid and start time, so a reused pid is a new
+ * process) and emits output records through a callback.
+ *
+ * Rules:
+ *  - cgroup v1 fires one mkdir per hierarchy: a pod or container is announced once, when all
+ *    traced hierarchies have reported it, when the next event about it arrives, or when an
+ *    event (or PCG_EV_TICK) at least `grace_ns` later is fed; the record lists the hierarchies.
+ *  - membership of a process comes from the cgroup ids the kernel captured at fork/exec/exit,
+ *    on cgroup2 or on the key v1 hierarchy, whichever names a known container.
+ *  - a container is started by the first exec inside it (runc's /proc/self/exe re-exec aside);
+ *    later execs are PCG_OUT_EXEC; container_remove is sent on the first rmdir of its cgroup.
+ *  - PCG_EV_EXISTING_* events from the start-up scan build state silently; PCG_EV_SCAN_DONE
+ *    emits one container_existing per container found.
+ * Memory is bounded by the opts; what does not fit is counted in stats, never silently lost.
+ */
+#ifndef __PCG_CORRELATE_H
+#define __PCG_CORRELATE_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cgpath.h"
+#include "pcg_abi.h"
+
+struct pcg_event;
+
+#define PCG_MAX_HIER 16
+
+enum pcg_out_kind {
+	PCG_OUT_POD_CREATE,
+	PCG_OUT_CONTAINER_CREATE,
+	PCG_OUT_CONTAINER_START,
+	PCG_OUT_CONTAINER_EXISTING,
+	PCG_OUT_EXEC,
+	PCG_OUT_EXIT,
+	PCG_OUT_CONTAINER_REMOVE,
+	PCG_OUT_POD_REMOVE,
+	PCG_OUT_LOST,
+	_PCG_OUT_MAX,
+};
+
+struct pcg_hier_id {
+	__u32 hier;
+	__u64 cgid;
+};
+
+/* What is known of a pod or a container; strings are NUL-terminated. */
+struct pcg_obj_info {
+	char pod_uid[PCG_POD_UID_LEN + 1];	      /* "" outside Kubernetes */
+	char container_id[PCG_CONTAINER_ID_LEN + 1]; /* "" for a pod */
+	enum pcg_qos qos;
+	enum pcg_driver driver;
+	enum pcg_runtime runtime;
+	const char *cgroup; /* path from the hierarchy root */
+	unsigned nr_ids;
+	struct pcg_hier_id ids[PCG_MAX_HIER]; /* hierarchies it was seen in, in arrival order */
+};
+
+/* One output record; pointers are valid during the callback only. */
+struct pcg_out {
+	enum pcg_out_kind kind;
+	__u64 ts;			/* CLOCK_BOOTTIME ns of the event that caused it */
+	const struct pcg_obj_info *obj; /* pod or container, NULL for a task outside containers */
+	const struct pcg_task *task;	/* process events */
+	const char *filename;		/* exec, container_start */
+	size_t filename_len;
+	__u32 exit_status;		/* exit */
+	const __u32 *pids;		/* container_existing */
+	size_t nr_pids;
+	const __u64 *lost;		/* PCG_OUT_LOST: per PCG_EV_* type */
+};
+
+typedef int (*pcg_out_fn)(void *ctx, const struct pcg_out *out);
+
+struct pcg_corr_opts {
+	__u64 traced_hier_mask; /* hierarchies the kernel side reports (bit = id) */
+	__u32 key_v1_hier;	/* v1 hierarchy whose id is in pcg_task.cg_v1, 0 if none */
+	bool all;		/* --all: also report tasks and containers outside kubepods */
+	__u64 grace_ns;		/* how long to wait for the other hierarchies' mkdir (default 100 ms) */
+	size_t max_cgroups;	/* default 65536 */
+	size_t max_procs;	/* default 262144 */
+};
+
+struct pcg_corr_stats {
+	__u64 events;	   /* events fed */
+	__u64 bad_events;  /* undecodable / inconsistent */
+	__u64 table_full;  /* entries refused because a table was full */
+	__u64 records;	   /* records emitted */
+};
+
+struct pcg_corr;
+
+/* Returns NULL with errno set (ENOMEM, EINVAL). */
+struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, void *ctx);
+/* Processes one decoded event.  Returns 0 or the callback's negative return. */
+int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev);
+/* Emits everything still pending (end of stream).  Returns 0 or the callback's error. */
+int pcg_corr__flush(struct pcg_corr *c);
+/* True when announcements are waiting for other hierarchies (the live loop then sends ticks). */
+bool pcg_corr__has_pending(const struct pcg_corr *c);
+void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret);
+void pcg_corr__free(struct pcg_corr *c);
+
+const char *pcg_out_name(enum pcg_out_kind k);
+
+#endif /* __PCG_CORRELATE_H */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* decode.h - raw ABI record bytes -> validated, aligned event view (pure).
+ *
+ * The bytes may come from the ring buffer, a recording made on another machine or a fuzzer:
+ * nothing in them is trusted.  pcg_decode() checks the type, the declared size against the
+ * bytes available and the fixed part of the type, and bounds every string; the view it fills
+ * holds copies of the fixed fields, and `str` points into @data (valid while @data is).
+ */
+#ifndef __PCG_DECODE_H
+#define __PCG_DECODE_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pcg_abi.h"
+
+struct pcg_event {
+	__u16 type;
+	__u16 flags;
+	__u16 cpu;
+	__u64 ts;
+	bool has_task;
+	struct pcg_task task; /* comm is NUL-terminated after decoding */
+	__u64 cgid;	      /* cgroup events and attach */
+	__u32 hier;
+	__u32 level;
+	__u32 old_pid;	      /* exec */
+	__u32 exit_status;    /* exit */
+	__u32 writer_pid;     /* attach */
+	bool threadgroup;     /* attach */
+	const char *str;      /* path (cgroup events, attach) or filename (exec); NULL otherwise */
+	size_t str_len;	      /* bytes before the first NUL, bounded by the record */
+	__u64 lost[_PCG_EV_MAX]; /* PCG_EV_LOST */
+};
+
+/* Decodes one record of exactly @len bytes.  Returns 0, or -EINVAL (NULL args),
+ * -EBADMSG (truncated, size mismatch, fixed part too short) or -ENOTSUP (unknown type). */
+int pcg_decode(const void *data, size_t len, struct pcg_event *ret);
+
+/* Size of the fixed part of a record type, 0 for an unknown type. */
+size_t pcg_ev_fixed_size(__u16 type);
+
+/* Name of a record type ("exec", "cgroup_mkdir", ...), "unknown" if out of range. */
+const char *pcg_ev_name(__u16 type);
+
+#endif /* __PCG_DECODE_H */

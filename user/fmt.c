@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* fmt.c - output records -> text lines or JSON Lines (pure). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "correlate.h"
+#include "decode.h"
+#include "fmt.h"
+#include "sbuf.h"
+
+static const char *const ns_names[PCG_NS_COUNT] = {
+	[PCG_NS_MNT] = "mnt",	[PCG_NS_UTS] = "uts",	    [PCG_NS_IPC] = "ipc",
+	[PCG_NS_PID] = "pid",	[PCG_NS_NET] = "net",	    [PCG_NS_USER] = "user",
+	[PCG_NS_CGROUP] = "cgroup", [PCG_NS_TIME] = "time",
+};
+
+static void split_ns(__s64 ns, __s64 *sec, long *frac)
+{
+	*sec = ns / 1000000000;
+	*frac = ns % 1000000000;
+	if (*frac < 0) {
+		*frac += 1000000000;
+		*sec -= 1;
+	}
+}
+
+void pcg_fmt_rfc3339(struct pcg_sbuf *sb, __s64 realtime_ns)
+{
+	struct tm tm;
+	__s64 sec;
+	long frac;
+	time_t t;
+
+	split_ns(realtime_ns, &sec, &frac);
+	t = (time_t)sec;
+	if (!gmtime_r(&t, &tm)) {
+		pcg_sbuf_adds(sb, "1970-01-01T00:00:00.000000000Z");
+		return;
+	}
+	pcg_sbuf_addf(sb, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+}
+
+static bool is_process(enum pcg_out_kind k)
+{
+	return k == PCG_OUT_CONTAINER_START || k == PCG_OUT_CONTAINER_EXISTING ||
+	       k == PCG_OUT_EXEC || k == PCG_OUT_EXIT;
+}
+
+static bool is_pod(enum pcg_out_kind k)
+{
+	return k == PCG_OUT_POD_CREATE || k == PCG_OUT_POD_REMOVE;
+}
+
+static void json_key(struct pcg_sbuf *sb, const char *k)
+{
+	pcg_sbuf_addf(sb, ",\"%s\":", k);
+}
+
+static void json_str_or_null(struct pcg_sbuf *sb, const char *k, const char *v)
+{
+	json_key(sb, k);
+	if (v && v[0])
+		pcg_sbuf_add_json_str(sb, v, strlen(v));
+	else
+		pcg_sbuf_adds(sb, "null");
+}
+
+static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
+{
+	const struct pcg_obj_info *o = out->obj;
+	bool pod = is_pod(out->kind);
+
+	json_str_or_null(sb, "pod_uid", o ? o->pod_uid : NULL);
+	json_str_or_null(sb, "qos", o ? pcg_qos_name(o->qos) : NULL);
+	json_str_or_null(sb, "driver", o ? pcg_driver_name(o->driver) : NULL);
+	if (!pod) {
+		json_str_or_null(sb, "runtime", o ? pcg_runtime_name(o->runtime) : NULL);
+		json_str_or_null(sb, "container_id", o ? o->container_id : NULL);
+	}
+	json_str_or_null(sb, "cgroup", o ? o->cgroup : NULL);
+	if (!o)
+		return;
+	json_key(sb, "cgroup_ids");
+	pcg_sbuf_addc(sb, '{');
+	for (unsigned i = 0; i < o->nr_ids; i++)
+		pcg_sbuf_addf(sb, "%s\"%u\":%llu", i ? "," : "", o->ids[i].hier,
+			      (unsigned long long)o->ids[i].cgid);
+	pcg_sbuf_addc(sb, '}');
+	if (out->kind == PCG_OUT_POD_CREATE || out->kind == PCG_OUT_CONTAINER_CREATE ||
+	    out->kind == PCG_OUT_CONTAINER_EXISTING) {
+		json_key(sb, "hierarchies");
+		pcg_sbuf_addc(sb, '[');
+		for (unsigned i = 0; i < o->nr_ids; i++)
+			pcg_sbuf_addf(sb, "%s%u", i ? "," : "", o->ids[i].hier);
+		pcg_sbuf_addc(sb, ']');
+	}
+}
+
+static void json_task(struct pcg_sbuf *sb, const struct pcg_task *t)
+{
+	pcg_sbuf_addf(sb, ",\"pid\":%u,\"nspid\":%u,\"ppid\":%u,\"uid\":%u", t->tgid,
+		      t->nspid, t->ppid, t->uid);
+	json_key(sb, "comm");
+	pcg_sbuf_add_json_str(sb, t->comm, sizeof(t->comm));
+	json_key(sb, "ns");
+	pcg_sbuf_addc(sb, '{');
+	for (int i = 0; i < PCG_NS_COUNT; i++)
+		pcg_sbuf_addf(sb, "%s\"%s\":%u", i ? "," : "", ns_names[i], t->ns[i]);
+	pcg_sbuf_addc(sb, '}');
+}
+
+static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const struct pcg_out *out)
+{
+	pcg_sbuf_addf(sb, "{\"schema\":%d,\"ts\":\"", PCG_JSON_SCHEMA);
+	pcg_fmt_rfc3339(sb, (__s64)out->ts + opts->boot_to_realtime_ns);
+	pcg_sbuf_addf(sb, "\",\"event\":\"%s\"", pcg_out_name(out->kind));
+
+	if (out->kind == PCG_OUT_LOST) {
+		__u64 total = 0;
+		bool first = true;
+
+		json_key(sb, "counts");
+		pcg_sbuf_addc(sb, '{');
+		for (int i = 0; i < _PCG_EV_MAX; i++) {
+			if (!out->lost[i])
+				continue;
+			pcg_sbuf_addf(sb, "%s\"%s\":%llu", first ? "" : ",", pcg_ev_name(i),
+				      (unsigned long long)out->lost[i]);
+			total += out->lost[i];
+			first = false;
+		}
+		pcg_sbuf_addf(sb, "},\"total\":%llu}\n", (unsigned long long)total);
+		return;
+	}
+	json_obj(sb, out);
+	if (is_process(out->kind) && out->task)
+		json_task(sb, out->task);
+	if (out->kind == PCG_OUT_EXEC || out->kind == PCG_OUT_CONTAINER_START) {
+		json_key(sb, "filename");
+		pcg_sbuf_add_json_str(sb, out->filename ? out->filename : "", out->filename_len);
+	}
+	if (out->kind == PCG_OUT_EXIT)
+		pcg_sbuf_addf(sb, ",\"exit_code\":%u,\"signal\":%u,\"core_dumped\":%s",
+			      (out->exit_status >> 8) & 0xff, out->exit_status & 0x7f,
+			      out->exit_status & 0x80 ? "true" : "false");
+	if (out->kind == PCG_OUT_CONTAINER_EXISTING) {
+		json_key(sb, "pids");
+		pcg_sbuf_addc(sb, '[');
+		for (size_t i = 0; i < out->nr_pids; i++)
+			pcg_sbuf_addf(sb, "%s%u", i ? "," : "", out->pids[i]);
+		pcg_sbuf_addc(sb, ']');
+	}
+	pcg_sbuf_adds(sb, "}\n");
+}
+
+void pcg_fmt_header(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts)
+{
+	if (opts->json)
+		return;
+	pcg_sbuf_addf(sb, "%-15s %-18s %-8s %-12s %-7s %s\n", "TIME(UTC)", "EVENT", "POD", "CONTAINER",
+		      "PID", "DETAILS");
+}
+
+static void text_field(struct pcg_sbuf *sb, const char *key, const char *val, size_t len)
+{
+	pcg_sbuf_addf(sb, " %s=", key);
+	pcg_sbuf_add_safe(sb, val, len);
+}
+
+static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const struct pcg_out *out)
+{
+	const struct pcg_obj_info *o = out->obj;
+	const struct pcg_task *t = out->task;
+	__s64 sec;
+	long frac;
+	char pid[16] = "-";
+
+	split_ns((__s64)out->ts + opts->boot_to_realtime_ns, &sec, &frac);
+	sec %= 86400;
+	if (sec < 0)
+		sec += 86400;
+	pcg_sbuf_addf(sb, "%02d:%02d:%02d.%06ld %-18s ", (int)(sec / 3600), (int)(sec / 60 % 60),
+		      (int)(sec % 60), frac / 1000, pcg_out_name(out->kind));
+	if (out->kind == PCG_OUT_LOST) {
+		pcg_sbuf_adds(sb, "-        -            -       lost events:");
+		for (int i = 0; i < _PCG_EV_MAX; i++)
+			if (out->lost[i])
+				pcg_sbuf_addf(sb, " %s=%llu", pcg_ev_name(i),
+					      (unsigned long long)out->lost[i]);
+		pcg_sbuf_addc(sb, '\n');
+		return;
+	}
+	if (t)
+		snprintf(pid, sizeof(pid), "%u", t->tgid);
+	pcg_sbuf_addf(sb, "%-8.8s %-12.12s %-7s", o && o->pod_uid[0] ? o->pod_uid : "-",
+		      o && o->container_id[0] ? o->container_id : "-", pid);
+	if (o) {
+		if (o->qos)
+			pcg_sbuf_addf(sb, " %s", pcg_qos_name(o->qos));
+		if (o->container_id[0])
+			pcg_sbuf_addf(sb, " %s", pcg_runtime_name(o->runtime) ?: "runtime?");
+	}
+	if (t) {
+		text_field(sb, "comm", t->comm, sizeof(t->comm));
+		pcg_sbuf_addf(sb, " nspid=%u ppid=%u uid=%u", t->nspid, t->ppid, t->uid);
+	}
+	if (out->filename)
+		text_field(sb, "file", out->filename, out->filename_len);
+	if (out->kind == PCG_OUT_EXIT) {
+		if (out->exit_status & 0x7f)
+			pcg_sbuf_addf(sb, " signal=%u%s", out->exit_status & 0x7f,
+				      out->exit_status & 0x80 ? " (core dumped)" : "");
+		else
+			pcg_sbuf_addf(sb, " code=%u", (out->exit_status >> 8) & 0xff);
+	}
+	if (t && out->kind != PCG_OUT_EXIT)
+		pcg_sbuf_addf(sb, " ns=mnt:%u,pid:%u,net:%u,ipc:%u,uts:%u,user:%u,cgroup:%u,time:%u",
+			      t->ns[PCG_NS_MNT], t->ns[PCG_NS_PID], t->ns[PCG_NS_NET],
+			      t->ns[PCG_NS_IPC], t->ns[PCG_NS_UTS], t->ns[PCG_NS_USER],
+			      t->ns[PCG_NS_CGROUP], t->ns[PCG_NS_TIME]);
+	if (out->kind == PCG_OUT_CONTAINER_EXISTING) {
+		pcg_sbuf_adds(sb, " pids=");
+		for (size_t i = 0; i < out->nr_pids; i++)
+			pcg_sbuf_addf(sb, "%s%u", i ? "," : "", out->pids[i]);
+	}
+	if (o && (out->kind == PCG_OUT_POD_CREATE || out->kind == PCG_OUT_CONTAINER_CREATE ||
+		  out->kind == PCG_OUT_CONTAINER_EXISTING)) {
+		if (o->container_id[0])
+			pcg_sbuf_addf(sb, " id=%s", o->container_id);
+		else if (o->pod_uid[0])
+			pcg_sbuf_addf(sb, " uid=%s", o->pod_uid);
+		text_field(sb, "cgroup", o->cgroup, strlen(o->cgroup));
+	}
+	pcg_sbuf_addc(sb, '\n');
+}
+
+void pcg_fmt_record(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const struct pcg_out *out)
+{
+	if (opts->json)
+		fmt_json(sb, opts, out);
+	else
+		fmt_text(sb, opts, out);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* loader.h - BPF skeleton lifecycle and the ring buffer: open -> rodata -> load -> seed ->
+ * attach -> poll.  The only module that includes libbpf and the skeleton.  It hands raw
+ * record bytes to a callback and knows nothing about correlation. */
+#ifndef __PCG_LOADER_H
+#define __PCG_LOADER_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pcg_abi.h"
+
+struct pcg_loader_opts {
+	bool all;
+	__u64 hier_mask;
+	int v1_ctrl;
+	__u32 v1_hier;
+	unsigned ringbuf_mb;
+	__u64 wake_interval_ns;
+	int verbose; /* 1: libbpf debug, 2: + verifier log */
+};
+
+typedef int (*pcg_ring_fn)(void *ctx, const void *data, size_t len);
+
+struct pcg_loader;
+
+/* Opens and loads the BPF object.  Logs one clear line and returns NULL (errno set) on
+ * failure. */
+struct pcg_loader *pcg_loader__load(const struct pcg_loader_opts *opts);
+/* Adds a cgroup to the in-kernel filter. */
+int pcg_loader__track(struct pcg_loader *l, __u32 hier, __u64 cgid);
+/* Attaches every program and sets up the ring buffer with @fn as its consumer. */
+int pcg_loader__attach(struct pcg_loader *l, pcg_ring_fn fn, void *ctx);
+/* An fd that becomes readable when records wait (for the caller's epoll). */
+int pcg_loader__fd(struct pcg_loader *l);
+/* Consumes every waiting record; returns the number consumed or -errno. */
+int pcg_loader__consume(struct pcg_loader *l);
+/* Sums the per-CPU drop counters into @ret (indexed by PCG_EV_*). */
+int pcg_loader__drops(struct pcg_loader *l, __u64 ret[_PCG_EV_MAX]);
+void pcg_loader__free(struct pcg_loader *l);
+
+#endif /* __PCG_LOADER_H */

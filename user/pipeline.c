@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* pipeline.c - the one ingestion path: raw bytes -> decode -> correlate -> format (pure). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "pipeline.h"
+#include "sbuf.h"
+
+struct pcg_pipeline {
+	struct pcg_pipeline_opts opts;
+	char pod_filter[PCG_POD_UID_LEN + 1];
+	char ctr_filter[PCG_CONTAINER_ID_LEN + 1];
+	struct pcg_corr *corr;
+	pcg_sink_fn sink;
+	pcg_tap_fn tap;
+	void *ctx;
+	struct pcg_sbuf line;
+	struct pcg_pipeline_stats stats;
+};
+
+static bool want(const struct pcg_pipeline *p, const struct pcg_out *out)
+{
+	const struct pcg_obj_info *o = out->obj;
+
+	if (out->kind == PCG_OUT_LOST)
+		return true; /* gaps are always shown */
+	if (p->pod_filter[0] && (!o || strcmp(o->pod_uid, p->pod_filter) != 0))
+		return false;
+	if (p->ctr_filter[0] &&
+	    (!o || strncmp(o->container_id, p->ctr_filter, strlen(p->ctr_filter)) != 0))
+		return false;
+	return true;
+}
+
+static int on_record(void *ctx, const struct pcg_out *out)
+{
+	struct pcg_pipeline *p = ctx;
+
+	if (out->kind == PCG_OUT_LOST)
+		for (int i = 0; i < _PCG_EV_MAX; i++)
+			p->stats.lost += out->lost[i];
+	if (!want(p, out))
+		return 0;
+	pcg_sbuf_reset(&p->line);
+	pcg_fmt_record(&p->line, &p->opts.fmt, out);
+	if (p->line.oom)
+		return -ENOMEM;
+	p->stats.lines_out++;
+	return p->sink(p->ctx, p->line.buf, p->line.len);
+}
+
+struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg_sink_fn sink,
+				       pcg_tap_fn tap, void *ctx)
+{
+	struct pcg_pipeline *p;
+
+	if (!opts || !sink) {
+		errno = EINVAL;
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->opts = *opts;
+	p->sink = sink;
+	p->tap = tap;
+	p->ctx = ctx;
+	pcg_sbuf_init(&p->line);
+	if (opts->pod_filter) {
+		/* accept the systemd spelling (underscores) too */
+		size_t i;
+
+		for (i = 0; opts->pod_filter[i] && i < PCG_POD_UID_LEN; i++) {
+			char ch = opts->pod_filter[i];
+
+			p->pod_filter[i] = ch == '_' ? '-' : (ch >= 'A' && ch <= 'F' ? ch + 32 : ch);
+		}
+		p->pod_filter[i] = 0;
+	}
+	if (opts->container_filter) {
+		size_t i;
+
+		for (i = 0; opts->container_filter[i] && i < PCG_CONTAINER_ID_LEN; i++) {
+			char ch = opts->container_filter[i];
+
+			p->ctr_filter[i] = ch >= 'A' && ch <= 'F' ? ch + 32 : ch;
+		}
+		p->ctr_filter[i] = 0;
+	}
+	p->opts.pod_filter = p->opts.container_filter = NULL;
+	p->corr = pcg_corr__new(&opts->corr, on_record, p);
+	if (!p->corr) {
+		int err = errno;
+
+		pcg_pipeline__free(p);
+		errno = err;
+		return NULL;
+	}
+	return p;
+}
+
+int pcg_pipeline__feed(struct pcg_pipeline *p, const void *rec, size_t len)
+{
+	struct pcg_event ev;
+	int err;
+
+	p->stats.records_in++;
+	if (p->tap) {
+		err = p->tap(p->ctx, rec, len);
+		if (err)
+			return err;
+	}
+	if (pcg_decode(rec, len, &ev) < 0) {
+		p->stats.bad_records++;
+		return 0;
+	}
+	return pcg_corr__feed(p->corr, &ev);
+}
+
+int pcg_pipeline__flush(struct pcg_pipeline *p)
+{
+	return pcg_corr__flush(p->corr);
+}
+
+bool pcg_pipeline__has_pending(const struct pcg_pipeline *p)
+{
+	return pcg_corr__has_pending(p->corr);
+}
+
+void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret)
+{
+	*ret = p->stats;
+}
+
+void pcg_pipeline__free(struct pcg_pipeline *p)
+{
+	if (!p)
+		return;
+	pcg_corr__free(p->corr);
+	pcg_sbuf_done(&p->line);
+	free(p);
+}

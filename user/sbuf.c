@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* sbuf.c - growable byte buffer with JSON and terminal-safe escaping (pure). */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sbuf.h"
+
+#define SBUF_DEFAULT_MAX (1u << 20)
+
+static char sbuf_empty[1];
+
+void pcg_sbuf_init(struct pcg_sbuf *sb)
+{
+	sb->buf = sbuf_empty;
+	sb->len = 0;
+	sb->cap = 0;
+	sb->max = SBUF_DEFAULT_MAX;
+	sb->oom = false;
+}
+
+void pcg_sbuf_done(struct pcg_sbuf *sb)
+{
+	if (sb->cap)
+		free(sb->buf);
+	pcg_sbuf_init(sb);
+}
+
+void pcg_sbuf_reset(struct pcg_sbuf *sb)
+{
+	sb->len = 0;
+	sb->oom = false;
+	if (sb->cap)
+		sb->buf[0] = 0;
+}
+
+/* Makes room for @extra more bytes plus the NUL; returns how many of them fit. */
+static size_t sbuf_grow(struct pcg_sbuf *sb, size_t extra)
+{
+	size_t need, ncap;
+	char *nbuf;
+
+	if (sb->len + extra > sb->max) {
+		sb->oom = true;
+		extra = sb->max > sb->len ? sb->max - sb->len : 0;
+	}
+	need = sb->len + extra + 1;
+	if (need <= sb->cap)
+		return extra;
+	ncap = sb->cap ? sb->cap : 256;
+	while (ncap < need)
+		ncap *= 2;
+	nbuf = sb->cap ? realloc(sb->buf, ncap) : malloc(ncap);
+	if (!nbuf) {
+		sb->oom = true;
+		return sb->cap > sb->len + 1 ? sb->cap - sb->len - 1 : 0;
+	}
+	sb->buf = nbuf;
+	sb->cap = ncap;
+	return extra;
+}
+
+void pcg_sbuf_add(struct pcg_sbuf *sb, const void *data, size_t len)
+{
+	size_t n = sbuf_grow(sb, len);
+
+	if (!sb->cap)
+		return;
+	memcpy(sb->buf + sb->len, data, n);
+	sb->len += n;
+	sb->buf[sb->len] = 0;
+}
+
+void pcg_sbuf_adds(struct pcg_sbuf *sb, const char *s)
+{
+	pcg_sbuf_add(sb, s, strlen(s));
+}
+
+void pcg_sbuf_addc(struct pcg_sbuf *sb, char c)
+{
+	pcg_sbuf_add(sb, &c, 1);
+}
+
+void pcg_sbuf_addf(struct pcg_sbuf *sb, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		pcg_sbuf_add(sb, small, n);
+		return;
+	}
+	if (sbuf_grow(sb, n) < (size_t)n || !sb->cap)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += n;
+}
+
+/* Length of the valid UTF-8 sequence at @s (at most @len bytes), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	pcg_sbuf_addc(sb, '"');
+	while (i < len && p[i]) {
+		unsigned char c = p[i];
+
+		if (c == '"' || c == '\\') {
+			pcg_sbuf_addc(sb, '\\');
+			pcg_sbuf_addc(sb, c);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\n': pcg_sbuf_adds(sb, "\\n"); break;
+			case '\t': pcg_sbuf_adds(sb, "\\t"); break;
+			case '\r': pcg_sbuf_adds(sb, "\\r"); break;
+			default: pcg_sbuf_addf(sb, "\\u%04x", c); break;
+			}
+			i++;
+		} else if (c < 0x80) {
+			pcg_sbuf_addc(sb, c);
+			i++;
+		} else if ((n = utf8_seq(p + i, len - i)) && !memchr(p + i, 0, n)) {
+			pcg_sbuf_add(sb, p + i, n);
+			i += n;
+		} else {
+			pcg_sbuf_addf(sb, "\\u%04x", c);
+			i++;
+		}
+	}
+	pcg_sbuf_addc(sb, '"');
+}
+
+void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len && p[i]; i++) {
+		if (p[i] == '\\')
+			pcg_sbuf_adds(sb, "\\\\");
+		else if (p[i] >= 0x20 && p[i] < 0x7f)
+			pcg_sbuf_addc(sb, p[i]);
+		else
+			pcg_sbuf_addf(sb, "\\x%02x", p[i]);
+	}
+}

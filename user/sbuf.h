@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* sbuf.h - growable byte buffer with JSON and terminal-safe escaping (pure).
+ *
+ * `buf` is never NULL after pcg_sbuf_init() and is always NUL-terminated, so it can be used as
+ * a C string; `len` excludes the terminator.  Appending never fails loudly: on allocation
+ * failure the buffer keeps what fits and `oom` is set, which callers check once per record.
+ * A buffer never grows past `max` bytes (default 1 MiB): the excess is cut and `oom` set.
+ */
+#ifndef __PCG_SBUF_H
+#define __PCG_SBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct pcg_sbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+	size_t max;
+	bool oom;
+};
+
+void pcg_sbuf_init(struct pcg_sbuf *sb);
+void pcg_sbuf_done(struct pcg_sbuf *sb); /* frees the contents; the struct can be re-inited */
+void pcg_sbuf_reset(struct pcg_sbuf *sb); /* len = 0, keeps the memory */
+void pcg_sbuf_add(struct pcg_sbuf *sb, const void *data, size_t len);
+void pcg_sbuf_adds(struct pcg_sbuf *sb, const char *s);
+void pcg_sbuf_addc(struct pcg_sbuf *sb, char c);
+void pcg_sbuf_addf(struct pcg_sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends the @len bytes of @s as a JSON string literal, quotes included.  Valid UTF-8 passes
+ * through; control characters and '"' '\\' are escaped; every byte that is not part of a valid
+ * UTF-8 sequence becomes \u00XX, so the output is valid JSON whatever the input holds.
+ * Stops at the first NUL within @len. */
+void pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len);
+
+/* Appends @s for a terminal: printable ASCII passes, '\\' doubles, everything else (control
+ * bytes, escape sequences, bytes >= 0x7f) becomes \xNN, so no terminal control byte passes.
+ * Stops at the first NUL within @len. */
+void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len);
+
+#endif /* __PCG_SBUF_H */

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* scan.h - the host's cgroup layout, and the containers that exist when tracing starts.
+ *
+ * Impure and thin: reads /proc/self/cgroup, /proc/self/mountinfo, /proc/cgroups, walks the
+ * cgroup mounts and /proc/PID, and turns what it finds into raw ABI records
+ * (PCG_EV_EXISTING_CGROUP, PCG_EV_EXISTING_TASK, then PCG_EV_SCAN_DONE) fed through the same
+ * pipeline as the kernel's events, so a recording holds them too.
+ */
+#ifndef __PCG_SCAN_H
+#define __PCG_SCAN_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PCG_LAYOUT_MAX_HIER 16
+
+/* Controllers that can key membership on cgroup v1, in order of preference; values are the
+ * BPF side's v1_ctrl. */
+enum pcg_v1_ctrl {
+	PCG_V1_NONE = 0,
+	PCG_V1_MEMORY,
+	PCG_V1_PIDS,
+	PCG_V1_CPUSET,
+	PCG_V1_CPU,
+	PCG_V1_DEVICES,
+	PCG_V1_FREEZER,
+	PCG_V1_BLKIO,
+};
+
+struct pcg_hier_desc {
+	__u32 id;		/* 0 = cgroup2 */
+	char controllers[64];	/* "memory", "cpu,cpuacct", "name=systemd", "" for cgroup2 */
+	char mount[256];	/* where it is mounted, "" if not */
+};
+
+struct pcg_layout {
+	unsigned mode;		/* 1 = v1, 2 = v2 (unified), 3 = hybrid */
+	unsigned nr;
+	struct pcg_hier_desc h[PCG_LAYOUT_MAX_HIER];
+	enum pcg_v1_ctrl key_ctrl; /* v1 controller keying membership, NONE on pure v2 */
+	__u32 key_hier;		   /* its hierarchy id */
+	__u64 traced_mask;	   /* hierarchies whose cgroup events are traced */
+	__u64 nsfs_dev;		   /* st_dev of /proc/self/ns/mnt */
+};
+
+/* Reads the layout; @all_hier: trace every hierarchy rather than cgroup2 + the key v1 one.
+ * Returns 0 or -errno (-ENOENT: no cgroup filesystem mounted). */
+int pcg_scan_layout(bool all_hier, struct pcg_layout *ret);
+
+typedef int (*pcg_scan_fn)(void *ctx, const void *rec, size_t len);
+typedef int (*pcg_seed_fn)(void *ctx, __u32 hier, __u64 cgid);
+
+/* Calls @fn for every cgroup directory at or below a kubepods root in the traced hierarchies
+ * (the BPF filter's seed).  Returns the number of directories or -errno. */
+int pcg_scan_seed(const struct pcg_layout *l, pcg_seed_fn fn, void *ctx);
+
+/* Emits PCG_EV_EXISTING_CGROUP for every pod/container cgroup (every container cgroup with
+ * @all), PCG_EV_EXISTING_TASK for every process in a container, then PCG_EV_SCAN_DONE.
+ * Returns 0 or the callback's error; unreadable entries (processes that exit meanwhile) are
+ * skipped. */
+int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void *ctx);
+
+/* CLOCK_BOOTTIME in ns, the clock of every record's ts. */
+__u64 pcg_boottime_ns(void);
+/* CLOCK_REALTIME - CLOCK_BOOTTIME in ns, sampled tightly. */
+__s64 pcg_boot_to_realtime_ns(void);
+
+#endif /* __PCG_SCAN_H */

@@ -50,7 +50,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps demo test test-unit test-e2e fuzz fuzz-corpus static bench vmlinux clean help golden-update check-pure
+.PHONY: all deps demo test test-bins test-unit test-e2e fuzz fuzz-corpus static bench vmlinux clean help golden-update check-pure
 
 all: podcg-trace
 
@@ -100,7 +100,7 @@ static:
 # Unit tests and fuzz-corpus replays build the pure modules again with ASan/UBSan.
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TEST_OUT := $(OUTPUT)/test
-TEST_CFLAGS := -g -O1 $(SAN) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser -Itests/unit -DPCG_VERSION='"$(VERSION)"'
+TEST_CFLAGS := -g -O1 $(SAN) $(WARN) -Wno-missing-prototypes -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser -Itests/unit -DPCG_VERSION='"$(VERSION)"'
 
 $(TEST_OUT)/unit: tests/unit/main.c $(UNIT_SRCS) $(CORE_SRCS) $(wildcard user/*.h tests/unit/*.h bpf/pcg_abi.h) | $(OUTPUT)
 	$(Q)mkdir -p $(TEST_OUT)
@@ -119,10 +119,17 @@ $(TEST_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) | $(OUTPUT)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser $^ -lz -o $@
 
-test-unit: $(TEST_OUT)/unit $(FUZZ_TARGETS:%=$(TEST_OUT)/corpus_%) podcg-trace
+TEST_BINS := podcg-trace $(TEST_OUT)/unit $(FUZZ_TARGETS:%=$(TEST_OUT)/corpus_%)
+
+test-bins: $(TEST_BINS)
+
+test-unit: $(TEST_BINS)
 	$(Q)scripts/run-tests.sh unit
 
-test: podcg-trace $(TEST_OUT)/unit $(FUZZ_TARGETS:%=$(TEST_OUT)/corpus_%)
+# The README's test command: installs what is missing, builds, runs every suite.
+test:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory test-bins
 	$(Q)scripts/run-tests.sh all
 
 test-e2e: podcg-trace

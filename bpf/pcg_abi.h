@@ -31,7 +31,8 @@
 #define PCG_EV_SCAN_DONE 9	 /* struct pcg_ev_hdr only: the start-up scan is complete */
 #define PCG_EV_LOST 10		 /* struct pcg_ev_lost: ring-buffer drops seen (user space) */
 #define PCG_EV_TICK 11		 /* struct pcg_ev_hdr only: time passed, flush what is due */
-#define _PCG_EV_MAX 12
+#define PCG_EV_HINT 12		 /* struct pcg_ev_hint: a container's runtime, found by user space */
+#define _PCG_EV_MAX 13
 
 /* pcg_ev_hdr.flags */
 #define PCG_F_TRUNC (1u << 0) /* the string tail was cut at PCG_PATH_MAX */
@@ -76,7 +77,8 @@ struct pcg_ev_cgroup {
 	__u32 hier;	 /* hierarchy id: 0 = cgroup2, >0 = v1 hierarchy (first field of /proc/PID/cgroup) */
 	__u32 level;	 /* depth below the hierarchy root */
 	__u16 path_len;	 /* bytes of path, without the NUL */
-	__u16 _pad0[3];
+	__u16 _pad0;
+	__u32 writer_pid; /* tgid of the process that made/removed the directory (runc, ...) */
 	char path[];	 /* path from the hierarchy root, NUL-terminated */
 };
 
@@ -111,6 +113,16 @@ struct pcg_ev_exit {
 	struct pcg_task task;
 	__u32 exit_status; /* wait(2) status: (code << 8) | signal, 0x80 = core dumped */
 	__u32 _pad0;
+};
+
+/* The runtime of a container whose cgroup name does not tell (a bare 64-hex id under the
+ * cgroupfs driver: docker and containerd look the same), found by user space from the process
+ * that created the cgroup; sent before that cgroup's mkdir so replay sees the same. */
+struct pcg_ev_hint {
+	struct pcg_ev_hdr hdr;
+	__u32 runtime;	/* enum pcg_runtime value */
+	__u32 _pad0;
+	char container_id[64]; /* not NUL-terminated when 64 long */
 };
 
 /* Drop counters, indexed by PCG_EV_* type; delta since the previous PCG_EV_LOST. */

@@ -270,7 +270,8 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 	e->cgid = key.cgid;
 	e->hier = hier;
 	e->level = BPF_CORE_READ(cgrp, level);
-	e->_pad0[0] = e->_pad0[1] = e->_pad0[2] = 0;
+	e->_pad0 = 0;
+	e->writer_pid = bpf_get_current_pid_tgid() >> 32;
 	n = bpf_probe_read_kernel_str(e->path, PCG_PATH_MAX, path);
 	if (n < 1) {
 		e->path[0] = 0;

@@ -64,6 +64,11 @@ struct pcg_corr {
 	struct obj *obj_tab[OBJ_BUCKETS];
 	struct obj *objs_head, *objs_tail;
 	struct obj *pend_head, *pend_tail;
+	struct {
+		char id[PCG_CONTAINER_ID_LEN + 1];
+		enum pcg_runtime runtime;
+	} hints[32]; /* runtimes learnt before their container's mkdir (PCG_EV_HINT) */
+	unsigned hint_next;
 };
 
 static const char *const out_names[_PCG_OUT_MAX] = {
@@ -336,6 +341,9 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 	if (!is_pod) {
 		memcpy(o->info.container_id, pp->container_id, sizeof(o->info.container_id));
 		o->info.runtime = pp->runtime;
+		for (unsigned i = 0; i < sizeof(c->hints) / sizeof(c->hints[0]); i++)
+			if (!o->info.runtime && !strcmp(c->hints[i].id, name))
+				o->info.runtime = c->hints[i].runtime;
 	}
 	o->info.qos = pp->qos;
 	o->info.driver = pp->driver;
@@ -617,7 +625,9 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 	case PCG_EV_EXIT:
 		out.kind = PCG_OUT_EXIT;
 		out.exit_status = ev->exit_status;
-		err = emit(c, &out);
+		/* runc's bootstrap stages (runc:[0:PARENT], runc:[1:CHILD]) exit inside the
+		 * cgroup before the container starts: runtime plumbing, not the workload */
+		err = ctr && !ctr->started && is_runtime_init(&ev->task) ? 0 : emit(c, &out);
 		pp = proc_slot(c, ev->task.tgid);
 		if (*pp)
 			proc_unlink(c, pp);
@@ -625,6 +635,22 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 	default:
 		return 0;
 	}
+}
+
+static void hint(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	struct obj *o = *obj_slot(c, false, ev->container_id);
+	unsigned i = c->hint_next++ % (sizeof(c->hints) / sizeof(c->hints[0]));
+
+	if (ev->runtime == PCG_RT_UNKNOWN || ev->runtime >= _PCG_RT_MAX)
+		return;
+	if (o) {
+		if (!o->info.runtime)
+			o->info.runtime = ev->runtime;
+		return;
+	}
+	memcpy(c->hints[i].id, ev->container_id, sizeof(c->hints[i].id));
+	c->hints[i].runtime = ev->runtime;
 }
 
 /* One container_existing per container the scan found, with its processes. */
@@ -714,6 +740,9 @@ int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev)
 		out.lost = ev->lost;
 		return emit(c, &out);
 	case PCG_EV_TICK:
+		return 0;
+	case PCG_EV_HINT:
+		hint(c, ev);
 		return 0;
 	default:
 		c->stats.bad_events++;

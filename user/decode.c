@@ -14,6 +14,7 @@ _Static_assert(sizeof(struct pcg_ev_task) == 112, "pcg_ev_task layout");
 _Static_assert(sizeof(struct pcg_ev_exec) == 120, "pcg_ev_exec layout");
 _Static_assert(sizeof(struct pcg_ev_exit) == 120, "pcg_ev_exit layout");
 _Static_assert(sizeof(struct pcg_ev_lost) == 16 + 8 * _PCG_EV_MAX, "pcg_ev_lost layout");
+_Static_assert(sizeof(struct pcg_ev_hint) == 88, "pcg_ev_hint layout");
 
 static const char *const ev_names[_PCG_EV_MAX] = {
 	[PCG_EV_CGROUP_MKDIR] = "cgroup_mkdir",
@@ -27,6 +28,7 @@ static const char *const ev_names[_PCG_EV_MAX] = {
 	[PCG_EV_SCAN_DONE] = "scan_done",
 	[PCG_EV_LOST] = "lost",
 	[PCG_EV_TICK] = "tick",
+	[PCG_EV_HINT] = "hint",
 };
 
 const char *pcg_ev_name(__u16 type)
@@ -57,6 +59,8 @@ size_t pcg_ev_fixed_size(__u16 type)
 		return sizeof(struct pcg_ev_hdr);
 	case PCG_EV_LOST:
 		return sizeof(struct pcg_ev_lost);
+	case PCG_EV_HINT:
+		return sizeof(struct pcg_ev_hint);
 	default:
 		return 0;
 	}
@@ -106,6 +110,7 @@ int pcg_decode(const void *data, size_t len, struct pcg_event *ret)
 		ret->cgid = e.cgid;
 		ret->hier = e.hier;
 		ret->level = e.level;
+		ret->writer_pid = e.writer_pid;
 		set_tail(ret, p, fixed, len);
 		break;
 	}
@@ -149,6 +154,15 @@ int pcg_decode(const void *data, size_t len, struct pcg_event *ret)
 		ret->has_task = true;
 		ret->task = e.task;
 		ret->exit_status = e.exit_status;
+		break;
+	}
+	case PCG_EV_HINT: {
+		struct pcg_ev_hint e;
+
+		memcpy(&e, p, sizeof(e));
+		ret->runtime = e.runtime;
+		memcpy(ret->container_id, e.container_id, sizeof(e.container_id));
+		ret->container_id[sizeof(e.container_id)] = 0;
 		break;
 	}
 	case PCG_EV_LOST: {

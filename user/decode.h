@@ -27,7 +27,9 @@ struct pcg_event {
 	__u32 level;
 	__u32 old_pid;	      /* exec */
 	__u32 exit_status;    /* exit */
-	__u32 writer_pid;     /* attach */
+	__u32 writer_pid;     /* attach, cgroup events */
+	__u32 runtime;	      /* hint: enum pcg_runtime */
+	char container_id[65]; /* hint */
 	bool threadgroup;     /* attach */
 	const char *str;      /* path (cgroup events, attach) or filename (exec); NULL otherwise */
 	size_t str_len;	      /* bytes before the first NUL, bounded by the record */

@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "cgpath.h"
 #include "cli.h"
 #include "decode.h"
 #include "loader.h"
@@ -38,11 +39,14 @@ struct app {
 	struct pcg_opts opts;
 	struct pcg_pipeline *pl;
 	bool wrote;	     /* output pending a flush */
+	const struct pcg_layout *layout;
+	char hinted[64][PCG_CONTAINER_ID_LEN + 1]; /* containers whose runtime was looked up */
+	unsigned nr_hinted;
 	/* recording */
 	bool snapshotting;   /* the tap collects the start-up snapshot */
 	struct pcg_sbuf snapshot;
 	struct pcg_rec_header hdr;
-	struct pcg_recio_out *rec_out;
+	struct pcg_recio_rotator *rot;
 	struct pcg_rec_writer *rec;
 	int rec_err;
 	/* replay */
@@ -63,15 +67,10 @@ static int sink_stdout(void *ctx, const char *buf, size_t len)
 	return 0;
 }
 
-static int rec_write(void *ctx, const void *buf, size_t len)
-{
-	return pcg_recio_out_write(ctx, buf, len);
-}
-
 /* Opens the recording (or the next one on rotation) with the current header. */
 static int rec_start(struct app *a)
 {
-	a->rec = pcg_rec_writer__new(&a->hdr, rec_write, a->rec_out, NULL);
+	a->rec = pcg_rec_writer__new(&a->hdr, pcg_recio_rotator__write, a->rot, NULL);
 	if (!a->rec)
 		return -errno;
 	return 0;
@@ -90,14 +89,13 @@ static int tap_record(void *ctx, const void *rec, size_t len)
 	if (!a->rec || a->rec_err)
 		return 0;
 	err = pcg_rec_writer__append(a->rec, rec, len);
-	if (!err && a->opts.rotate_mb &&
-	    pcg_rec_writer__bytes(a->rec) >= (size_t)a->opts.rotate_mb << 20) {
-		/* a new file starts with the start-up snapshot header again */
+	if (!err && pcg_recio_rotator__due(a->rot)) {
+		/* the next file is self-contained: it starts with the same header */
 		err = pcg_rec_writer__finish(a->rec);
 		pcg_rec_writer__free(a->rec);
 		a->rec = NULL;
 		if (!err)
-			err = pcg_recio_out_rotate(a->rec_out);
+			err = pcg_recio_rotator__next(a->rot);
 		if (!err)
 			err = rec_start(a);
 	}
@@ -112,6 +110,52 @@ static int feed(void *ctx, const void *rec, size_t len)
 {
 	struct app *a = ctx;
 
+	return pcg_pipeline__feed(a->pl, rec, len);
+}
+
+/* Live only: when a container's cgroup name does not tell its runtime, ask the process tree
+ * (the runtime that made the cgroup, or a process already in it) and put the answer in the
+ * stream as a PCG_EV_HINT record ahead of the cgroup event, so a replay sees it too. */
+static void hint_runtime(struct app *a, const void *rec, size_t len)
+{
+	struct pcg_ev_hint h = { .hdr = { .type = PCG_EV_HINT, .size = sizeof(h) } };
+	struct pcg_event ev;
+	struct pcg_cgpath pp;
+	int pid;
+
+	if (pcg_decode(rec, len, &ev) || !ev.str ||
+	    pcg_cgpath_parse(ev.str, ev.str_len, &pp) ||
+	    (pp.kind != PCG_CG_CONTAINER && pp.kind != PCG_CG_CONTAINER_SUB) ||
+	    pp.runtime != PCG_RT_UNKNOWN)
+		return;
+	for (unsigned i = 0; i < sizeof(a->hinted) / sizeof(a->hinted[0]); i++)
+		if (!strcmp(a->hinted[i], pp.container_id))
+			return;
+	pid = ev.writer_pid;
+	if (ev.type != PCG_EV_CGROUP_MKDIR) {
+		char path[PCG_PATH_MAX];
+
+		snprintf(path, sizeof(path), "%.*s", (int)pp.container_end, ev.str);
+		pid = pcg_scan_first_pid(a->layout, ev.hier, path);
+	}
+	h.runtime = pid > 0 ? pcg_scan_runtime_of(pid) : PCG_RT_UNKNOWN;
+	if (h.runtime == PCG_RT_UNKNOWN)
+		return;
+	snprintf(a->hinted[a->nr_hinted++ % (sizeof(a->hinted) / sizeof(a->hinted[0]))],
+		 sizeof(a->hinted[0]), "%s", pp.container_id);
+	memcpy(h.container_id, pp.container_id, sizeof(h.container_id));
+	h.hdr.ts = ev.ts;
+	pcg_pipeline__feed(a->pl, &h, sizeof(h));
+}
+
+static int live_feed(void *ctx, const void *rec, size_t len)
+{
+	struct app *a = ctx;
+	const struct pcg_ev_hdr *h = rec;
+
+	if (len >= sizeof(*h) &&
+	    (h->type == PCG_EV_CGROUP_MKDIR || h->type == PCG_EV_EXISTING_CGROUP))
+		hint_runtime(a, rec, len);
 	return pcg_pipeline__feed(a->pl, rec, len);
 }
 
@@ -236,10 +280,16 @@ static int run_live(struct app *a)
 		return EXIT_FAIL;
 	}
 	if (a->opts.write) {
-		a->rec_out = pcg_recio_out_open(a->opts.write, a->opts.force, a->opts.rotate_mb,
-						a->opts.rotate_count, &err);
-		if (!a->rec_out) {
-			pcg_err("cannot create '%s': %s", a->opts.write, strerror(-err));
+		struct pcg_recio_rotator_opts ro = {
+			.file_size = (__u64)a->opts.rotate_mb * 1000000,
+			.nr_files = a->opts.rotate_count,
+			.force = a->opts.force,
+		};
+
+		a->rot = pcg_recio_rotator__new(a->opts.write, &ro);
+		if (!a->rot) {
+			pcg_err("cannot create '%s': %s%s", a->opts.write, strerror(errno),
+				errno == EEXIST ? " (use --force to overwrite)" : "");
 			goto out;
 		}
 		a->snapshotting = true;
@@ -267,9 +317,10 @@ static int run_live(struct app *a)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (pcg_loader__attach(ld, feed, a))
+	a->layout = &layout;
+	if (pcg_loader__attach(ld, live_feed, a))
 		goto out;
-	err = pcg_scan_existing(&layout, a->opts.all, feed, a);
+	err = pcg_scan_existing(&layout, a->opts.all, live_feed, a);
 	if (err < 0) {
 		pcg_err("cannot scan existing containers: %s", strerror(-err));
 		goto out;
@@ -379,8 +430,13 @@ out:
 		}
 		pcg_rec_writer__free(a->rec);
 	}
-	if (a->rec_out && pcg_recio_out_close(a->rec_out) && ret == EXIT_OK)
-		ret = EXIT_FAIL;
+	if (a->rot) {
+		if (pcg_recio_rotator__close(a->rot) && ret == EXIT_OK && !a->rec_err) {
+			pcg_err("cannot close the recording '%s'", pcg_recio_rotator__path(a->rot));
+			ret = EXIT_FAIL;
+		}
+		pcg_recio_rotator__free(a->rot);
+	}
 	if (a->rec_err)
 		ret = EXIT_FAIL;
 	if (a->pl) {

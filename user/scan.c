@@ -456,3 +456,126 @@ int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void
 	done.ts = pcg_boottime_ns();
 	return fn(ctx, &done, sizeof(done));
 }
+
+/* argv[0]'s base name and whether some argument equals @arg (or starts with it and '='). */
+static bool read_cmdline(int pid, char *base, size_t base_len, char *args, size_t args_len,
+			 size_t *ret_len)
+{
+	char p[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(p, sizeof(p), "/proc/%d/cmdline", pid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, args, args_len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	args[n] = 0;
+	*ret_len = n;
+	{
+		const char *b = strrchr(args, '/') ? strrchr(args, '/') + 1 : args;
+		size_t bl = strnlen(b, base_len - 1);
+
+		memcpy(base, b, bl);
+		base[bl] = 0;
+	}
+	return true;
+}
+
+static bool has_arg(const char *args, size_t len, const char *want)
+{
+	for (size_t i = 0; i < len; i += strlen(args + i) + 1)
+		if (!strcmp(args + i, want))
+			return true;
+	return false;
+}
+
+/* The value after "-namespace"/"--namespace", "" if absent. */
+static const char *arg_after(const char *args, size_t len, const char *a1, const char *a2)
+{
+	for (size_t i = 0; i < len; i += strlen(args + i) + 1) {
+		size_t next = i + strlen(args + i) + 1;
+
+		if ((!strcmp(args + i, a1) || !strcmp(args + i, a2)) && next < len)
+			return args + next;
+	}
+	return "";
+}
+
+static int parent_of(int pid)
+{
+	char p[64], buf[512], *e;
+	int fd, ppid = 0;
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/%d/stat", pid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	e = strrchr(buf, ')');
+	if (!e || sscanf(e + 2, "%*c %d", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
+int pcg_scan_runtime_of(int pid)
+{
+	char base[64], args[4096];
+	size_t len;
+
+	for (int depth = 0; pid > 1 && depth < 6; depth++, pid = parent_of(pid)) {
+		if (!read_cmdline(pid, base, sizeof(base), args, sizeof(args), &len))
+			continue;
+		if (!strncmp(base, "containerd-shim", 15)) {
+			const char *ns = arg_after(args, len, "-namespace", "--namespace");
+
+			return !strcmp(ns, "moby") ? PCG_RT_DOCKER : PCG_RT_CONTAINERD;
+		}
+		if (!strcmp(base, "conmon")) {
+			/* podman passes its own binary as the exit command */
+			for (size_t i = 0; i < len; i += strlen(args + i) + 1)
+				if (strstr(args + i, "podman"))
+					return PCG_RT_PODMAN;
+			return PCG_RT_CRIO;
+		}
+		if (!strcmp(base, "dockerd") || !strcmp(base, "docker"))
+			return PCG_RT_DOCKER;
+		if (!strcmp(base, "containerd") || has_arg(args, len, "containerd"))
+			return PCG_RT_CONTAINERD;
+		if (!strcmp(base, "crio"))
+			return PCG_RT_CRIO;
+		if (!strcmp(base, "podman"))
+			return PCG_RT_PODMAN;
+	}
+	return PCG_RT_UNKNOWN;
+}
+
+int pcg_scan_first_pid(const struct pcg_layout *l, __u32 hier, const char *path)
+{
+	char p[PATH_MAX], line[32];
+	FILE *f;
+	int pid = 0;
+
+	for (unsigned i = 0; i < l->nr; i++) {
+		if (l->h[i].id != hier)
+			continue;
+		if (snprintf(p, sizeof(p), "%s%s/cgroup.procs", l->h[i].mount, path) >=
+		    (int)sizeof(p))
+			return 0;
+		f = fopen(p, "re");
+		if (!f)
+			return 0;
+		if (fgets(line, sizeof(line), f))
+			pid = atoi(line);
+		fclose(f);
+	}
+	return pid;
+}

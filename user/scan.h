@@ -61,6 +61,14 @@ int pcg_scan_seed(const struct pcg_layout *l, pcg_seed_fn fn, void *ctx);
  * skipped. */
 int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void *ctx);
 
+/* The container runtime behind a process, from its own and its ancestors' command lines
+ * (containerd-shim "-namespace moby" = docker, "k8s.io" = containerd; conmon = crio or podman;
+ * dockerd, crio, podman).  @pid: the runtime that made a cgroup, or a container's process.
+ * Returns an enum pcg_runtime value, 0 when it cannot tell. */
+int pcg_scan_runtime_of(int pid);
+/* The first process listed in @hier's cgroup @path, 0 if none. */
+int pcg_scan_first_pid(const struct pcg_layout *l, __u32 hier, const char *path);
+
 /* CLOCK_BOOTTIME in ns, the clock of every record's ts. */
 __u64 pcg_boottime_ns(void);
 /* CLOCK_REALTIME - CLOCK_BOOTTIME in ns, sampled tightly. */

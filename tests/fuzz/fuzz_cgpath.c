@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* fuzz_cgpath.c - libFuzzer target: pcg_cgpath_parse on raw bytes, checking its invariants. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
+#endif
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>

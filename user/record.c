@@ -1,0 +1,1381 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* record.c - pure recording codec: header TLVs, CRC-framed zlib blocks, a bounded push reader. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <linux/types.h>
+
+#include "pcg_abi.h"
+#include "record.h"
+
+_Static_assert(sizeof(struct pcg_ev_hdr) == 16, "pcg_ev_hdr is 16 bytes in the file format");
+_Static_assert(sizeof(struct pcg_ev_lost) == 16 + 8 * _PCG_EV_MAX, "pcg_ev_lost layout");
+
+/*
+ * On-disk layout (docs/record-format.md has the full text).  All integers little-endian.
+ *
+ * File header prefix, 24 bytes:
+ *   0 magic[8]  8 major u16  10 minor u16  12 hdr_len u32  16 reserved u32  20 hdr_crc u32
+ * then hdr_len bytes of TLVs; hdr_crc = crc32 over bytes 8..19 followed by the TLV area.
+ * TLV: type u16, flags u16, len u32, value[len], zero padding to a multiple of 8.
+ *
+ * Block header, 32 bytes, followed by comp_len payload bytes:
+ *   0 magic[4]  4 type u16  6 flags u16  8 seq u32  12 nr_events u32  16 raw_len u32
+ *   20 comp_len u32  24 payload_crc u32  28 hdr_crc u32 (crc32 of bytes 0..27)
+ */
+static const unsigned char file_magic[8] = { 0x89, 'P', 'C', 'G', '\r', '\n', 0x1a, '\n' };
+static const unsigned char block_magic[4] = { 0xd3, 'P', 'C', 'B' };
+
+#define FILE_PREFIX_LEN 24
+#define BLOCK_HDR_LEN 32
+#define TLV_HDR_LEN 8
+#define TRAILER_LEN 48 /* six u64: the fields of struct pcg_rec_trailer */
+#define EV_HDR_LEN ((__u32)sizeof(struct pcg_ev_hdr))
+#define EV_MAX_LEN 0xffffu /* pcg_ev_hdr.size is a __u16 */
+
+enum { BT_EVENTS = 1, BT_TRAILER = 2 };
+enum { BF_STORED = 1u << 0 };		   /* payload is the raw bytes, not deflated */
+enum { TLV_F_CRITICAL = 1u << 0 };	   /* a reader that does not know the type must refuse */
+enum { SNAP_F_DEFLATE = 1u << 0 };
+
+enum tlv_type {
+	T_ABI_VERSION = 1,	/* u32 */
+	T_TOOL_VERSION = 2,	/* string */
+	T_HOSTNAME = 3,		/* string */
+	T_KERNEL_RELEASE = 4,	/* string */
+	T_BOOT_ID = 5,		/* string */
+	T_BOOT_TO_REALTIME = 6, /* s64, ns */
+	T_CGROUP_MODE = 7,	/* u32 */
+	T_KEY_V1_HIER = 8,	/* u32 */
+	T_TRACED_HIER_MASK = 9, /* u64 */
+	T_NSFS_DEV = 10,	/* u64 */
+	T_FLAGS = 11,		/* u32 */
+	T_HIER = 12,		/* u32 id + controllers string; once per hierarchy */
+	T_SNAPSHOT = 13,	/* u32 raw_len, u32 flags, data (zlib stream if SNAP_F_DEFLATE) */
+};
+
+#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+static void put_le16(unsigned char *p, __u16 v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static void put_le32(unsigned char *p, __u32 v)
+{
+	put_le16(p, v);
+	put_le16(p + 2, v >> 16);
+}
+
+static void put_le64(unsigned char *p, __u64 v)
+{
+	put_le32(p, v);
+	put_le32(p + 4, v >> 32);
+}
+
+static __u16 get_le16(const unsigned char *p)
+{
+	return p[0] | (__u16)p[1] << 8;
+}
+
+static __u32 get_le32(const unsigned char *p)
+{
+	return get_le16(p) | (__u32)get_le16(p + 2) << 16;
+}
+
+static __u64 get_le64(const unsigned char *p)
+{
+	return get_le32(p) | (__u64)get_le32(p + 4) << 32;
+}
+
+/* zlib's crc32() takes a uInt length; every length passed here is capped far below 4 GiB. */
+static __u32 crc(__u32 seed, const void *buf, size_t len)
+{
+	return crc32(seed, buf, len);
+}
+
+/* Length of the well-formed prefix of concatenated raw events, and their count. */
+static size_t events_valid_prefix(const unsigned char *p, size_t len, __u32 *ret_nr)
+{
+	size_t off = 0;
+	__u32 nr = 0, sz;
+
+	while (len - off >= EV_HDR_LEN) {
+		sz = get_le16(p + off + 2);
+		if (sz < EV_HDR_LEN || sz > len - off)
+			break;
+		off += sz;
+		nr++;
+	}
+	if (ret_nr)
+		*ret_nr = nr;
+	return off;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Writer                                                                                      */
+
+struct pcg_rec_writer {
+	pcg_rec_write_fn fn;
+	void *ctx;
+	size_t block_size;
+	z_stream zs;
+	bool zs_ready;
+	unsigned char *raw; /* events of the block being filled */
+	size_t raw_len, raw_cap;
+	__u32 nr;
+	unsigned char *out; /* block header + payload being written */
+	size_t out_cap;
+	__u32 seq;
+	struct pcg_rec_trailer tot;
+	size_t bytes;
+	int err;
+	bool finished;
+};
+
+static int wr_out(struct pcg_rec_writer *w, const void *buf, size_t len)
+{
+	int ret;
+
+	if (w->err)
+		return w->err;
+	ret = w->fn(w->ctx, buf, len);
+	if (ret < 0) {
+		w->err = ret;
+		return ret;
+	}
+	w->bytes += len;
+	return 0;
+}
+
+/* Deflates src into dst; returns the compressed size, or 0 if that would not be smaller than
+ * len (the caller then stores the bytes as they are). */
+static size_t wr_deflate(struct pcg_rec_writer *w, const void *src, size_t len, unsigned char *dst)
+{
+	if (len < 2 || deflateReset(&w->zs) != Z_OK)
+		return 0;
+	w->zs.next_in = (Bytef *)src;
+	w->zs.avail_in = len;
+	w->zs.next_out = dst;
+	w->zs.avail_out = len - 1;
+	if (deflate(&w->zs, Z_FINISH) != Z_STREAM_END)
+		return 0;
+	return w->zs.total_out;
+}
+
+static int wr_emit(struct pcg_rec_writer *w, __u16 type, const unsigned char *raw, size_t raw_len,
+		   __u32 nr, bool may_deflate)
+{
+	unsigned char *h = w->out, *payload = w->out + BLOCK_HDR_LEN;
+	size_t comp = may_deflate ? wr_deflate(w, raw, raw_len, payload) : 0;
+	__u16 flags = 0;
+	int err;
+
+	if (!comp) {
+		memcpy(payload, raw, raw_len);
+		comp = raw_len;
+		flags |= BF_STORED;
+	}
+	memcpy(h, block_magic, sizeof(block_magic));
+	put_le16(h + 4, type);
+	put_le16(h + 6, flags);
+	put_le32(h + 8, w->seq);
+	put_le32(h + 12, nr);
+	put_le32(h + 16, raw_len);
+	put_le32(h + 20, comp);
+	put_le32(h + 24, crc(0, payload, comp));
+	put_le32(h + 28, crc(0, h, 28));
+	err = wr_out(w, w->out, BLOCK_HDR_LEN + comp);
+	if (!err)
+		w->seq++;
+	return err;
+}
+
+static int wr_close_block(struct pcg_rec_writer *w)
+{
+	int err;
+
+	if (!w->raw_len)
+		return w->err;
+	err = wr_emit(w, BT_EVENTS, w->raw, w->raw_len, w->nr, true);
+	w->raw_len = 0;
+	w->nr = 0;
+	if (!err)
+		w->tot.blocks++;
+	return err;
+}
+
+static bool str_ok(const char *s, size_t size)
+{
+	return memchr(s, '\0', size) != NULL;
+}
+
+static int hdr_check(const struct pcg_rec_header *h)
+{
+	__u32 nr;
+
+	if (!str_ok(h->tool_version, sizeof(h->tool_version)) ||
+	    !str_ok(h->hostname, sizeof(h->hostname)) ||
+	    !str_ok(h->kernel_release, sizeof(h->kernel_release)) ||
+	    !str_ok(h->boot_id, sizeof(h->boot_id)) || h->nr_hier > PCG_REC_MAX_HIER)
+		return -EINVAL;
+	for (__u32 i = 0; i < h->nr_hier; i++)
+		if (!str_ok(h->hier[i].controllers, sizeof(h->hier[i].controllers)))
+			return -EINVAL;
+	if (h->snapshot_len > PCG_REC_SNAPSHOT_MAX)
+		return -E2BIG;
+	if (h->snapshot_len && !h->snapshot)
+		return -EINVAL;
+	if (h->snapshot_len &&
+	    events_valid_prefix(h->snapshot, h->snapshot_len, &nr) != h->snapshot_len)
+		return -EINVAL;
+	return 0;
+}
+
+static unsigned char *put_tlv(unsigned char *p, __u16 type, const void *val, size_t len)
+{
+	put_le16(p, type);
+	put_le16(p + 2, 0);
+	put_le32(p + 4, len);
+	if (len)
+		memcpy(p + TLV_HDR_LEN, val, len);
+	memset(p + TLV_HDR_LEN + len, 0, ALIGN8(len) - len);
+	return p + TLV_HDR_LEN + ALIGN8(len);
+}
+
+static unsigned char *put_tlv_u32(unsigned char *p, __u16 type, __u32 v)
+{
+	unsigned char b[4];
+
+	put_le32(b, v);
+	return put_tlv(p, type, b, sizeof(b));
+}
+
+static unsigned char *put_tlv_u64(unsigned char *p, __u16 type, __u64 v)
+{
+	unsigned char b[8];
+
+	put_le64(b, v);
+	return put_tlv(p, type, b, sizeof(b));
+}
+
+static unsigned char *put_tlv_str(unsigned char *p, __u16 type, const char *s)
+{
+	return put_tlv(p, type, s, strlen(s));
+}
+
+static int wr_header(struct pcg_rec_writer *w, const struct pcg_rec_header *h)
+{
+	/* fixed-size TLVs and strings: 8 scalars + 4 strings + nr_hier hierarchies */
+	size_t fixed = 8 * (TLV_HDR_LEN + 8) + 4 * TLV_HDR_LEN + ALIGN8(strlen(h->tool_version)) +
+		       ALIGN8(strlen(h->hostname)) + ALIGN8(strlen(h->kernel_release)) +
+		       ALIGN8(strlen(h->boot_id));
+	size_t snap_comp = 0, len, i;
+	unsigned char *buf, *p, *snap_data;
+	__u32 snap_flags = 0;
+	int err;
+
+	for (i = 0; i < h->nr_hier; i++)
+		fixed += TLV_HDR_LEN + ALIGN8(4 + strlen(h->hier[i].controllers));
+	len = FILE_PREFIX_LEN + fixed + TLV_HDR_LEN + ALIGN8(8 + h->snapshot_len);
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+
+	p = buf + FILE_PREFIX_LEN;
+	p = put_tlv_u32(p, T_ABI_VERSION, h->abi_version);
+	p = put_tlv_str(p, T_TOOL_VERSION, h->tool_version);
+	p = put_tlv_str(p, T_HOSTNAME, h->hostname);
+	p = put_tlv_str(p, T_KERNEL_RELEASE, h->kernel_release);
+	p = put_tlv_str(p, T_BOOT_ID, h->boot_id);
+	p = put_tlv_u64(p, T_BOOT_TO_REALTIME, (__u64)h->boot_to_realtime_ns);
+	p = put_tlv_u32(p, T_CGROUP_MODE, h->cgroup_mode);
+	p = put_tlv_u32(p, T_KEY_V1_HIER, h->key_v1_hier);
+	p = put_tlv_u64(p, T_TRACED_HIER_MASK, h->traced_hier_mask);
+	p = put_tlv_u64(p, T_NSFS_DEV, h->nsfs_dev);
+	p = put_tlv_u32(p, T_FLAGS, h->flags);
+	for (i = 0; i < h->nr_hier; i++) {
+		unsigned char hb[4 + sizeof(h->hier[i].controllers)];
+		size_t n = strlen(h->hier[i].controllers);
+
+		put_le32(hb, h->hier[i].id);
+		memcpy(hb + 4, h->hier[i].controllers, n);
+		p = put_tlv(p, T_HIER, hb, 4 + n);
+	}
+	if (h->snapshot_len) {
+		/* value: raw_len, flags, then the data; deflate it in place when that helps */
+		snap_data = p + TLV_HDR_LEN + 8;
+		snap_comp = wr_deflate(w, h->snapshot, h->snapshot_len, snap_data);
+		if (snap_comp) {
+			snap_flags |= SNAP_F_DEFLATE;
+		} else {
+			memcpy(snap_data, h->snapshot, h->snapshot_len);
+			snap_comp = h->snapshot_len;
+		}
+		put_le16(p, T_SNAPSHOT);
+		put_le16(p + 2, 0);
+		put_le32(p + 4, 8 + snap_comp);
+		put_le32(p + TLV_HDR_LEN, h->snapshot_len);
+		put_le32(p + TLV_HDR_LEN + 4, snap_flags);
+		memset(snap_data + snap_comp, 0, ALIGN8(8 + snap_comp) - (8 + snap_comp));
+		p += TLV_HDR_LEN + ALIGN8(8 + snap_comp);
+	}
+	len = p - buf;
+
+	memcpy(buf, file_magic, sizeof(file_magic));
+	put_le16(buf + 8, PCG_REC_MAJOR);
+	put_le16(buf + 10, PCG_REC_MINOR);
+	put_le32(buf + 12, len - FILE_PREFIX_LEN);
+	put_le32(buf + 16, 0);
+	put_le32(buf + 20, crc(crc(0, buf + 8, 12), buf + FILE_PREFIX_LEN, len - FILE_PREFIX_LEN));
+	err = wr_out(w, buf, len);
+	free(buf);
+	return err;
+}
+
+struct pcg_rec_writer *pcg_rec_writer__new(const struct pcg_rec_header *h, pcg_rec_write_fn fn,
+					   void *ctx, const struct pcg_rec_writer_opts *opts)
+{
+	struct pcg_rec_writer *w;
+	size_t block_size = opts && opts->block_size ? opts->block_size : PCG_REC_DEFAULT_BLOCK_SIZE;
+	int level = opts && opts->level ? opts->level : PCG_REC_DEFAULT_LEVEL;
+	int err;
+
+	if (!h || !fn || block_size > PCG_REC_BLOCK_RAW_MAX || level < 1 || level > 9) {
+		errno = EINVAL;
+		return NULL;
+	}
+	err = hdr_check(h);
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	w->fn = fn;
+	w->ctx = ctx;
+	w->block_size = block_size;
+	w->raw_cap = MAX(block_size, (size_t)EV_MAX_LEN);
+	w->out_cap = BLOCK_HDR_LEN + MAX(w->raw_cap, (size_t)TRAILER_LEN);
+	w->raw = malloc(w->raw_cap);
+	w->out = malloc(w->out_cap);
+	err = -ENOMEM;
+	if (!w->raw || !w->out)
+		goto err;
+	if (deflateInit(&w->zs, level) != Z_OK)
+		goto err;
+	w->zs_ready = true;
+	err = wr_header(w, h);
+	if (err)
+		goto err;
+	return w;
+err:
+	w->finished = true; /* nothing more to write */
+	pcg_rec_writer__free(w);
+	errno = -err;
+	return NULL;
+}
+
+int pcg_rec_writer__append(struct pcg_rec_writer *w, const void *ev, size_t len)
+{
+	const unsigned char *e = ev;
+	__u64 ts;
+	int err;
+
+	if (!w || !ev || w->finished)
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	if (len < EV_HDR_LEN || len > EV_MAX_LEN || get_le16(e + 2) != len)
+		return -EINVAL;
+	if (w->raw_len && w->raw_len + len > w->block_size) {
+		err = wr_close_block(w);
+		if (err)
+			return err;
+	}
+	memcpy(w->raw + w->raw_len, ev, len);
+	w->raw_len += len;
+	w->nr++;
+
+	ts = get_le64(e + 8);
+	if (!w->tot.events)
+		w->tot.first_ts = ts;
+	w->tot.last_ts = ts;
+	w->tot.events++;
+	w->tot.raw_bytes += len;
+	if (get_le16(e) == PCG_EV_LOST && len >= sizeof(struct pcg_ev_lost))
+		for (int i = 0; i < _PCG_EV_MAX; i++)
+			w->tot.lost += get_le64(e + EV_HDR_LEN + 8 * i);
+
+	if (w->raw_len >= w->block_size)
+		return wr_close_block(w);
+	return 0;
+}
+
+int pcg_rec_writer__flush(struct pcg_rec_writer *w)
+{
+	if (!w || w->finished)
+		return -EINVAL;
+	return wr_close_block(w);
+}
+
+int pcg_rec_writer__finish(struct pcg_rec_writer *w)
+{
+	unsigned char t[TRAILER_LEN];
+
+	if (!w || w->finished)
+		return -EINVAL;
+	wr_close_block(w);
+	w->finished = true;
+	put_le64(t, w->tot.blocks);
+	put_le64(t + 8, w->tot.events);
+	put_le64(t + 16, w->tot.raw_bytes);
+	put_le64(t + 24, w->tot.lost);
+	put_le64(t + 32, w->tot.first_ts);
+	put_le64(t + 40, w->tot.last_ts);
+	if (!w->err)
+		wr_emit(w, BT_TRAILER, t, sizeof(t), 0, false);
+	return w->err;
+}
+
+size_t pcg_rec_writer__bytes(const struct pcg_rec_writer *w)
+{
+	return w ? w->bytes : 0;
+}
+
+void pcg_rec_writer__free(struct pcg_rec_writer *w)
+{
+	if (!w)
+		return;
+	if (!w->finished)
+		pcg_rec_writer__finish(w);
+	if (w->zs_ready)
+		deflateEnd(&w->zs);
+	free(w->raw);
+	free(w->out);
+	free(w);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reader                                                                                      */
+
+#define RD_CHUNK (64u << 10)		/* bytes taken at once while scanning for a block */
+#define RD_MIN_MEM (1u << 20)
+#define RD_SCRATCH_LEN (EV_MAX_LEN + 1) /* aligned copy of one event */
+
+enum rd_state {
+	RD_PREFIX,  /* waiting for the 24-byte file prefix */
+	RD_HEADER,  /* waiting for the header TLVs */
+	RD_BLOCK,   /* waiting for (or scanning for) a block header */
+	RD_PAYLOAD, /* waiting for the payload of a block whose header is good */
+	RD_DISCARD, /* dropping a block's bytes without buffering them */
+	RD_END,	    /* after the trailer: anything more is reported */
+	RD_DONE,    /* gave up */
+};
+
+struct rd_block {
+	__u16 type, flags;
+	__u32 seq, nr, raw_len, comp_len, crc;
+};
+
+struct pcg_rec_reader {
+	struct pcg_rec_reader_cbs cbs;
+	void *ctx;
+	size_t max_mem;
+	__u64 max_skip;
+	enum rd_state st;
+	int err; /* sticky fatal or callback error */
+	bool finished;
+
+	/* input window: unconsumed bytes are in[in_off, in_off + in_len) */
+	unsigned char *in;
+	size_t in_cap, in_off, in_len;
+	__u64 pos;   /* input offset of in[in_off] */
+	size_t need; /* bytes from in_off the current state waits for */
+
+	unsigned char *raw; /* inflated block payload */
+	size_t raw_cap;
+	unsigned char *scratch;
+	unsigned char *snap; /* inflated snapshot, during the header callback only */
+	size_t snap_cap;
+	z_stream zs;
+	bool zs_ready;
+
+	struct rd_block b;
+	__u64 block_pos; /* input offset of the current block */
+	__u64 discard_left;
+	bool discard_is_damage;
+
+	/* a run of skipped bytes, reported when it ends */
+	bool skipping;
+	__u64 skip_pos, skip_len, skip_run;
+	char skip_what[96];
+
+	__u32 next_seq;
+	__u64 after_end, after_end_pos;
+	char msg[224];
+	struct pcg_rec_stats stats;
+};
+
+static void rd_mem_update(struct pcg_rec_reader *r)
+{
+	__u64 mem = r->in_cap + r->raw_cap + (r->scratch ? RD_SCRATCH_LEN : 0) + r->snap_cap;
+
+	if (mem > r->stats.mem_peak)
+		r->stats.mem_peak = mem;
+}
+
+static size_t rd_mem(const struct pcg_rec_reader *r)
+{
+	return r->in_cap + r->raw_cap + (r->scratch ? RD_SCRATCH_LEN : 0) + r->snap_cap;
+}
+
+__attribute__((format(printf, 4, 5))) static void rd_damage(struct pcg_rec_reader *r, __u64 off,
+							     __u64 skipped, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	r->stats.damage++;
+	if (r->cbs.damage)
+		r->cbs.damage(r->ctx, off, skipped, r->msg);
+}
+
+static void rd_consume(struct pcg_rec_reader *r, size_t n)
+{
+	r->in_off += n;
+	r->in_len -= n;
+	r->pos += n;
+	if (!r->in_len)
+		r->in_off = 0;
+}
+
+/* Ensures room for n more bytes after the window and appends them. */
+static int rd_append(struct pcg_rec_reader *r, const void *buf, size_t n)
+{
+	size_t want = r->in_len + n;
+	unsigned char *p;
+
+	if (r->in_off + want > r->in_cap && r->in_off) {
+		memmove(r->in, r->in + r->in_off, r->in_len);
+		r->in_off = 0;
+	}
+	if (want > r->in_cap) {
+		if (rd_mem(r) - r->in_cap + want > r->max_mem)
+			return -ENOMEM; /* callers size n so that this cannot happen */
+		p = realloc(r->in, want);
+		if (!p)
+			return -ENOMEM;
+		r->in = p;
+		r->in_cap = want;
+		rd_mem_update(r);
+	}
+	memcpy(r->in + r->in_off + r->in_len, buf, n);
+	r->in_len += n;
+	return 0;
+}
+
+static int rd_inflate(struct pcg_rec_reader *r, const void *src, size_t len, void *dst,
+		      size_t raw_len)
+{
+	if (inflateReset(&r->zs) != Z_OK)
+		return -EBADMSG;
+	r->zs.next_in = (Bytef *)src;
+	r->zs.avail_in = len;
+	r->zs.next_out = dst;
+	r->zs.avail_out = raw_len;
+	if (inflate(&r->zs, Z_FINISH) != Z_STREAM_END || r->zs.total_out != raw_len ||
+	    r->zs.avail_in)
+		return -EBADMSG;
+	return 0;
+}
+
+static void copy_str(char *dst, size_t size, const unsigned char *v, size_t len)
+{
+	len = MIN(len, size - 1);
+	memcpy(dst, v, len);
+	dst[len] = '\0';
+}
+
+/* Parses the TLV area into h; the snapshot is left in r->snap (inflated) or points into a. */
+static int rd_parse_tlvs(struct pcg_rec_reader *r, const unsigned char *a, size_t len,
+			 struct pcg_rec_header *h, size_t *ret_snap_off)
+{
+	bool have_snap = false;
+	size_t off = 0;
+
+	while (off < len) {
+		const unsigned char *v;
+		__u16 type, fl;
+		__u32 vlen;
+
+		if (len - off < TLV_HDR_LEN)
+			return -EBADMSG;
+		type = get_le16(a + off);
+		fl = get_le16(a + off + 2);
+		vlen = get_le32(a + off + 4);
+		if (vlen > len - off - TLV_HDR_LEN || ALIGN8((size_t)vlen) > len - off - TLV_HDR_LEN)
+			return -EBADMSG;
+		v = a + off + TLV_HDR_LEN;
+
+		switch (type) {
+		case T_ABI_VERSION:
+		case T_CGROUP_MODE:
+		case T_KEY_V1_HIER:
+		case T_FLAGS:
+			if (vlen < 4)
+				return -EBADMSG;
+			if (type == T_ABI_VERSION)
+				h->abi_version = get_le32(v);
+			else if (type == T_CGROUP_MODE)
+				h->cgroup_mode = get_le32(v);
+			else if (type == T_KEY_V1_HIER)
+				h->key_v1_hier = get_le32(v);
+			else
+				h->flags = get_le32(v);
+			break;
+		case T_BOOT_TO_REALTIME:
+		case T_TRACED_HIER_MASK:
+		case T_NSFS_DEV:
+			if (vlen < 8)
+				return -EBADMSG;
+			if (type == T_BOOT_TO_REALTIME)
+				h->boot_to_realtime_ns = (__s64)get_le64(v);
+			else if (type == T_TRACED_HIER_MASK)
+				h->traced_hier_mask = get_le64(v);
+			else
+				h->nsfs_dev = get_le64(v);
+			break;
+		case T_TOOL_VERSION:
+			copy_str(h->tool_version, sizeof(h->tool_version), v, vlen);
+			break;
+		case T_HOSTNAME:
+			copy_str(h->hostname, sizeof(h->hostname), v, vlen);
+			break;
+		case T_KERNEL_RELEASE:
+			copy_str(h->kernel_release, sizeof(h->kernel_release), v, vlen);
+			break;
+		case T_BOOT_ID:
+			copy_str(h->boot_id, sizeof(h->boot_id), v, vlen);
+			break;
+		case T_HIER:
+			if (vlen < 4)
+				return -EBADMSG;
+			/* more than we can hold: ignored (a newer writer may know more) */
+			if (h->nr_hier < PCG_REC_MAX_HIER) {
+				struct pcg_rec_hier *e = &h->hier[h->nr_hier++];
+
+				e->id = get_le32(v);
+				copy_str(e->controllers, sizeof(e->controllers), v + 4, vlen - 4);
+			}
+			break;
+		case T_SNAPSHOT: {
+			__u32 raw_len, sflags;
+
+			if (have_snap || vlen < 8)
+				return -EBADMSG;
+			have_snap = true;
+			raw_len = get_le32(v);
+			sflags = get_le32(v + 4);
+			if (raw_len > PCG_REC_SNAPSHOT_MAX)
+				return -EBADMSG;
+			if (sflags & ~SNAP_F_DEFLATE)
+				return -EPROTONOSUPPORT;
+			if (!(sflags & SNAP_F_DEFLATE)) {
+				if (vlen - 8 != raw_len)
+					return -EBADMSG;
+				*ret_snap_off = off + TLV_HDR_LEN + 8;
+				h->snapshot_len = raw_len;
+				break;
+			}
+			if (rd_mem(r) + raw_len > r->max_mem)
+				return -EFBIG;
+			r->snap = malloc(MAX(raw_len, 1u));
+			if (!r->snap)
+				return -ENOMEM;
+			r->snap_cap = raw_len;
+			rd_mem_update(r);
+			if (rd_inflate(r, v + 8, vlen - 8, r->snap, raw_len))
+				return -EBADMSG;
+			h->snapshot = r->snap;
+			h->snapshot_len = raw_len;
+			break;
+		}
+		default:
+			if (fl & TLV_F_CRITICAL)
+				return -EPROTONOSUPPORT;
+			break;
+		}
+		off += TLV_HDR_LEN + ALIGN8((size_t)vlen);
+	}
+	return 0;
+}
+
+static int rd_prefix(struct pcg_rec_reader *r)
+{
+	const unsigned char *p = r->in + r->in_off;
+	size_t n = r->in_len;
+	__u32 hdr_len;
+
+	if (memcmp(p, file_magic, MIN(n, sizeof(file_magic))))
+		return -ENOMSG;
+	if (n >= 10 && get_le16(p + 8) != PCG_REC_MAJOR)
+		return -EPROTONOSUPPORT;
+	if (n < FILE_PREFIX_LEN) {
+		r->need = FILE_PREFIX_LEN;
+		return 0;
+	}
+	hdr_len = get_le32(p + 12);
+	if (hdr_len > PCG_REC_HDR_MAX)
+		return -EBADMSG;
+	if (rd_mem(r) - r->in_cap + MAX(r->in_cap, FILE_PREFIX_LEN + (size_t)hdr_len) > r->max_mem)
+		return -EFBIG;
+	r->st = RD_HEADER;
+	r->need = FILE_PREFIX_LEN + hdr_len;
+	return 1;
+}
+
+static int rd_header(struct pcg_rec_reader *r)
+{
+	const unsigned char *p = r->in + r->in_off;
+	struct pcg_rec_header h;
+	size_t hdr_len = r->need - FILE_PREFIX_LEN, snap_off = 0, good;
+	__u32 nr;
+	int err;
+
+	if (r->in_len < r->need)
+		return 0;
+	if (crc(crc(0, p + 8, 12), p + FILE_PREFIX_LEN, hdr_len) != get_le32(p + 20))
+		return -EBADMSG;
+	memset(&h, 0, sizeof(h));
+	h.major = get_le16(p + 8);
+	h.minor = get_le16(p + 10);
+	err = rd_parse_tlvs(r, p + FILE_PREFIX_LEN, hdr_len, &h, &snap_off);
+	if (err)
+		return err;
+	if (snap_off)
+		h.snapshot = p + FILE_PREFIX_LEN + snap_off;
+	if (h.snapshot_len) {
+		good = events_valid_prefix(h.snapshot, h.snapshot_len, &nr);
+		if (good != h.snapshot_len) {
+			rd_damage(r, FILE_PREFIX_LEN, 0,
+				  "snapshot: malformed record at byte %zu of %zu; %zu bytes dropped",
+				  good, h.snapshot_len, h.snapshot_len - good);
+			h.snapshot_len = good;
+		}
+	}
+	if (!h.snapshot_len)
+		h.snapshot = NULL;
+	r->stats.flags |= PCG_REC_S_HEADER;
+	if (r->cbs.header) {
+		err = r->cbs.header(r->ctx, &h);
+		if (err < 0)
+			return err;
+	}
+	free(r->snap);
+	r->snap = NULL;
+	r->snap_cap = 0;
+	rd_consume(r, r->need);
+	r->st = RD_BLOCK;
+	r->need = BLOCK_HDR_LEN;
+	return 1;
+}
+
+/* Index of the first byte that may start a block magic (a partial match at the end counts). */
+static size_t rd_scan(const unsigned char *p, size_t n)
+{
+	const unsigned char *q = p, *end = p + n;
+
+	while ((q = memchr(q, block_magic[0], end - q))) {
+		if (!memcmp(q, block_magic, MIN((size_t)(end - q), sizeof(block_magic))))
+			return q - p;
+		q++;
+	}
+	return n;
+}
+
+/* Validates a block header: 0 if it can be trusted, -1 if not (then we resync). */
+static int rd_parse_bhdr(const unsigned char *p, struct rd_block *b)
+{
+	if (memcmp(p, block_magic, sizeof(block_magic)) || crc(0, p, 28) != get_le32(p + 28))
+		return -1;
+	b->type = get_le16(p + 4);
+	b->flags = get_le16(p + 6);
+	b->seq = get_le32(p + 8);
+	b->nr = get_le32(p + 12);
+	b->raw_len = get_le32(p + 16);
+	b->comp_len = get_le32(p + 20);
+	b->crc = get_le32(p + 24);
+	switch (b->type) {
+	case BT_EVENTS:
+		if (!b->nr || b->raw_len > PCG_REC_BLOCK_RAW_MAX ||
+		    (__u64)b->nr * EV_HDR_LEN > b->raw_len || b->comp_len > b->raw_len ||
+		    ((b->flags & BF_STORED) && b->comp_len != b->raw_len))
+			return -1;
+		return 0;
+	case BT_TRAILER:
+		if (b->flags != BF_STORED || b->nr || b->raw_len > PCG_REC_TRAILER_MAX ||
+		    b->comp_len != b->raw_len)
+			return -1;
+		return 0;
+	default:
+		/* a block type from a newer minor version: skipped by its length */
+		if (b->comp_len > PCG_REC_BLOCK_RAW_MAX)
+			return -1;
+		return 0;
+	}
+}
+
+static void rd_skip_begin(struct pcg_rec_reader *r, const char *what)
+{
+	size_t n = strnlen(what, sizeof(r->skip_what) - 1);
+
+	r->skipping = true;
+	r->skip_pos = r->pos;
+	r->skip_len = 0;
+	memcpy(r->skip_what, what, n);
+	r->skip_what[n] = '\0';
+}
+
+/* Reports the current run of skipped bytes; lost = blocks missing by sequence number. */
+static void rd_skip_end(struct pcg_rec_reader *r, __u32 lost, const char *tail)
+{
+	if (lost)
+		rd_damage(r, r->skip_pos, r->skip_len, "%s; %u block(s) lost%s", r->skip_what, lost,
+			  tail);
+	else
+		rd_damage(r, r->skip_pos, r->skip_len, "%s%s", r->skip_what, tail);
+	r->skipping = false;
+	r->skip_run = 0;
+}
+
+/* Counts n garbage bytes (already consumed or about to be) and gives up past max_skip. */
+static void rd_count_skip(struct pcg_rec_reader *r, __u64 n)
+{
+	r->stats.bytes_skipped += n;
+	r->skip_run += n;
+	if (r->max_skip && r->skip_run > r->max_skip && r->st != RD_DONE) {
+		char tail[80];
+
+		snprintf(tail, sizeof(tail), "; giving up after %llu bytes without a valid block",
+			 (unsigned long long)r->skip_run);
+		if (r->skipping)
+			rd_skip_end(r, 0, tail);
+		else
+			rd_damage(r, r->after_end_pos, r->after_end, "data after the end-of-file trailer%s",
+				  tail);
+		r->st = RD_DONE;
+		r->stats.flags |= PCG_REC_S_GAVE_UP;
+	}
+}
+
+static void rd_skip(struct pcg_rec_reader *r, size_t n)
+{
+	rd_consume(r, n);
+	r->skip_len += n;
+	rd_count_skip(r, n);
+}
+
+/* Sequence bookkeeping for a block whose header is good; reports gaps. */
+static void rd_seq(struct pcg_rec_reader *r)
+{
+	__u32 gap = r->b.seq - r->next_seq;
+
+	if (gap >= 0x80000000u) {
+		if (r->skipping)
+			rd_skip_end(r, 0, "");
+		rd_damage(r, r->block_pos, 0, "block %u out of sequence (expected %u)", r->b.seq,
+			  r->next_seq);
+		gap = 0;
+	} else if (r->skipping) {
+		rd_skip_end(r, gap, "");
+	} else if (gap) {
+		rd_damage(r, r->block_pos, 0, "%u block(s) missing before block %u (sequence gap)",
+			  gap, r->b.seq);
+	}
+	r->stats.bad_blocks += gap;
+	r->next_seq = r->b.seq + 1;
+}
+
+static void rd_discard(struct pcg_rec_reader *r, bool damage)
+{
+	r->st = RD_DISCARD;
+	r->discard_left = BLOCK_HDR_LEN + (__u64)r->b.comp_len;
+	r->discard_is_damage = damage;
+}
+
+static int rd_block(struct pcg_rec_reader *r)
+{
+	const unsigned char *p;
+	size_t i, mem;
+
+	if (r->skipping) {
+		i = rd_scan(r->in + r->in_off, r->in_len);
+		if (i) {
+			rd_skip(r, i);
+			return 1;
+		}
+	}
+	if (r->in_len < BLOCK_HDR_LEN) {
+		r->need = BLOCK_HDR_LEN;
+		return 0;
+	}
+	p = r->in + r->in_off;
+	if (rd_parse_bhdr(p, &r->b)) {
+		if (!r->skipping)
+			rd_skip_begin(r, "corrupt block header, skipped to the next block");
+		rd_skip(r, 1);
+		return 1;
+	}
+	r->block_pos = r->pos;
+	rd_seq(r);
+
+	if (r->b.type != BT_EVENTS && r->b.type != BT_TRAILER) {
+		rd_discard(r, false);
+		return 1;
+	}
+	if (r->b.type == BT_EVENTS && (r->b.flags & ~BF_STORED)) {
+		r->stats.bad_blocks++;
+		rd_damage(r, r->pos, BLOCK_HDR_LEN + (__u64)r->b.comp_len,
+			  "block %u: unsupported flags 0x%x, skipped", r->b.seq, r->b.flags);
+		rd_discard(r, true);
+		return 1;
+	}
+	mem = MAX(r->in_cap, BLOCK_HDR_LEN + (size_t)r->b.comp_len) + RD_SCRATCH_LEN +
+	      (r->b.flags & BF_STORED ? r->raw_cap : MAX(r->raw_cap, (size_t)r->b.raw_len));
+	if (mem > r->max_mem) {
+		r->stats.bad_blocks++;
+		rd_damage(r, r->pos, BLOCK_HDR_LEN + (__u64)r->b.comp_len,
+			  "block %u: needs %zu bytes, over the reader's memory limit of %zu; skipped",
+			  r->b.seq, mem, r->max_mem);
+		rd_discard(r, true);
+		return 1;
+	}
+	r->st = RD_PAYLOAD;
+	r->need = BLOCK_HDR_LEN + r->b.comp_len;
+	return 1;
+}
+
+/* Delivers the events of a good block; returns a callback error, else 0. */
+static int rd_deliver(struct pcg_rec_reader *r, const unsigned char *data, size_t len)
+{
+	const char *bad = NULL;
+	size_t off = 0;
+	__u32 cnt = 0, sz;
+	int err;
+
+	while (off < len) {
+		const void *ev = data + off;
+
+		if (len - off < EV_HDR_LEN) {
+			bad = "truncated record header";
+			break;
+		}
+		sz = get_le16(data + off + 2);
+		if (sz < EV_HDR_LEN) {
+			bad = "record size below the header size";
+			break;
+		}
+		if (sz > len - off) {
+			bad = "record overruns the block";
+			break;
+		}
+		if ((uintptr_t)ev & 7) {
+			if (!r->scratch) {
+				r->scratch = malloc(RD_SCRATCH_LEN);
+				if (!r->scratch)
+					return -ENOMEM;
+				rd_mem_update(r);
+			}
+			memcpy(r->scratch, ev, sz);
+			ev = r->scratch;
+		}
+		if (r->cbs.event) {
+			err = r->cbs.event(r->ctx, ev, sz);
+			if (err < 0)
+				return err;
+		}
+		r->stats.events++;
+		cnt++;
+		off += sz;
+	}
+	if (bad) {
+		r->stats.bad_blocks++;
+		rd_damage(r, r->block_pos, 0,
+			  "block %u: %s at byte %zu of %zu; the rest of the block (%u of %u records) "
+			  "dropped",
+			  r->b.seq, bad, off, len, r->b.nr > cnt ? r->b.nr - cnt : 0, r->b.nr);
+	} else if (cnt != r->b.nr) {
+		r->stats.bad_blocks++;
+		rd_damage(r, r->block_pos, 0, "block %u: holds %u records, its header says %u",
+			  r->b.seq, cnt, r->b.nr);
+	} else {
+		r->stats.blocks++;
+	}
+	return 0;
+}
+
+static int rd_trailer(struct pcg_rec_reader *r, const unsigned char *p)
+{
+	struct pcg_rec_trailer t;
+	int err;
+
+	t.blocks = get_le64(p);
+	t.events = get_le64(p + 8);
+	t.raw_bytes = get_le64(p + 16);
+	t.lost = get_le64(p + 24);
+	t.first_ts = get_le64(p + 32);
+	t.last_ts = get_le64(p + 40);
+	r->stats.flags |= PCG_REC_S_TRAILER;
+	if (t.blocks != r->stats.blocks || t.events != r->stats.events)
+		rd_damage(r, r->block_pos, 0,
+			  "end-of-file trailer: %llu records in %llu blocks written, %llu records in "
+			  "%llu whole blocks read",
+			  (unsigned long long)t.events, (unsigned long long)t.blocks,
+			  (unsigned long long)r->stats.events, (unsigned long long)r->stats.blocks);
+	if (r->cbs.trailer) {
+		err = r->cbs.trailer(r->ctx, &t);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int rd_payload(struct pcg_rec_reader *r)
+{
+	const unsigned char *payload;
+	unsigned char *p;
+	size_t total = BLOCK_HDR_LEN + (size_t)r->b.comp_len;
+	int err;
+
+	if (r->in_len < total)
+		return 0;
+	payload = r->in + r->in_off + BLOCK_HDR_LEN;
+	r->st = RD_BLOCK;
+	r->need = BLOCK_HDR_LEN;
+
+	if (crc(0, payload, r->b.comp_len) != r->b.crc) {
+		/* The length may be what is wrong: resync from the byte after this block's magic
+		 * rather than trusting it. */
+		r->stats.bad_blocks++;
+		snprintf(r->msg, sizeof(r->msg), "%s %u: payload CRC mismatch",
+			 r->b.type == BT_TRAILER ? "end-of-file trailer, block" : "block", r->b.seq);
+		rd_skip_begin(r, r->msg);
+		rd_skip(r, 1);
+		return 1;
+	}
+
+	if (r->b.type == BT_TRAILER) {
+		if (r->b.raw_len < TRAILER_LEN) {
+			r->stats.bad_blocks++;
+			rd_damage(r, r->pos, total, "end-of-file trailer too short (%u bytes)",
+				  r->b.raw_len);
+			rd_consume(r, total);
+			r->stats.bytes_skipped += total;
+			return 1;
+		}
+		err = rd_trailer(r, payload);
+		if (err)
+			return err;
+		rd_consume(r, total);
+		r->st = RD_END;
+		r->after_end_pos = r->pos;
+		return 1;
+	}
+
+	if (r->b.flags & BF_STORED) {
+		err = rd_deliver(r, payload, r->b.raw_len);
+	} else {
+		if (r->raw_cap < r->b.raw_len) {
+			p = realloc(r->raw, r->b.raw_len);
+			if (!p)
+				return -ENOMEM;
+			r->raw = p;
+			r->raw_cap = r->b.raw_len;
+			rd_mem_update(r);
+		}
+		if (rd_inflate(r, payload, r->b.comp_len, r->raw, r->b.raw_len)) {
+			r->stats.bad_blocks++;
+			r->stats.bytes_skipped += total;
+			rd_damage(r, r->pos, total,
+				  "block %u: payload does not inflate to its %u bytes; skipped",
+				  r->b.seq, r->b.raw_len);
+			rd_consume(r, total);
+			return 1;
+		}
+		err = rd_deliver(r, r->raw, r->b.raw_len);
+	}
+	if (err)
+		return err;
+	rd_consume(r, total);
+	return 1;
+}
+
+/* Bytes after the trailer: counted and reported at the end, never buffered. */
+static void rd_after_end(struct pcg_rec_reader *r, size_t n)
+{
+	r->after_end += n;
+	rd_count_skip(r, n);
+}
+
+static int rd_step(struct pcg_rec_reader *r)
+{
+	size_t n;
+
+	switch (r->st) {
+	case RD_PREFIX:
+		return rd_prefix(r);
+	case RD_HEADER:
+		return rd_header(r);
+	case RD_BLOCK:
+		return rd_block(r);
+	case RD_PAYLOAD:
+		return rd_payload(r);
+	case RD_DISCARD:
+		n = MIN((__u64)r->in_len, r->discard_left);
+		rd_consume(r, n);
+		r->discard_left -= n;
+		if (r->discard_is_damage)
+			r->stats.bytes_skipped += n;
+		if (r->discard_left)
+			return 0;
+		r->st = RD_BLOCK;
+		r->need = BLOCK_HDR_LEN;
+		return 1;
+	case RD_END:
+		n = r->in_len;
+		rd_consume(r, n);
+		rd_after_end(r, n);
+		return 0;
+	case RD_DONE:
+		return 0;
+	}
+	return -EINVAL;
+}
+
+struct pcg_rec_reader *pcg_rec_reader__new(const struct pcg_rec_reader_cbs *cbs, void *ctx,
+					   size_t max_mem)
+{
+	struct pcg_rec_reader *r;
+
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (cbs)
+		r->cbs = *cbs;
+	r->ctx = ctx;
+	r->max_mem = max_mem ? MAX(max_mem, (size_t)RD_MIN_MEM) : PCG_REC_DEFAULT_MAX_MEM;
+	r->max_skip = PCG_REC_DEFAULT_MAX_SKIP;
+	r->st = RD_PREFIX;
+	r->need = FILE_PREFIX_LEN;
+	r->in_cap = BLOCK_HDR_LEN + RD_CHUNK;
+	r->in = malloc(r->in_cap);
+	if (!r->in || inflateInit(&r->zs) != Z_OK) {
+		free(r->in);
+		free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->zs_ready = true;
+	rd_mem_update(r);
+	return r;
+}
+
+void pcg_rec_reader__set_max_skip(struct pcg_rec_reader *r, __u64 max_skip)
+{
+	if (r)
+		r->max_skip = max_skip;
+}
+
+int pcg_rec_reader__feed(struct pcg_rec_reader *r, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t want, n;
+	int ret;
+
+	if (!r || (!buf && len) || r->finished)
+		return -EINVAL;
+	if (r->err)
+		return r->err;
+	for (;;) {
+		if (r->st == RD_DONE)
+			return 1;
+		ret = rd_step(r);
+		if (ret < 0) {
+			r->err = ret;
+			return ret;
+		}
+		if (r->st == RD_DONE)
+			return 1;
+		if (ret > 0)
+			continue;
+		if (!len)
+			return 0;
+		if (!r->in_len && (r->st == RD_DISCARD || r->st == RD_END)) {
+			/* bytes nobody will look at: never buffered */
+			if (r->st == RD_DISCARD) {
+				n = MIN((__u64)len, r->discard_left);
+				r->discard_left -= n;
+				if (r->discard_is_damage)
+					r->stats.bytes_skipped += n;
+			} else {
+				n = len;
+				rd_after_end(r, n);
+			}
+			r->pos += n;
+			r->stats.bytes_in += n;
+			p += n;
+			len -= n;
+			continue;
+		}
+		want = r->need > r->in_len ? r->need - r->in_len : 1;
+		/* while scanning, take what fits in the buffer we have, to scan in big steps */
+		if (r->skipping && r->in_cap - r->in_len > want)
+			want = r->in_cap - r->in_len;
+		n = MIN(want, len);
+		ret = rd_append(r, p, n);
+		if (ret < 0) {
+			r->err = ret;
+			return ret;
+		}
+		r->stats.bytes_in += n;
+		p += n;
+		len -= n;
+	}
+}
+
+int pcg_rec_reader__finish(struct pcg_rec_reader *r)
+{
+	if (!r)
+		return -EINVAL;
+	if (r->finished || r->err) {
+		r->finished = true;
+		goto out;
+	}
+	r->finished = true;
+	if (!(r->stats.flags & PCG_REC_S_HEADER)) {
+		if (r->in_len)
+			rd_damage(r, 0, r->in_len, "file header cut after %zu bytes", r->in_len);
+		goto out;
+	}
+	switch (r->st) {
+	case RD_BLOCK:
+		if (r->skipping) {
+			r->skip_len += r->in_len;
+			rd_count_skip(r, r->in_len);
+			rd_consume(r, r->in_len);
+			if (r->skipping)
+				rd_skip_end(r, 0, "; the input ends before another good block");
+		} else if (r->in_len) {
+			r->stats.bytes_skipped += r->in_len;
+			rd_damage(r, r->pos, r->in_len, "truncated: input ends inside a block header");
+			rd_consume(r, r->in_len);
+			break;
+		}
+		if (r->st == RD_DONE)
+			break;
+		rd_damage(r, r->pos, 0,
+			  "truncated: no end-of-file trailer (the recording was cut or not closed)");
+		break;
+	case RD_PAYLOAD:
+		r->stats.bytes_skipped += r->in_len;
+		r->stats.bad_blocks++;
+		rd_damage(r, r->pos, r->in_len,
+			  "truncated: input ends inside block %u (%zu of %zu bytes)", r->b.seq,
+			  r->in_len, BLOCK_HDR_LEN + (size_t)r->b.comp_len);
+		rd_consume(r, r->in_len);
+		break;
+	case RD_DISCARD:
+		rd_damage(r, r->pos, 0, "truncated: input ends inside skipped block %u", r->b.seq);
+		break;
+	case RD_END:
+		if (r->after_end)
+			rd_damage(r, r->after_end_pos, r->after_end,
+				  "data after the end-of-file trailer, ignored");
+		break;
+	default:
+		break;
+	}
+out:
+	if (r->err)
+		return r->err;
+	return (r->stats.flags & PCG_REC_S_HEADER) ? 0 : -EBADMSG;
+}
+
+void pcg_rec_reader__stats(const struct pcg_rec_reader *r, struct pcg_rec_stats *ret)
+{
+	if (!r || !ret)
+		return;
+	*ret = r->stats;
+}
+
+void pcg_rec_reader__free(struct pcg_rec_reader *r)
+{
+	if (!r)
+		return;
+	if (r->zs_ready)
+		inflateEnd(&r->zs);
+	free(r->in);
+	free(r->raw);
+	free(r->scratch);
+	free(r->snap);
+	free(r);
+}
+
+int pcg_rec_foreach_event(const void *buf, size_t len,
+			  int (*fn)(void *ctx, const void *ev, size_t len), void *ctx)
+{
+	const unsigned char *p = buf;
+	unsigned char *scratch = NULL;
+	size_t off = 0, sz;
+	int err = 0;
+
+	if (!fn || (!buf && len))
+		return -EINVAL;
+	while (off < len) {
+		const void *ev = p + off;
+
+		if (len - off < EV_HDR_LEN) {
+			err = -EBADMSG;
+			break;
+		}
+		sz = get_le16(p + off + 2);
+		if (sz < EV_HDR_LEN || sz > len - off) {
+			err = -EBADMSG;
+			break;
+		}
+		if ((uintptr_t)ev & 7) {
+			if (!scratch) {
+				scratch = malloc(RD_SCRATCH_LEN);
+				if (!scratch) {
+					err = -ENOMEM;
+					break;
+				}
+			}
+			memcpy(scratch, ev, sz);
+			ev = scratch;
+		}
+		err = fn(ctx, ev, sz);
+		if (err < 0)
+			break;
+		err = 0;
+		off += sz;
+	}
+	free(scratch);
+	return err;
+}

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # podcg-trace: bpf -> skeleton -> libpcg_core.a -> podcg-trace.  `make help` lists the targets.
 OUTPUT ?= .output
+BIN ?= podcg-trace
 CLANG ?= clang
 CC ?= cc
 BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
@@ -52,7 +53,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 .SECONDARY:
 .PHONY: all deps demo test test-bins test-unit test-e2e fuzz fuzz-corpus static bench vmlinux clean help golden-update check-pure
 
-all: podcg-trace
+all: $(BIN)
 
 help:
 	@echo 'make            build ./podcg-trace (needs: scripts/install-deps.sh)'
@@ -88,13 +89,15 @@ $(OUTPUT)/libpcg_core.a: $(CORE_OBJS)
 	$(call msg,AR,$@)
 	$(Q)$(AR) rcs $@ $^
 
-podcg-trace: $(IMPURE_OBJS) $(OUTPUT)/libpcg_core.a
+
+$(BIN): $(IMPURE_OBJS) $(OUTPUT)/libpcg_core.a
 	$(call msg,BINARY,$@)
 	$(Q)$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) $^ $(LDLIBS) -o $@
 
+# A fully static binary for incident-response kits (libbpf, libelf, zlib and libc inside).
 static:
-	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-static STATIC=1 podcg-trace
-	$(Q)mv podcg-trace podcg-trace-static 2>/dev/null; true
+	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-static STATIC=1 BIN=podcg-trace-static \
+		podcg-trace-static
 
 # --- tests -------------------------------------------------------------------------------
 # Unit tests and fuzz-corpus replays build the pure modules again with ASan/UBSan.

@@ -212,29 +212,47 @@ static __always_inline void fill_task(struct pcg_task *o, struct task_struct *t,
 	BPF_CORE_READ_STR_INTO(&o->comm, t, comm);
 }
 
-static __always_inline void *scratch(void)
+static void *scratch(void)
 {
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&scratch_map, &zero);
 }
 
-/* "kubepods" anywhere in the directory's own name: kubepods, kubepods.slice,
- * kubelet-kubepods.slice (kind's --cgroup-root), ... */
-static __always_inline bool name_has_kubepods(struct kernfs_node *kn)
-{
-	char name[64] = {};
-	int n = bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name));
+struct kp_scan {
+	long n;
+	bool found;
+};
 
-	for (int i = 0; i < 64 - 8; i++) {
-		if (i + 8 > n - 1)
-			return false;
-		if (name[i] == 'k' && name[i + 1] == 'u' && name[i + 2] == 'b' &&
-		    name[i + 3] == 'e' && name[i + 4] == 'p' && name[i + 5] == 'o' &&
-		    name[i + 6] == 'd' && name[i + 7] == 's')
-			return true;
+static void *scratch(void);
+
+/* One step of the "kubepods" search over the path in this CPU's scratch record. */
+static long kp_step(__u32 i, void *ctx)
+{
+	struct kp_scan *k = ctx;
+	struct pcg_ev_cgroup *e = scratch();
+	const char *s;
+
+	if (!e || i + 8 >= k->n)
+		return 1;
+	s = e->path + (i & (PCG_PATH_MAX - 1));
+	if (s[0] == 'k' && s[1] == 'u' && s[2] == 'b' && s[3] == 'e' && s[4] == 'p' &&
+	    s[5] == 'o' && s[6] == 'd' && s[7] == 's') {
+		k->found = true;
+		return 1;
 	}
-	return false;
+	return 0;
+}
+
+/* "kubepods" anywhere in the path: kubepods, kubepods.slice, kubelet-kubepods.slice (kind's
+ * --cgroup-root), and everything below them.  @n: bytes of the path including the NUL.
+ * bpf_loop (5.17+) keeps the verifier from walking every iteration. */
+static __always_inline bool path_has_kubepods(long n)
+{
+	struct kp_scan k = { .n = n };
+
+	bpf_loop(PCG_PATH_MAX - 8, kp_step, &k, 0);
+	return k.found;
 }
 
 static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, __u16 type)
@@ -250,10 +268,20 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 	if (hier >= 64 || !(hier_mask & (1ULL << hier)))
 		return 0;
 	key.cgid = pcg_kn_id(kn);
+	e = scratch();
+	if (!e)
+		return 0;
+	n = bpf_probe_read_kernel_str(e->path, PCG_PATH_MAX, path);
+	if (n < 1) {
+		e->path[0] = 0;
+		n = 1;
+	}
 	if (type == PCG_EV_CGROUP_MKDIR) {
+		/* a child of a tracked cgroup, or a kubepods path: the parent test alone would
+		 * miss a kubepods tree created while the loader seeds the map */
 		struct cg_key pk = { .cgid = pcg_kn_id(pcg_kn_parent(kn)), .hier = hier };
 
-		if (bpf_map_lookup_elem(&tracked, &pk) || name_has_kubepods(kn))
+		if (bpf_map_lookup_elem(&tracked, &pk) || path_has_kubepods(n))
 			bpf_map_update_elem(&tracked, &key, &one, BPF_ANY);
 		else if (!filter_all)
 			return 0;
@@ -264,19 +292,11 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 			return 0;
 	}
 
-	e = scratch();
-	if (!e)
-		return 0;
 	e->cgid = key.cgid;
 	e->hier = hier;
 	e->level = BPF_CORE_READ(cgrp, level);
 	e->_pad0 = 0;
 	e->writer_pid = bpf_get_current_pid_tgid() >> 32;
-	n = bpf_probe_read_kernel_str(e->path, PCG_PATH_MAX, path);
-	if (n < 1) {
-		e->path[0] = 0;
-		n = 1;
-	}
 	e->path_len = n - 1;
 	fill_hdr(&e->hdr, type, sizeof(*e) + n, now);
 	if (n == PCG_PATH_MAX)

@@ -556,21 +556,27 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 	return p;
 }
 
-/* runc (and runc exec) re-executes itself as /proc/self/exe inside the container's cgroup
- * before the container's own process runs: that exec does not start the container. */
-static bool is_runtime_reexec(const struct pcg_event *ev)
-{
-	static const char self[] = "/proc/self/exe";
-
-	return ev->str_len == sizeof(self) - 1 && memcmp(ev->str, self, sizeof(self) - 1) == 0;
-}
-
 /* A runtime's init process waiting in a created-but-not-started container. */
-static bool is_runtime_init(const struct pcg_task *t)
+static bool is_runtime_comm(const struct pcg_task *t)
 {
 	return strncmp(t->comm, "runc", 4) == 0 || strncmp(t->comm, "crun", 4) == 0 ||
 	       strcmp(t->comm, "exe") == 0;
 }
+
+/* runc (and runc exec) re-executes itself inside the container's cgroup before the
+ * container's own process runs, as /proc/self/exe or as a sealed copy of itself through
+ * /dev/fd/N or /proc/self/fd/N: that exec does not start the container. */
+static bool is_runtime_reexec(const struct pcg_event *ev)
+{
+	static const char *const prefixes[] = { "/proc/self/", "/dev/fd/", "/proc/thread-self/" };
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (ev->str_len >= strlen(prefixes[i]) &&
+		    !memcmp(ev->str, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return is_runtime_comm(&ev->task);
+}
+
 
 static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 {
@@ -609,7 +615,7 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		return 0;
 	case PCG_EV_EXISTING_TASK:
 		proc_upsert(c, &ev->task, ctr, true);
-		if (ctr && !is_runtime_init(&ev->task))
+		if (ctr && !is_runtime_comm(&ev->task))
 			ctr->started = true;
 		return 0;
 	case PCG_EV_EXEC:
@@ -627,7 +633,7 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		out.exit_status = ev->exit_status;
 		/* runc's bootstrap stages (runc:[0:PARENT], runc:[1:CHILD]) exit inside the
 		 * cgroup before the container starts: runtime plumbing, not the workload */
-		err = ctr && !ctr->started && is_runtime_init(&ev->task) ? 0 : emit(c, &out);
+		err = ctr && !ctr->started && is_runtime_comm(&ev->task) ? 0 : emit(c, &out);
 		pp = proc_slot(c, ev->task.tgid);
 		if (*pp)
 			proc_unlink(c, pp);

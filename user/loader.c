@@ -30,11 +30,11 @@ struct cg_key {
 
 static int libbpf_verbosity;
 
+/* libbpf's own messages (a verifier log runs to thousands of lines) only with -v: without
+ * it the loader reports each failure as one line of its own. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_DEBUG && libbpf_verbosity < 1)
-		return 0;
-	if (level == LIBBPF_INFO && libbpf_verbosity < 1)
+	if (libbpf_verbosity < 1)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
@@ -71,7 +71,10 @@ struct pcg_loader *pcg_loader__load(const struct pcg_loader_opts *opts)
 	}
 	err = podcg_bpf__load(l->skel);
 	if (err) {
-		if (err == -EPERM || err == -EACCES)
+		if (err == -EACCES && geteuid() == 0)
+			pcg_err("cannot load BPF programs: the kernel's verifier rejected them "
+				"(-v shows its log)");
+		else if (err == -EPERM || err == -EACCES)
 			pcg_err("cannot load BPF programs: permission denied (run as root, or with "
 				"CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE)");
 		else if (err == -ENOENT || err == -ESRCH)
@@ -80,7 +83,7 @@ struct pcg_loader *pcg_loader__load(const struct pcg_loader_opts *opts)
 		else if (err == -EINVAL && bpf_map__fd(l->skel->maps.rb) < 0)
 			pcg_err("cannot load BPF programs: this kernel has no BPF ring buffer (5.8+)");
 		else
-			pcg_err("cannot load BPF programs: %s (-vv shows the verifier log)",
+			pcg_err("cannot load BPF programs: %s (-v shows libbpf's log)",
 				strerror(-err));
 		goto fail;
 	}

@@ -7,7 +7,7 @@
 #include "correlate.h"
 #include "decode.h"
 
-#define DEFAULT_GRACE_NS (100ull * 1000 * 1000)
+#define DEFAULT_GRACE_NS (2000ull * 1000 * 1000)
 #define DEFAULT_MAX_CGROUPS 65536
 #define DEFAULT_MAX_PROCS 262144
 #define OBJ_BUCKETS 4096
@@ -620,8 +620,12 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		return 0;
 	case PCG_EV_EXEC:
 		proc_upsert(c, &ev->task, ctr, false);
+		/* the runtime re-executing itself on its way into the container is plumbing,
+		 * not a process of the workload: not reported, and not the start */
+		if (ctr && is_runtime_reexec(ev))
+			return 0;
 		out.kind = PCG_OUT_EXEC;
-		if (ctr && !ctr->started && !is_runtime_reexec(ev)) {
+		if (ctr && !ctr->started) {
 			ctr->started = true;
 			out.kind = PCG_OUT_CONTAINER_START;
 		}
@@ -632,8 +636,8 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		out.kind = PCG_OUT_EXIT;
 		out.exit_status = ev->exit_status;
 		/* runc's bootstrap stages (runc:[0:PARENT], runc:[1:CHILD]) exit inside the
-		 * cgroup before the container starts: runtime plumbing, not the workload */
-		err = ctr && !ctr->started && is_runtime_comm(&ev->task) ? 0 : emit(c, &out);
+		 * cgroup on every create and exec: runtime plumbing, not the workload */
+		err = ctr && is_runtime_comm(&ev->task) ? 0 : emit(c, &out);
 		pp = proc_slot(c, ev->task.tgid);
 		if (*pp)
 			proc_unlink(c, pp);

@@ -82,7 +82,7 @@ struct pcg_corr_opts {
 	__u64 traced_hier_mask; /* hierarchies the kernel side reports (bit = id) */
 	__u32 key_v1_hier;	/* v1 hierarchy whose id is in pcg_task.cg_v1, 0 if none */
 	bool all;		/* --all: also report tasks and containers outside kubepods */
-	__u64 grace_ns;		/* how long to wait for the other hierarchies' mkdir (default 100 ms) */
+	__u64 grace_ns;		/* how long to wait for the other hierarchies' mkdir (default 2 s) */
 	size_t max_cgroups;	/* default 65536 */
 	size_t max_procs;	/* default 262144 */
 };

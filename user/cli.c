@@ -85,7 +85,7 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 	int c;
 
 	*ret_reason = NULL;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets a previous parse cut short */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":w:r:C:W:qvh", long_opts, NULL)) != -1) {
 		switch (c) {

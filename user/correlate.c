@@ -427,10 +427,16 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	*slot = cg;
 	c->nr_cgs++;
 	if (own) {
-		if (o->info.nr_ids < PCG_MAX_HIER) {
-			o->info.ids[o->info.nr_ids].hier = ev->hier;
-			o->info.ids[o->info.nr_ids].cgid = ev->cgid;
-			o->info.nr_ids++;
+		unsigned i;
+
+		/* one id per hierarchy: a cgroup made again under the same name replaces it */
+		for (i = 0; i < o->info.nr_ids && o->info.ids[i].hier != ev->hier; i++)
+			;
+		if (i < PCG_MAX_HIER) {
+			o->info.ids[i].hier = ev->hier;
+			o->info.ids[i].cgid = ev->cgid;
+			if (i == o->info.nr_ids)
+				o->info.nr_ids++;
 		}
 		if (ev->hier < 64)
 			o->seen_mask |= 1ull << ev->hier;

@@ -42,6 +42,12 @@ void pcg_fmt_rfc3339(struct pcg_sbuf *sb, __s64 realtime_ns)
 		      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
 }
 
+/* Wall-clock time of a boot-time stamp; wraps instead of overflowing on hostile input. */
+static __s64 wall_ns(const struct pcg_fmt_opts *opts, __u64 ts)
+{
+	return (__s64)(ts + (__u64)opts->boot_to_realtime_ns);
+}
+
 static bool is_process(enum pcg_out_kind k)
 {
 	return k == PCG_OUT_CONTAINER_START || k == PCG_OUT_CONTAINER_EXISTING ||
@@ -114,7 +120,7 @@ static void json_task(struct pcg_sbuf *sb, const struct pcg_task *t)
 static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const struct pcg_out *out)
 {
 	pcg_sbuf_addf(sb, "{\"schema\":%d,\"ts\":\"", PCG_JSON_SCHEMA);
-	pcg_fmt_rfc3339(sb, (__s64)out->ts + opts->boot_to_realtime_ns);
+	pcg_fmt_rfc3339(sb, wall_ns(opts, out->ts));
 	pcg_sbuf_addf(sb, "\",\"event\":\"%s\"", pcg_out_name(out->kind));
 
 	if (out->kind == PCG_OUT_LOST) {
@@ -177,7 +183,7 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const
 	long frac;
 	char pid[16] = "-";
 
-	split_ns((__s64)out->ts + opts->boot_to_realtime_ns, &sec, &frac);
+	split_ns(wall_ns(opts, out->ts), &sec, &frac);
 	sec %= 86400;
 	if (sec < 0)
 		sec += 86400;

@@ -14,7 +14,7 @@
  *		if (pcg_recio_rotator__due(rot)) {
  *			err = pcg_rec_writer__finish(w);   (trailer of the full file)
  *			pcg_rec_writer__free(w);
- *			err = err ?: pcg_recio_rotator__next(rot);   (fsync + close, open the next)
+ *			err = err ?: pcg_recio_rotator__next(rot);   (fsync, open the next)
  *			w = pcg_rec_writer__new(&hdr, pcg_recio_rotator__write, rot, NULL);
  *		}
  *	every second: pcg_rec_writer__flush(w);

@@ -345,10 +345,14 @@ struct pcg_rec_writer *pcg_rec_writer__new(const struct pcg_rec_header *h, pcg_r
 					   void *ctx, const struct pcg_rec_writer_opts *opts)
 {
 	struct pcg_rec_writer *w;
-	size_t block_size = opts && opts->block_size ? opts->block_size : PCG_REC_DEFAULT_BLOCK_SIZE;
-	int level = opts && opts->level ? opts->level : PCG_REC_DEFAULT_LEVEL;
+	size_t block_size = PCG_REC_DEFAULT_BLOCK_SIZE;
+	int level = PCG_REC_DEFAULT_LEVEL;
 	int err;
 
+	if (opts && opts->block_size)
+		block_size = opts->block_size;
+	if (opts && opts->level)
+		level = opts->level;
 	if (!h || !fn || block_size > PCG_REC_BLOCK_RAW_MAX || level < 1 || level > 9) {
 		errno = EINVAL;
 		return NULL;
@@ -627,7 +631,8 @@ static int rd_parse_tlvs(struct pcg_rec_reader *r, const unsigned char *a, size_
 		type = get_le16(a + off);
 		fl = get_le16(a + off + 2);
 		vlen = get_le32(a + off + 4);
-		if (vlen > len - off - TLV_HDR_LEN || ALIGN8((size_t)vlen) > len - off - TLV_HDR_LEN)
+		/* the value and its padding must fit */
+		if (ALIGN8((size_t)vlen) > len - off - TLV_HDR_LEN)
 			return -EBADMSG;
 		v = a + off + TLV_HDR_LEN;
 
@@ -772,8 +777,8 @@ static int rd_header(struct pcg_rec_reader *r)
 		good = events_valid_prefix(h.snapshot, h.snapshot_len, &nr);
 		if (good != h.snapshot_len) {
 			rd_damage(r, FILE_PREFIX_LEN, 0,
-				  "snapshot: malformed record at byte %zu of %zu; %zu bytes dropped",
-				  good, h.snapshot_len, h.snapshot_len - good);
+				  "snapshot: malformed record at byte %zu of %zu; the rest dropped",
+				  good, h.snapshot_len);
 			h.snapshot_len = good;
 		}
 	}
@@ -875,8 +880,8 @@ static void rd_count_skip(struct pcg_rec_reader *r, __u64 n)
 		if (r->skipping)
 			rd_skip_end(r, 0, tail);
 		else
-			rd_damage(r, r->after_end_pos, r->after_end, "data after the end-of-file trailer%s",
-				  tail);
+			rd_damage(r, r->after_end_pos, r->after_end,
+				  "data after the end-of-file trailer%s", tail);
 		r->st = RD_DONE;
 		r->stats.flags |= PCG_REC_S_GAVE_UP;
 	}
@@ -889,7 +894,8 @@ static void rd_skip(struct pcg_rec_reader *r, size_t n)
 	rd_count_skip(r, n);
 }
 
-/* Sequence bookkeeping for a block whose header is good; reports gaps. */
+/* Sequence bookkeeping for a block whose header is good; reports gaps.  A block from the past
+ * (spliced in again or reordered) is reported and does not move the expected number. */
 static void rd_seq(struct pcg_rec_reader *r)
 {
 	__u32 gap = r->b.seq - r->next_seq;
@@ -899,7 +905,7 @@ static void rd_seq(struct pcg_rec_reader *r)
 			rd_skip_end(r, 0, "");
 		rd_damage(r, r->block_pos, 0, "block %u out of sequence (expected %u)", r->b.seq,
 			  r->next_seq);
-		gap = 0;
+		return;
 	} else if (r->skipping) {
 		rd_skip_end(r, gap, "");
 	} else if (gap) {
@@ -959,7 +965,7 @@ static int rd_block(struct pcg_rec_reader *r)
 	if (mem > r->max_mem) {
 		r->stats.bad_blocks++;
 		rd_damage(r, r->pos, BLOCK_HDR_LEN + (__u64)r->b.comp_len,
-			  "block %u: needs %zu bytes, over the reader's memory limit of %zu; skipped",
+			  "block %u: needs %zu bytes, over the memory limit of %zu; skipped",
 			  r->b.seq, mem, r->max_mem);
 		rd_discard(r, true);
 		return 1;
@@ -1015,8 +1021,8 @@ static int rd_deliver(struct pcg_rec_reader *r, const unsigned char *data, size_
 	if (bad) {
 		r->stats.bad_blocks++;
 		rd_damage(r, r->block_pos, 0,
-			  "block %u: %s at byte %zu of %zu; the rest of the block (%u of %u records) "
-			  "dropped",
+			  "block %u: %s at byte %zu of %zu; the rest of the block "
+			  "(%u of %u records) dropped",
 			  r->b.seq, bad, off, len, r->b.nr > cnt ? r->b.nr - cnt : 0, r->b.nr);
 	} else if (cnt != r->b.nr) {
 		r->stats.bad_blocks++;
@@ -1042,8 +1048,8 @@ static int rd_trailer(struct pcg_rec_reader *r, const unsigned char *p)
 	r->stats.flags |= PCG_REC_S_TRAILER;
 	if (t.blocks != r->stats.blocks || t.events != r->stats.events)
 		rd_damage(r, r->block_pos, 0,
-			  "end-of-file trailer: %llu records in %llu blocks written, %llu records in "
-			  "%llu whole blocks read",
+			  "end-of-file trailer: %llu records in %llu blocks written, "
+			  "%llu records in %llu whole blocks read",
 			  (unsigned long long)t.events, (unsigned long long)t.blocks,
 			  (unsigned long long)r->stats.events, (unsigned long long)r->stats.blocks);
 	if (r->cbs.trailer) {
@@ -1072,7 +1078,8 @@ static int rd_payload(struct pcg_rec_reader *r)
 		 * rather than trusting it. */
 		r->stats.bad_blocks++;
 		snprintf(r->msg, sizeof(r->msg), "%s %u: payload CRC mismatch",
-			 r->b.type == BT_TRAILER ? "end-of-file trailer, block" : "block", r->b.seq);
+			 r->b.type == BT_TRAILER ? "end-of-file trailer, block" : "block",
+			 r->b.seq);
 		rd_skip_begin(r, r->msg);
 		rd_skip(r, 1);
 		return 1;
@@ -1283,14 +1290,15 @@ int pcg_rec_reader__finish(struct pcg_rec_reader *r)
 				rd_skip_end(r, 0, "; the input ends before another good block");
 		} else if (r->in_len) {
 			r->stats.bytes_skipped += r->in_len;
-			rd_damage(r, r->pos, r->in_len, "truncated: input ends inside a block header");
+			rd_damage(r, r->pos, r->in_len,
+				  "truncated: input ends inside a block header");
 			rd_consume(r, r->in_len);
 			break;
 		}
 		if (r->st == RD_DONE)
 			break;
 		rd_damage(r, r->pos, 0,
-			  "truncated: no end-of-file trailer (the recording was cut or not closed)");
+			  "truncated: no end-of-file trailer (the recording was cut or killed)");
 		break;
 	case RD_PAYLOAD:
 		r->stats.bytes_skipped += r->in_len;

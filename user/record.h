@@ -46,7 +46,7 @@ struct pcg_rec_hier {
  * NUL-terminated (the reader cuts longer values to fit).  Fields the file does not carry
  * read as zero/empty. */
 struct pcg_rec_header {
-	__u16 major, minor;		/* format version; the writer ignores these and writes its own */
+	__u16 major, minor;		/* format version (the writer writes its own) */
 	__u32 abi_version;		/* PCG_ABI_VERSION of the events inside */
 	char tool_version[32];
 	char hostname[256];
@@ -117,16 +117,18 @@ void pcg_rec_writer__free(struct pcg_rec_writer *w);
  * Reader.
  *
  * Push style: __feed() accepts any split of the input and calls back as soon as something is
- * complete.  Callbacks may be NULL.  A callback's negative return stops the reader: __feed()
- * returns it, and so does every later __feed()/__finish().
+ * complete; how the input is split never changes what comes out.  Callbacks may be NULL and
+ * must not call into the same reader.  A callback's negative return stops the reader:
+ * __feed() returns it, and so does __finish().
  *
  * header(): once, before any event.  event(): each event of each good block, in file order;
  * ev is validated (len >= sizeof(struct pcg_ev_hdr), hdr.size == len) and 8-byte aligned,
  * valid only during the call.  damage(): something was lost or is suspicious; offset is the
  * input byte offset where it starts, skipped the input bytes lost there (0 when the damage is
  * not a byte range, e.g. blocks missing by sequence number), what a one-line description,
- * valid only during the call.  trailer(): once, for the end-of-file trailer of a cleanly
- * closed file (after which the input should end).
+ * valid only during the call (a malformed snapshot is reported just before header()).
+ * trailer(): once, for the end-of-file trailer of a cleanly closed file (after which the
+ * input should end).
  *
  * Damage is never fatal: a corrupt block is skipped by scanning for the next block magic, a
  * bad event drops the rest of its block, a cut tail is reported by __finish().  After
@@ -165,8 +167,9 @@ struct pcg_rec_stats {
 
 struct pcg_rec_reader;
 
-/* max_mem: 0 = PCG_REC_DEFAULT_MAX_MEM.  A block bigger than the limit allows is skipped and
- * reported; a header bigger than the limit is -EFBIG.  NULL + errno (EINVAL, ENOMEM). */
+/* max_mem: 0 = PCG_REC_DEFAULT_MAX_MEM, values below 1 MiB are raised to 1 MiB; zlib's
+ * inflate state (about 44 KiB) comes on top.  A block bigger than the limit allows is skipped
+ * and reported; a header bigger than it is -EFBIG.  NULL + errno (ENOMEM). */
 struct pcg_rec_reader *pcg_rec_reader__new(const struct pcg_rec_reader_cbs *cbs, void *ctx,
 					   size_t max_mem);
 /* 0 = feed more, 1 = the reader gave up (see above), or a fatal/callback error. */

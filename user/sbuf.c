@@ -98,12 +98,17 @@ void pcg_sbuf_addf(struct pcg_sbuf *sb, const char *fmt, ...)
 		pcg_sbuf_add(sb, small, n);
 		return;
 	}
-	if (sbuf_grow(sb, n) < (size_t)n || !sb->cap)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += n;
+	{
+		/* keep what fits, as pcg_sbuf_add() does */
+		size_t fit = sbuf_grow(sb, n);
+
+		if (!sb->cap)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(sb->buf + sb->len, fit + 1, fmt, ap);
+		va_end(ap);
+		sb->len += fit;
+	}
 }
 
 /* Length of the valid UTF-8 sequence at @s (at most @len bytes), 0 if invalid. */

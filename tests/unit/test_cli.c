@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* test_cli.c - option parsing: every option, every forbidden combination, every bad value. */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli.h"
+#include "test.h"
+
+#define UID "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
+#define UID_ "7e44ee88_1e65_4a16_8cdf_9a90c819180e"
+#define CID "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4"
+#define MAX_ARGS 32
+
+/* Parses the NULL-terminated argument list (argv[0] is added).  On failure *o is checked to
+ * be untouched (systemd: never clobber an output parameter on failure). */
+static int parse_v(struct pcg_opts *o, const char **reason, va_list ap)
+{
+	char *argv[MAX_ARGS + 2] = { (char *)"podcg-trace" };
+	struct pcg_opts sentinel;
+	const char *a;
+	int argc = 1, rc;
+
+	while ((a = va_arg(ap, const char *)) && argc <= MAX_ARGS)
+		argv[argc++] = (char *)a;
+	argv[argc] = NULL;
+	memset(o, 0x5a, sizeof(*o));
+	memcpy(&sentinel, o, sizeof(sentinel));
+	*reason = "not set";
+	rc = pcg_cli_parse(argc, argv, o, reason);
+	if (rc)
+		ASSERT_TRUE(memcmp(o, &sentinel, sizeof(*o)) == 0, "opts untouched on failure");
+	return rc;
+}
+
+static int parse(struct pcg_opts *o, const char **reason, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, reason);
+	rc = parse_v(o, reason, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Expects success and a NULL reason. */
+static bool ok(struct pcg_opts *o, ...)
+{
+	const char *reason;
+	va_list ap;
+	int rc;
+
+	va_start(ap, o);
+	rc = parse_v(o, &reason, ap);
+	va_end(ap);
+	if (rc)
+		fprintf(stderr, "  parse failed: %s\n", reason ? reason : "(null)");
+	return ASSERT_OK(rc, "parse") && ASSERT_TRUE(reason == NULL, "no reason on success");
+}
+
+/* Expects -EINVAL and a reason containing @needle. */
+static bool bad(const char *needle, ...)
+{
+	struct pcg_opts o;
+	const char *reason;
+	va_list ap;
+	int rc;
+
+	va_start(ap, needle);
+	rc = parse_v(&o, &reason, ap);
+	va_end(ap);
+	if (!ASSERT_EQ(rc, -EINVAL, needle) || !ASSERT_TRUE(reason != NULL, "reason set"))
+		return false;
+	if (!ASSERT_TRUE(strstr(reason, needle) != NULL, needle)) {
+		fprintf(stderr, "  reason was: %s\n", reason);
+		return false;
+	}
+	return true;
+}
+
+PCG_TEST(cli_defaults)
+{
+	struct pcg_opts o;
+
+	if (!ok(&o, NULL))
+		return;
+	ASSERT_TRUE(!o.json && !o.all && !o.all_hier && !o.quiet && !o.force, "flags off");
+	ASSERT_TRUE(!o.help && !o.version, "help/version off");
+	ASSERT_EQ(o.verbose, 0, "verbose");
+	ASSERT_TRUE(o.pod == NULL && o.container == NULL, "filters");
+	ASSERT_TRUE(o.write == NULL && o.read == NULL, "files");
+	ASSERT_TRUE(o.duration == 0, "duration");
+	ASSERT_EQ(o.rotate_mb, 0, "rotate_mb");
+	ASSERT_EQ(o.rotate_count, 0, "rotate_count");
+	ASSERT_EQ(o.ringbuf_mb, 8, "ringbuf default 8");
+}
+
+PCG_TEST(cli_flags)
+{
+	struct pcg_opts o;
+
+	if (ok(&o, "--json", NULL))
+		ASSERT_TRUE(o.json, "json");
+	if (ok(&o, "--all", NULL))
+		ASSERT_TRUE(o.all && !o.all_hier, "--all is not --all-hierarchies");
+	if (ok(&o, "--all-hierarchies", NULL))
+		ASSERT_TRUE(o.all_hier && !o.all, "all_hier");
+	if (ok(&o, "-h", NULL))
+		ASSERT_TRUE(o.help, "-h");
+	if (ok(&o, "--help", NULL))
+		ASSERT_TRUE(o.help, "--help");
+	if (ok(&o, "--version", NULL))
+		ASSERT_TRUE(o.version && !o.help, "version");
+	if (ok(&o, "-v", NULL))
+		ASSERT_EQ(o.verbose, 1, "-v");
+	if (ok(&o, "-vv", NULL))
+		ASSERT_EQ(o.verbose, 2, "-vv");
+	if (ok(&o, "-v", "--verbose", "-vv", NULL))
+		ASSERT_EQ(o.verbose, 4, "-v --verbose -vv");
+	if (ok(&o, "--json", "--all", "--all-hierarchies", "-v", NULL))
+		ASSERT_TRUE(o.json && o.all && o.all_hier && o.verbose == 1, "together");
+}
+
+PCG_TEST(cli_values)
+{
+	struct pcg_opts o;
+
+	if (ok(&o, "--pod", UID, NULL))
+		ASSERT_STREQ(o.pod, UID, "pod dashed");
+	if (ok(&o, "--pod=" UID_, NULL))
+		ASSERT_STREQ(o.pod, UID_, "pod underscored, = form");
+	if (ok(&o, "--container", "4f1b", NULL))
+		ASSERT_STREQ(o.container, "4f1b", "container prefix");
+	if (ok(&o, "--container=" CID, NULL))
+		ASSERT_STREQ(o.container, CID, "container full id");
+	if (ok(&o, "--container", "ABCdef0189", NULL))
+		ASSERT_STREQ(o.container, "ABCdef0189", "container mixed case");
+	if (ok(&o, "--duration", "1.5", NULL))
+		ASSERT_TRUE(o.duration == 1.5, "duration 1.5");
+	if (ok(&o, "--duration=30", NULL))
+		ASSERT_TRUE(o.duration == 30, "duration 30");
+	if (ok(&o, "--duration", "1e3", NULL))
+		ASSERT_TRUE(o.duration == 1000, "duration 1e3");
+	if (ok(&o, "--duration", "31536000", NULL))
+		ASSERT_TRUE(o.duration == 31536000, "duration 365 days");
+	if (ok(&o, "--duration", "0.001", NULL))
+		ASSERT_TRUE(o.duration == 0.001, "duration 1 ms");
+	for (unsigned mb = 1; mb <= 1024; mb *= 2) {
+		char arg[8];
+
+		snprintf(arg, sizeof(arg), "%u", mb);
+		if (ok(&o, "--ringbuf-mb", arg, NULL))
+			ASSERT_EQ(o.ringbuf_mb, mb, "ringbuf power of two");
+	}
+	if (ok(&o, "-w", "out.pcgt", NULL))
+		ASSERT_STREQ(o.write, "out.pcgt", "-w");
+	if (ok(&o, "--write", "out.pcgt", NULL))
+		ASSERT_STREQ(o.write, "out.pcgt", "--write");
+	if (ok(&o, "-wout.pcgt", NULL))
+		ASSERT_STREQ(o.write, "out.pcgt", "-wFILE");
+	if (ok(&o, "-r", "in.pcgt", NULL))
+		ASSERT_STREQ(o.read, "in.pcgt", "-r");
+	if (ok(&o, "--read=in.pcgt", NULL))
+		ASSERT_STREQ(o.read, "in.pcgt", "--read=");
+	if (ok(&o, "-r", "-", NULL))
+		ASSERT_STREQ(o.read, "-", "-r -");
+	if (ok(&o, "-w", "f", "-q", NULL))
+		ASSERT_TRUE(o.quiet, "-q");
+	if (ok(&o, "-w", "f", "--quiet", NULL))
+		ASSERT_TRUE(o.quiet, "--quiet");
+	if (ok(&o, "-w", "f", "--force", NULL))
+		ASSERT_TRUE(o.force, "--force");
+	if (ok(&o, "-w", "f", "-C", "10", NULL))
+		ASSERT_EQ(o.rotate_mb, 10, "-C");
+	if (ok(&o, "-w", "f", "-C", "1048576", NULL))
+		ASSERT_EQ(o.rotate_mb, 1048576, "-C max");
+	if (ok(&o, "-w", "f", "-C", "1", "-W", "3", NULL)) {
+		ASSERT_EQ(o.rotate_mb, 1, "-C with -W");
+		ASSERT_EQ(o.rotate_count, 3, "-W");
+	}
+	if (ok(&o, "-w", "f", "-C", "1", "-W", "100000", NULL))
+		ASSERT_EQ(o.rotate_count, 100000, "-W max");
+	if (ok(&o, "-w", "-", "-q", NULL)) {
+		ASSERT_STREQ(o.write, "-", "-w -");
+		ASSERT_TRUE(o.quiet, "-w - -q");
+	}
+}
+
+PCG_TEST(cli_combos_ok)
+{
+	struct pcg_opts o;
+
+	if (ok(&o, "--json", "--pod", UID, "--container", "4f1b", "--duration", "5", "--all",
+	       "--all-hierarchies", "--ringbuf-mb", "64", "-w", "f", "-C", "2", "-W", "4",
+	       "--force", "-q", "-vv", NULL)) {
+		ASSERT_TRUE(o.json && o.all && o.all_hier && o.force && o.quiet, "flags");
+		ASSERT_STREQ(o.pod, UID, "pod");
+		ASSERT_STREQ(o.container, "4f1b", "container");
+		ASSERT_TRUE(o.duration == 5, "duration");
+		ASSERT_EQ(o.ringbuf_mb, 64, "ringbuf");
+		ASSERT_STREQ(o.write, "f", "write");
+		ASSERT_EQ(o.rotate_mb, 2, "C");
+		ASSERT_EQ(o.rotate_count, 4, "W");
+		ASSERT_EQ(o.verbose, 2, "v");
+	}
+	/* replay with the filters and output options that make sense for it */
+	if (ok(&o, "-r", "in", "--json", "--pod", UID_, "--container", CID, NULL)) {
+		ASSERT_STREQ(o.read, "in", "read");
+		ASSERT_TRUE(o.json, "json");
+	}
+	/* -w alone keeps the live output */
+	if (ok(&o, "-w", "f", NULL))
+		ASSERT_TRUE(!o.quiet, "not quiet");
+	/* option order does not matter */
+	if (ok(&o, "-q", "-W", "2", "-C", "1", "-w", "f", NULL))
+		ASSERT_TRUE(o.quiet && o.rotate_count == 2, "any order");
+}
+
+PCG_TEST(cli_combos_rejected)
+{
+	bad("-r and -w", "-r", "a", "-w", "b", NULL);
+	bad("-r and -w", "-w", "b", "-r", "a", NULL);
+	bad("-r and -w", "-r", "-", "-w", "-", "-q", NULL);
+	bad("-W goes with -C", "-w", "f", "-W", "3", NULL);
+	bad("with -w", "-q", NULL);
+	bad("with -w", "--quiet", "--json", NULL);
+	bad("with -w", "--force", NULL);
+	bad("with -w", "-C", "1", NULL);
+	bad("with -w", "-C", "1", "-W", "2", NULL);
+	bad("with -w", "-W", "2", NULL);
+	bad("-w -", "-w", "-", NULL);
+	bad("-w -", "-w", "-", "--json", NULL);
+	bad("-w -", "-w", "-", "-q", "-C", "1", NULL);
+	/* replay: live-only options */
+	bad("-r replays", "-r", "f", "--all", NULL);
+	bad("-r replays", "-r", "f", "--all-hierarchies", NULL);
+	bad("-r replays", "-r", "f", "--duration", "3", NULL);
+	bad("-r replays", "-r", "f", "-C", "1", NULL);
+	bad("-r replays", "-r", "f", "-q", NULL);
+	bad("with -w", "-r", "f", "--force", NULL);
+	bad("with -w", "-r", "f", "-W", "2", NULL);
+}
+
+PCG_TEST(cli_bad_values)
+{
+	static const char *const durations[] = { "",	"0",	"-1",	  "-0.5", "abc", "1x",
+						  "5s", "nan", "inf",	  "-inf", "1e10", "31536001",
+						  "1e-400", " ", "0x" };
+	static const char *const ringbufs[] = { "0", "3", "6", "12", "1000", "2048", "4096",
+						"-1", "-8", "8x", "", "0x8", "1.0", "99999999999999999999" };
+	static const char *const sizes[] = { "0", "-1", "abc", "1M", "", "1048577",
+					     "18446744073709551617" };
+	static const char *const containers[] = {
+		"", "xyz", "4f1g", "abc-def", "abc ", "0x12", CID "0", "4f1b\n",
+	};
+
+	for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++)
+		bad("--duration", "--duration", durations[i], NULL);
+	for (size_t i = 0; i < sizeof(ringbufs) / sizeof(ringbufs[0]); i++)
+		bad("--ringbuf-mb", "--ringbuf-mb", ringbufs[i], NULL);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		bad("-C", "-w", "f", "-C", sizes[i], NULL);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (strcmp(sizes[i], "1048577") != 0)
+			bad("-W", "-w", "f", "-C", "1", "-W", sizes[i], NULL);
+	bad("-W", "-w", "f", "-C", "1", "-W", "100001", NULL);
+	for (size_t i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
+		bad("--container", "--container", containers[i], NULL);
+	bad("--pod", "--pod", "", NULL);
+	bad("--pod", "--pod", UID "0", NULL);
+}
+
+PCG_TEST(cli_usage_errors)
+{
+	bad("unknown option", "--nope", NULL);
+	bad("unknown option", "-x", NULL);
+	bad("unknown option", "--json=1", NULL); /* a flag given a value */
+	bad("unknown option", "--al", NULL);	 /* ambiguous: --all, --all-hierarchies */
+	bad("unexpected argument", "file", NULL);
+	bad("unexpected argument", "--json", "extra", NULL);
+	bad("unexpected argument", "--", "--json", NULL);
+	bad("unexpected argument", "-", NULL);
+	bad("missing its argument", "-w", NULL);
+	bad("missing its argument", "-r", NULL);
+	bad("missing its argument", "-C", NULL);
+	bad("missing its argument", "-W", NULL);
+	bad("missing its argument", "--pod", NULL);
+	bad("missing its argument", "--container", NULL);
+	bad("missing its argument", "--duration", NULL);
+	bad("missing its argument", "--ringbuf-mb", NULL);
+	bad("missing its argument", "--json", "--write", NULL);
+}
+
+/* The parser resets getopt, so it can be called again: the tests above rely on it, and a
+ * failure in one call must not leak into the next. */
+PCG_TEST(cli_reparse_after_error)
+{
+	struct pcg_opts o;
+	const char *reason;
+
+	/* stops at 'x' in the middle of a cluster, with "q" still unread */
+	ASSERT_EQ(parse(&o, &reason, "-xq", NULL), -EINVAL, "first parse fails");
+	if (ok(&o, "--json", NULL)) {
+		ASSERT_TRUE(o.json, "second parse sees only its own arguments");
+		ASSERT_TRUE(!o.quiet, "no -q leaked from the first call");
+	}
+	ASSERT_EQ(parse(&o, &reason, "-vZv", NULL), -EINVAL, "fails mid-cluster");
+	if (ok(&o, "-w", "f", NULL))
+		ASSERT_EQ(o.verbose, 0, "no -v leaked");
+	/* and plain repeated success */
+	for (int i = 0; i < 3; i++)
+		if (ok(&o, "-v", "--pod", UID, NULL))
+			ASSERT_EQ(o.verbose, 1, "repeat");
+}
+
+PCG_TEST(cli_usage_text)
+{
+	static const char *const opts[] = { "--json", "--all", "--all-hierarchies", "--pod",
+					    "--container", "--duration", "--write", "-C", "-W",
+					    "--force", "--quiet", "--read", "--ringbuf-mb",
+					    "--verbose", "--help", "--version" };
+	const char *u = pcg_cli_usage();
+
+	if (!ASSERT_TRUE(u != NULL && *u, "usage"))
+		return;
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		ASSERT_TRUE(strstr(u, opts[i]) != NULL, opts[i]);
+	ASSERT_EQ(u[strlen(u) - 1], '\n', "ends with a newline");
+}

@@ -40,7 +40,14 @@ struct cg {
 	__u32 hier;
 	bool own;	 /* obj's own cgroup (not a sub-cgroup) */
 	struct obj *obj; /* pod or container, NULL for kubepods / QoS / unrecognised levels */
+	char *sub_path;	 /* a sub-cgroup's own path (an own cgroup's is obj->path) */
 };
+
+static void cg_free(struct cg *cg)
+{
+	free(cg->sub_path);
+	free(cg);
+}
 
 struct proc {
 	struct proc *hnext;
@@ -420,6 +427,13 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	cg = calloc(1, sizeof(*cg));
 	if (!cg)
 		goto oom;
+	if (!own) {
+		cg->sub_path = strndup(ev->str, ev->str_len);
+		if (!cg->sub_path) {
+			free(cg);
+			goto oom;
+		}
+	}
 	cg->cgid = ev->cgid;
 	cg->hier = ev->hier;
 	cg->own = own;
@@ -466,12 +480,12 @@ static int cgroup_remove(struct pcg_corr *c, const struct pcg_event *ev)
 	*slot = cg->hnext;
 	c->nr_cgs--;
 	if (!cg->own) {
-		free(cg);
+		cg_free(cg);
 		o->refs--;
 		obj_maybe_free(c, o);
 		return 0;
 	}
-	free(cg);
+	cg_free(cg);
 	err = announce(c, o, ev->ts);
 	if (!err && !o->removed) {
 		o->removed = true;
@@ -766,6 +780,55 @@ int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev)
 	}
 }
 
+static int snap_cgroup(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
+{
+	const char *path = cg->own ? cg->obj->path : cg->sub_path;
+	size_t n = strlen(path);
+	union {
+		struct pcg_ev_cgroup e;
+		char b[sizeof(struct pcg_ev_cgroup) + PCG_PATH_MAX];
+	} u;
+
+	if (n >= PCG_PATH_MAX)
+		return 0;
+	memset(&u.e, 0, sizeof(u.e));
+	u.e.hdr.type = PCG_EV_EXISTING_CGROUP;
+	u.e.hdr.size = sizeof(u.e) + n + 1;
+	u.e.hdr.ts = ts;
+	u.e.cgid = cg->cgid;
+	u.e.hier = cg->hier;
+	u.e.path_len = n;
+	memcpy(u.b + sizeof(u.e), path, n + 1);
+	return fn(ctx, &u, u.e.hdr.size);
+}
+
+int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *ctx)
+{
+	struct pcg_ev_hdr done = { .type = PCG_EV_SCAN_DONE, .size = sizeof(done), .ts = ts };
+	int err = 0;
+
+	/* pods first, then containers, then sub-cgroups: parents before children */
+	for (int pass = 0; pass < 3 && !err; pass++)
+		for (size_t b = 0; b < c->cg_buckets && !err; b++)
+			for (const struct cg *cg = c->cg_tab[b]; cg && !err; cg = cg->hnext) {
+				int want = cg->obj->is_pod ? 0 : cg->own ? 1 : 2;
+
+				if (want == pass)
+					err = snap_cgroup(cg, ts, fn, ctx);
+			}
+	for (size_t b = 0; b < c->proc_buckets && !err; b++)
+		for (const struct proc *p = c->proc_tab[b]; p && !err; p = p->hnext) {
+			struct pcg_ev_task e = { .hdr = { .type = PCG_EV_EXISTING_TASK,
+							  .size = sizeof(e),
+							  .ts = ts },
+						 .task = p->task };
+
+			if (p->ctr)
+				err = fn(ctx, &e, sizeof(e));
+		}
+	return err ? err : fn(ctx, &done, sizeof(done));
+}
+
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret)
 {
 	*ret = c->stats;
@@ -781,7 +844,7 @@ void pcg_corr__free(struct pcg_corr *c)
 				struct cg *cg = c->cg_tab[b];
 
 				c->cg_tab[b] = cg->hnext;
-				free(cg);
+				cg_free(cg);
 			}
 	if (c->proc_tab)
 		for (size_t b = 0; b < c->proc_buckets; b++)

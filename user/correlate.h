@@ -104,6 +104,12 @@ int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev);
 int pcg_corr__flush(struct pcg_corr *c);
 /* True when announcements are waiting for other hierarchies (the live loop then sends ticks). */
 bool pcg_corr__has_pending(const struct pcg_corr *c);
+/* Describes the live state as raw records (PCG_EV_EXISTING_CGROUP for every pod, container
+ * and sub-cgroup, PCG_EV_EXISTING_TASK for every process in a container, PCG_EV_SCAN_DONE),
+ * stamped @ts: the snapshot that makes a rotated recording file self-contained.  Returns 0
+ * or fn's negative return. */
+typedef int (*pcg_raw_fn)(void *ctx, const void *rec, size_t len);
+int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *ctx);
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret);
 void pcg_corr__free(struct pcg_corr *c);
 

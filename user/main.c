@@ -76,11 +76,18 @@ static int rec_start(struct app *a)
 	return 0;
 }
 
+static int snap_add(void *ctx, const void *rec, size_t len)
+{
+	pcg_sbuf_add(ctx, rec, len);
+	return 0;
+}
+
 /* The raw tap: every record fed to the pipeline is recorded, so replay sees the same input. */
 static int tap_record(void *ctx, const void *rec, size_t len)
 {
+	const struct pcg_ev_hdr *h = rec;
 	struct app *a = ctx;
-	int err;
+	int err = 0;
 
 	if (a->snapshotting) {
 		pcg_sbuf_add(&a->snapshot, rec, len);
@@ -88,17 +95,28 @@ static int tap_record(void *ctx, const void *rec, size_t len)
 	}
 	if (!a->rec || a->rec_err)
 		return 0;
-	err = pcg_rec_writer__append(a->rec, rec, len);
-	if (!err && pcg_recio_rotator__due(a->rot)) {
-		/* the next file is self-contained: it starts with the same header */
+	if (pcg_recio_rotator__due(a->rot)) {
+		/* Rotate before this record, once everything before it went through the
+		 * correlator: the next file is self-contained, its header holding the pods,
+		 * containers and processes alive now. */
 		err = pcg_rec_writer__finish(a->rec);
 		pcg_rec_writer__free(a->rec);
 		a->rec = NULL;
 		if (!err)
 			err = pcg_recio_rotator__next(a->rot);
+		if (!err) {
+			pcg_sbuf_reset(&a->snapshot);
+			err = pcg_pipeline__snapshot(a->pl, h->ts, snap_add, &a->snapshot);
+			if (!err && a->snapshot.oom)
+				err = -E2BIG;
+			a->hdr.snapshot = a->snapshot.buf;
+			a->hdr.snapshot_len = a->snapshot.len;
+		}
 		if (!err)
 			err = rec_start(a);
 	}
+	if (!err)
+		err = pcg_rec_writer__append(a->rec, rec, len);
 	if (err) {
 		pcg_err("cannot write the recording: %s; live tracing goes on", strerror(-err));
 		a->rec_err = err;

@@ -129,6 +129,11 @@ bool pcg_pipeline__has_pending(const struct pcg_pipeline *p)
 	return pcg_corr__has_pending(p->corr);
 }
 
+int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn, void *ctx)
+{
+	return pcg_corr__snapshot(p->corr, ts, fn, ctx);
+}
+
 void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret)
 {
 	*ret = p->stats;

@@ -44,6 +44,8 @@ int pcg_pipeline__feed(struct pcg_pipeline *p, const void *rec, size_t len);
 /* End of input: announces what is still pending. */
 int pcg_pipeline__flush(struct pcg_pipeline *p);
 bool pcg_pipeline__has_pending(const struct pcg_pipeline *p);
+/* The correlator's state as raw records: see pcg_corr__snapshot(). */
+int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn, void *ctx);
 void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret);
 void pcg_pipeline__free(struct pcg_pipeline *p);
 

@@ -42,7 +42,7 @@ static size_t sbuf_grow(struct pcg_sbuf *sb, size_t extra)
 	size_t need, ncap;
 	char *nbuf;
 
-	if (sb->len + extra > sb->max) {
+	if (extra > sb->max - (sb->len < sb->max ? sb->len : sb->max)) { /* no wrap-around */
 		sb->oom = true;
 		extra = sb->max > sb->len ? sb->max - sb->len : 0;
 	}

@@ -367,7 +367,9 @@ static inline bool jv_value(struct jv *j)
 /* One JSON Lines record: an object, no raw newline inside, exactly one '\n' at the end. */
 static inline bool jv_line(const char *buf, size_t len, bool allow_dup_keys, const char **ret_err)
 {
-	struct jv j = { .s = (const unsigned char *)buf, .n = len, .allow_dup_keys = allow_dup_keys };
+	struct jv j = {
+		.s = (const unsigned char *)buf, .n = len, .allow_dup_keys = allow_dup_keys,
+	};
 	bool ok;
 
 	if (!len || buf[len - 1] != '\n' || memchr(buf, '\n', len - 1)) {

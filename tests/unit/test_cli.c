@@ -244,11 +244,14 @@ PCG_TEST(cli_combos_rejected)
 
 PCG_TEST(cli_bad_values)
 {
-	static const char *const durations[] = { "",	"0",	"-1",	  "-0.5", "abc", "1x",
-						  "5s", "nan", "inf",	  "-inf", "1e10", "31536001",
-						  "1e-400", " ", "0x" };
-	static const char *const ringbufs[] = { "0", "3", "6", "12", "1000", "2048", "4096",
-						"-1", "-8", "8x", "", "0x8", "1.0", "99999999999999999999" };
+	static const char *const durations[] = {
+		"", "0", "-1", "-0.5", "abc", "1x", "5s", "nan", "inf", "-inf", "1e10", "31536001",
+		"1e-400", " ", "0x",
+	};
+	static const char *const ringbufs[] = {
+		"0", "3", "6", "12", "1000", "2048", "4096", "-1", "-8", "8x", "", "0x8", "1.0",
+		"99999999999999999999",
+	};
 	static const char *const sizes[] = { "0", "-1", "abc", "1M", "", "1048577",
 					     "18446744073709551617" };
 	static const char *const containers[] = {

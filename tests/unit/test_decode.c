@@ -261,7 +261,8 @@ PCG_TEST(decode_header_only)
 
 		if (!ASSERT_TRUE(p != NULL, "alloc"))
 			return;
-		if (ASSERT_OK(pcg_decode(p, sizeof(struct pcg_ev_hdr), &ev), pcg_ev_name(types[k]))) {
+		if (ASSERT_OK(pcg_decode(p, sizeof(struct pcg_ev_hdr), &ev),
+			      pcg_ev_name(types[k]))) {
 			check_hdr(&ev, types[k], "hdr");
 			ASSERT_TRUE(!ev.has_task && ev.str == NULL && ev.cgid == 0, "nothing else");
 		}
@@ -521,7 +522,8 @@ PCG_TEST(decode_fixed_part_too_short)
 
 			if (!p)
 				return;
-			if (!ASSERT_EQ(pcg_decode(p, len, &ev), -EBADMSG, pcg_ev_name(all_types[k]))) {
+			if (!ASSERT_EQ(pcg_decode(p, len, &ev), -EBADMSG,
+				       pcg_ev_name(all_types[k]))) {
 				free(p);
 				break;
 			}
@@ -532,8 +534,8 @@ PCG_TEST(decode_fixed_part_too_short)
 
 PCG_TEST(decode_unknown_type)
 {
-	static const __u16 bad[] = { 0, _PCG_EV_MAX, _PCG_EV_MAX + 1, 100, 0x7fff, 0x8000 | PCG_EV_EXEC,
-				     0xffff };
+	static const __u16 bad[] = { 0,	     _PCG_EV_MAX, _PCG_EV_MAX + 1, 100,
+				     0x7fff, 0x8000 | PCG_EV_EXEC,	   0xffff };
 
 	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 		for (size_t len = 16; len <= 200; len += 46) {
@@ -599,7 +601,8 @@ PCG_TEST(decode_all_lengths)
 						     ev.str + ev.str_len <= (const char *)p + len),
 						    "string bounded");
 					if (ev.has_task)
-						ASSERT_TRUE(memchr(ev.task.comm, 0, PCG_COMM_LEN) != NULL,
+						ASSERT_TRUE(memchr(ev.task.comm, 0,
+								   PCG_COMM_LEN) != NULL,
 							    "comm terminated");
 				}
 				free(p);

@@ -175,7 +175,8 @@ PCG_TEST(fmt_json_ts_offset)
 		char want[128];
 
 		snprintf(want, sizeof(want),
-			 "{\"schema\":1,\"ts\":\"%s\",\"event\":\"lost\",\"counts\":{},\"total\":0}\n",
+			 "{\"schema\":1,\"ts\":\"%s\",\"event\":\"lost\",\"counts\":{},"
+			 "\"total\":0}\n",
 			 c[i].want);
 		pcg_sbuf_init(&sb);
 		pcg_fmt_record(&sb, &o, &out);
@@ -358,7 +359,8 @@ PCG_TEST(fmt_json_process)
 	memcpy(task.comm, "0123456789abcdefXYZ", 16);
 	json_is(&out,
 		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"exec\"," NULL_OBJ_JSON
-		",\"pid\":4101,\"nspid\":1,\"ppid\":4000,\"uid\":65534,\"comm\":\"0123456789abcdef\","
+		",\"pid\":4101,\"nspid\":1,\"ppid\":4000,\"uid\":65534,"
+		"\"comm\":\"0123456789abcdef\","
 		NS_JSON ",\"filename\":\"/bin/true\"}\n",
 		"comm without NUL");
 }
@@ -374,8 +376,9 @@ PCG_TEST(fmt_json_exit)
 		{ 255 << 8, "\"exit_code\":255,\"signal\":0,\"core_dumped\":false" },
 		{ 9, "\"exit_code\":0,\"signal\":9,\"core_dumped\":false" },	    /* SIGKILL */
 		{ 15, "\"exit_code\":0,\"signal\":15,\"core_dumped\":false" },	    /* SIGTERM */
-		{ 0x80 | 11, "\"exit_code\":0,\"signal\":11,\"core_dumped\":true" }, /* SIGSEGV+core */
-		{ 0x80 | 6, "\"exit_code\":0,\"signal\":6,\"core_dumped\":true" },   /* SIGABRT+core */
+		/* SIGSEGV and SIGABRT with a core */
+		{ 0x80 | 11, "\"exit_code\":0,\"signal\":11,\"core_dumped\":true" },
+		{ 0x80 | 6, "\"exit_code\":0,\"signal\":6,\"core_dumped\":true" },
 	};
 
 	fixtures();
@@ -431,7 +434,8 @@ PCG_TEST(fmt_json_lost)
 	__u64 lost[_PCG_EV_MAX] = { 0 };
 	struct pcg_out out = { .kind = PCG_OUT_LOST, .ts = BOOT_TS, .lost = lost };
 
-	json_is(&out, "{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"lost\",\"counts\":{},\"total\":0}\n",
+	json_is(&out,
+		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"lost\",\"counts\":{},\"total\":0}\n",
 		"nothing lost");
 	lost[PCG_EV_EXEC] = 5;
 	json_is(&out,
@@ -457,7 +461,8 @@ PCG_TEST(fmt_json_lost)
 PCG_TEST(fmt_json_hostile_strings)
 {
 	static const char comm[16] = "\"\\\x1b[2J\n\xff\xc3\xa9\x7f";
-	static const char fn[] = "/tmp/\"quoted\"\\back\x01\x1b]0;t\x07\xed\xa0\x80\xf0\x9f\x98\x80";
+	static const char fn[] =
+		"/tmp/\"quoted\"\\back\x01\x1b]0;t\x07\xed\xa0\x80\xf0\x9f\x98\x80";
 	struct pcg_out out = { .kind = PCG_OUT_EXEC, .ts = BOOT_TS, .obj = &ctr_info, .task = &task,
 			       .filename = fn, .filename_len = sizeof(fn) - 1 };
 
@@ -567,8 +572,8 @@ PCG_TEST(fmt_text_lines)
 	pcg_sbuf_reset(&sb);
 	pcg_fmt_record(&sb, &text_opts, &out);
 	ASSERT_STREQ(sb.buf,
-		     "07:31:02.123456 lost               -        -            -       lost events: "
-		     "fork=1 exec=3\n",
+		     "07:31:02.123456 lost               -        -            -       "
+		     "lost events: fork=1 exec=3\n",
 		     "lost text");
 	pcg_sbuf_done(&sb);
 }
@@ -599,16 +604,16 @@ PCG_TEST(fmt_text_hostile)
 	out.kind = PCG_OUT_CONTAINER_CREATE;
 	pcg_sbuf_reset(&sb);
 	pcg_fmt_record(&sb, &text_opts, &out);
-	ASSERT_TRUE(strstr(sb.buf, " cgroup=/kubepods/\\x1b[31m\\x0a\\x1bc\\x08\\x7f\\xe2\\x80\\xae") !=
-			    NULL,
+	ASSERT_TRUE(strstr(sb.buf, " cgroup=/kubepods/\\x1b[31m\\x0a\\x1bc\\x08\\x7f"
+				   "\\xe2\\x80\\xae") != NULL,
 		    "cgroup escaped as text");
 	out.kind = PCG_OUT_EXEC;
 	pcg_sbuf_reset(&sb);
 	pcg_fmt_record(&sb, &text_opts, &out);
 	ASSERT_TRUE(strstr(sb.buf, " comm=\\x1b[2J\\x07evil\\x0d\\x0a\\x9b\\x7f\\xff ") != NULL,
 		    "comm escaped as text");
-	ASSERT_TRUE(strstr(sb.buf, " file=/bin/\\x1b]0;pwned\\x07\\x0a\\x0d\\xc2\\x9b31m\\x1b[0m") !=
-			    NULL,
+	ASSERT_TRUE(strstr(sb.buf, " file=/bin/\\x1b]0;pwned\\x07\\x0a\\x0d\\xc2\\x9b31m"
+				   "\\x1b[0m") != NULL,
 		    "filename escaped as text");
 	/* a 16-byte comm without NUL is bounded in text too */
 	memcpy(task.comm, "AAAAAAAAAAAAAAAA", 16);

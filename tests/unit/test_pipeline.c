@@ -685,8 +685,8 @@ PCG_TEST(pipeline_text_hostile)
 		cgroup_rec(PCG_EV_CGROUP_MKDIR, 4, 201, CTR_A, 4 * MS),
 		exec_rec(t, "/bin/\x1b[31mred\n\x07", 5 * MS),
 		exec_rec(u, "\x1b[?1049h\xc2\x9b", 6 * MS), /* outside containers (--all) */
-		cgroup_rec(PCG_EV_CGROUP_MKDIR, 0, 500, "/system.slice/docker-" CID_B ".scope\x1b[H",
-			   7 * MS),
+		cgroup_rec(PCG_EV_CGROUP_MKDIR, 0, 500,
+			   "/system.slice/docker-" CID_B ".scope\x1b[H", 7 * MS),
 		exit_rec(t, 0x8b, 8 * MS),
 	};
 

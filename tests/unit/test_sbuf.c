@@ -333,7 +333,8 @@ PCG_TEST(sbuf_addf_long)
 				pcg_sbuf_addc(&sb, '.');
 			pcg_sbuf_addf(&sb, "<%s|%d>", s, (int)n);
 			memset(want, '.', pre);
-			wl = pre + (size_t)snprintf(want + pre, WANT_SZ - pre, "<%s|%d>", s, (int)n);
+			wl = pre + (size_t)snprintf(want + pre, WANT_SZ - pre, "<%s|%d>", s,
+						    (int)n);
 			if (!ASSERT_EQ(sb.len, wl, "addf len") ||
 			    !ASSERT_TRUE(memcmp(sb.buf, want, wl + 1) == 0, "addf contents") ||
 			    !ASSERT_TRUE(sb_invariants(&sb), "addf invariants") ||

@@ -22,13 +22,18 @@ for _ in $(seq 100); do grep -q '^podcg-trace: attached$' "$out/trace.err" && br
 grep -q '^podcg-trace: attached$' "$out/trace.err" || { cat "$out/trace.err" >&2; exit 1; }
 echo "demo: tracer attached ($(head -1 "$out/trace.err" | sed 's/^podcg-trace: //'))"
 echo "demo: starting a demo pod (sandbox + one app container) with runc..."
-scripts/demo-pod.sh
+scripts/demo-pod.sh | tee "$out/pod.txt"
 sleep 0.5
 kill -INT "$tracer"
 wait "$tracer" || true
 tracer=
-echo "demo: what podcg-trace printed:"
+uid=$(sed -n 's/^demo-pod: pod \([0-9a-f-]\{36\}\) .*/\1/p' "$out/pod.txt" | head -1)
 echo
-cat "$out/trace.txt"
+echo "demo: what podcg-trace printed for pod $uid:"
+echo
+# the node may run other pods: show the demo pod's lines (the POD column has 8 characters)
+awk -v p="${uid:0:8}" 'NR == 1 || $3 == p' "$out/trace.txt"
+others=$(awk -v p="${uid:0:8}" 'NR > 1 && $3 != p' "$out/trace.txt" | wc -l)
+((others == 0)) || echo "($others lines about other pods on this node not shown)"
 echo
 tail -1 "$out/trace.err"

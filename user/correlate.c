@@ -598,6 +598,16 @@ static bool is_runtime_reexec(const struct pcg_event *ev)
 }
 
 
+/* Emits a process record, announcing its container first.  Only what is reported does:
+ * the runtime's own forks and execs happen while it is still creating the container's
+ * cgroups in the other hierarchies, and must not cut that wait short. */
+static int emit_about(struct pcg_corr *c, struct obj *ctr, struct pcg_out *out)
+{
+	int err = ctr ? announce(c, ctr, out->ts) : 0;
+
+	return err ? err : emit(c, out);
+}
+
 static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	struct obj *ctr = task_container(c, &ev->task);
@@ -620,12 +630,6 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 			proc_unlink(c, pp);
 		return 0;
 	}
-	if (ctr && ev->type != PCG_EV_EXISTING_TASK) {
-		err = announce(c, ctr, ev->ts);
-		if (err)
-			return err;
-	}
-
 	out.ts = ev->ts;
 	out.obj = ctr ? &ctr->info : NULL;
 	out.task = &ev->task;
@@ -651,13 +655,13 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		}
 		out.filename = ev->str;
 		out.filename_len = ev->str_len;
-		return emit(c, &out);
+		return emit_about(c, ctr, &out);
 	case PCG_EV_EXIT:
 		out.kind = PCG_OUT_EXIT;
 		out.exit_status = ev->exit_status;
 		/* runc's bootstrap stages (runc:[0:PARENT], runc:[1:CHILD]) exit inside the
 		 * cgroup on every create and exec: runtime plumbing, not the workload */
-		err = ctr && is_runtime_comm(&ev->task) ? 0 : emit(c, &out);
+		err = ctr && is_runtime_comm(&ev->task) ? 0 : emit_about(c, ctr, &out);
 		pp = proc_slot(c, ev->task.tgid);
 		if (*pp)
 			proc_unlink(c, pp);

@@ -478,3 +478,24 @@ PCG_TEST(corr_bounded_tables)
 	ASSERT_TRUE(st.table_full > 0, "refusals counted");
 	pcg_corr__free(c);
 }
+
+/* runc forks inside the container's memory cgroup before it makes the cgroup2 directory:
+ * that must not announce the container with one hierarchy. */
+PCG_TEST(corr_runtime_fork_does_not_cut_the_wait)
+{
+	struct sink s;
+	struct pcg_corr *c = new_corr(&s, false);
+
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 101, POD_A, 1 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 401, POD_A, 1 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 301, CTR_A, 2 * MS);
+	task_ev(c, PCG_EV_FORK, task(1500, 1, 101, 301, "runc:[1:CHILD]"), 3 * MS);
+	exec_ev(c, task(1501, 2, 101, 301, "runc"), "/dev/fd/6", 4 * MS);
+	exit_ev(c, task(1500, 1, 101, 301, "runc:[1:CHILD]"), 0, 5 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 201, CTR_A, 6 * MS);
+	if (ASSERT_EQ(s.n, 2, "pod, container")) {
+		ASSERT_EQ(s.r[1].kind, PCG_OUT_CONTAINER_CREATE, "container_create");
+		ASSERT_EQ(s.r[1].nr_ids, 2, "both hierarchies listed");
+	}
+	pcg_corr__free(c);
+}

@@ -51,7 +51,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps demo test test-bins test-unit test-e2e fuzz fuzz-corpus static bench vmlinux clean help golden-update check-pure
+.PHONY: all deps deps-check demo test test-bins test-unit test-e2e fuzz fuzz-corpus static bench vmlinux clean help golden-update check-pure
 
 all: $(BIN)
 
@@ -69,7 +69,13 @@ help:
 $(OUTPUT):
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/podcg.bpf.o: bpf/podcg.bpf.c bpf/pcg_abi.h bpf/core_compat.bpf.h $(VMLINUX_H) | $(OUTPUT)
+# Installs the build dependencies when one is missing (a fresh machine), nothing otherwise.
+deps-check:
+	$(Q)command -v $(CLANG) >/dev/null && command -v $(BPFTOOL) >/dev/null && \
+		test -e /usr/include/bpf/libbpf.h && test -e /usr/include/gelf.h && \
+		test -e /usr/include/zlib.h || scripts/install-deps.sh
+
+$(OUTPUT)/podcg.bpf.o: bpf/podcg.bpf.c bpf/pcg_abi.h bpf/core_compat.bpf.h $(VMLINUX_H) | $(OUTPUT) deps-check
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(@:.o=.tmp.o)
 	$(Q)$(BPFTOOL) gen object $@ $(@:.o=.tmp.o)

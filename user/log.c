@@ -15,40 +15,19 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	fprintf(stderr, "podcg-trace: %s%s\n", level, buf);
 }
 
-void pcg_err(const char *fmt, ...)
-{
-	va_list ap;
+#define PCG_LOG_FN(name, level, cond)                                                              \
+	void name(const char *fmt, ...)                                                            \
+	{                                                                                          \
+		va_list ap;                                                                        \
+                                                                                                   \
+		if (!(cond))                                                                       \
+			return;                                                                    \
+		va_start(ap, fmt);                                                                 \
+		vlog(level, fmt, ap);                                                              \
+		va_end(ap);                                                                        \
+	}
 
-	va_start(ap, fmt);
-	vlog("error: ", fmt, ap);
-	va_end(ap);
-}
-
-void pcg_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void pcg_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog("", fmt, ap);
-	va_end(ap);
-}
-
-void pcg_dbg(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!pcg_log_verbose)
-		return;
-	va_start(ap, fmt);
-	vlog("debug: ", fmt, ap);
-	va_end(ap);
-}
+PCG_LOG_FN(pcg_err, "error: ", 1)
+PCG_LOG_FN(pcg_warn, "warning: ", 1)
+PCG_LOG_FN(pcg_info, "", 1)
+PCG_LOG_FN(pcg_dbg, "debug: ", pcg_log_verbose)

@@ -51,6 +51,19 @@ static int on_record(void *ctx, const struct pcg_out *out)
 	return p->sink(p->ctx, p->line.buf, p->line.len);
 }
 
+/* Lowercase copy of a filter; a pod UID may use the systemd spelling ('_' for '-'). */
+static void norm_filter(char *dst, size_t size, const char *src, bool pod_uid)
+{
+	size_t i;
+
+	for (i = 0; src && src[i] && i < size - 1; i++) {
+		char ch = src[i];
+
+		dst[i] = pod_uid && ch == '_' ? '-' : (ch >= 'A' && ch <= 'F' ? ch + 32 : ch);
+	}
+	dst[i] = 0;
+}
+
 struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg_sink_fn sink,
 				       pcg_tap_fn tap, void *ctx)
 {
@@ -68,27 +81,8 @@ struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg
 	p->tap = tap;
 	p->ctx = ctx;
 	pcg_sbuf_init(&p->line);
-	if (opts->pod_filter) {
-		/* accept the systemd spelling (underscores) too */
-		size_t i;
-
-		for (i = 0; opts->pod_filter[i] && i < PCG_POD_UID_LEN; i++) {
-			char ch = opts->pod_filter[i];
-
-			p->pod_filter[i] = ch == '_' ? '-' : (ch >= 'A' && ch <= 'F' ? ch + 32 : ch);
-		}
-		p->pod_filter[i] = 0;
-	}
-	if (opts->container_filter) {
-		size_t i;
-
-		for (i = 0; opts->container_filter[i] && i < PCG_CONTAINER_ID_LEN; i++) {
-			char ch = opts->container_filter[i];
-
-			p->ctr_filter[i] = ch >= 'A' && ch <= 'F' ? ch + 32 : ch;
-		}
-		p->ctr_filter[i] = 0;
-	}
+	norm_filter(p->pod_filter, sizeof(p->pod_filter), opts->pod_filter, true);
+	norm_filter(p->ctr_filter, sizeof(p->ctr_filter), opts->container_filter, false);
 	p->opts.pod_filter = p->opts.container_filter = NULL;
 	p->corr = pcg_corr__new(&opts->corr, on_record, p);
 	if (!p->corr) {

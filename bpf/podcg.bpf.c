@@ -161,14 +161,29 @@ static __always_inline bool is_tracked(__u64 cgid, __u32 hier)
 }
 
 /* The cgroups a task belongs to, and whether any of them is tracked. */
+/* The cgroups a task belongs to, and whether any of them is tracked.  This runs for every
+ * fork, exec and exit on the machine, so the cgroup2 id is read with direct (BTF, CO-RE
+ * relocated) loads rather than bpf_probe_read calls, and the v1 id only when needed. */
 static __always_inline bool task_cgroups(struct task_struct *t, __u64 *dfl, __u64 *v1)
 {
-	*dfl = pcg_kn_id(BPF_CORE_READ(t, cgroups, dfl_cgrp, kn));
-	*v1 = v1_ctrl ? task_v1_cgid(t) : 0;
-	if (filter_all)
+	struct cgroup *dcg = t->cgroups->dfl_cgrp;
+
+	*dfl = dcg->kn->id;
+	*v1 = 0;
+	if (filter_all) {
+		*v1 = v1_ctrl ? task_v1_cgid(t) : 0;
 		return true;
-	if (is_tracked(*dfl, 0))
+	}
+	if (is_tracked(*dfl, 0)) {
+		*v1 = v1_ctrl ? task_v1_cgid(t) : 0;
 		return true;
+	}
+	/* A task below the cgroup2 root that is not tracked there is not in a container whose
+	 * runtime made cgroup2 directories: the v1 lookup is for runtimes that did not (and
+	 * pure v1 hosts), whose tasks all sit at the cgroup2 root. */
+	if (!v1_ctrl || dcg->level != 0)
+		return false;
+	*v1 = task_v1_cgid(t);
 	return *v1 && is_tracked(*v1, v1_hier);
 }
 
@@ -365,7 +380,7 @@ int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 	__u64 now, dfl, v1;
 	struct pcg_ev_task *e;
 
-	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+	if (child->pid != child->tgid)
 		return 0; /* a new thread, not a new process */
 	if (!task_cgroups(child, &dfl, &v1))
 		return 0;
@@ -415,12 +430,12 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(pcg_exit, struct task_struct *p)
 {
-	struct signal_struct *sig = BPF_CORE_READ(p, signal);
+	struct signal_struct *sig = p->signal;
 	__u64 now, dfl, v1;
 	struct pcg_ev_exit *e;
 	int code;
 
-	if (BPF_CORE_READ(sig, live.counter) != 0)
+	if (sig->live.counter != 0)
 		return 0;
 	if (!task_cgroups(p, &dfl, &v1))
 		return 0;

@@ -49,7 +49,7 @@ const char *pcg_cli_usage(void)
 	       "  --container ID       only containers whose id starts with ID\n"
 	       "  --duration SEC       stop after SEC seconds\n"
 	       "  -w, --write FILE     record raw events to FILE ('-' = stdout)\n"
-	       "  -C MB                with -w: start a new file after MB megabytes\n"
+	       "  -C SIZE              with -w: start a new file past SIZE million bytes (or 100k, 2g)\n"
 	       "  -W N                 with -C: keep at most N files, reusing names (ring)\n"
 	       "  --force              with -w: overwrite an existing regular file\n"
 	       "  -q, --quiet          with -w: no live output\n"
@@ -72,6 +72,31 @@ static int parse_ulong(const char *s, unsigned long max, unsigned long *ret)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || *end || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/* tcpdump's -C: millions of bytes, or with a k/m/g suffix thousands/millions/billions. */
+static int parse_size(const char *s, unsigned long long *ret)
+{
+	unsigned long long mult = 1000000, v;
+	char num[32];
+	size_t n = strlen(s);
+	unsigned long u;
+
+	if (!n || n >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, n + 1);
+	switch (num[n - 1]) {
+	case 'k': case 'K': mult = 1000; num[--n] = 0; break;
+	case 'm': case 'M': mult = 1000000; num[--n] = 0; break;
+	case 'g': case 'G': mult = 1000000000; num[--n] = 0; break;
+	}
+	if (parse_ulong(num, 1 << 20, &u) || !u)
+		return -EINVAL;
+	v = u * mult;
+	if (v < 1000 || v > (1ull << 20) * 1000000)
 		return -EINVAL;
 	*ret = v;
 	return 0;
@@ -124,11 +149,11 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			}
 			break;
 		case 'C':
-			if (parse_ulong(optarg, 1 << 20, &v) || !v) {
-				*ret_reason = "-C takes a file size in megabytes (1 or more)";
+			if (parse_size(optarg, &o.rotate_bytes)) {
+				*ret_reason = "-C takes a file size: millions of bytes, or a number "
+					      "with a k, m or g suffix (at least 1k)";
 				return -EINVAL;
 			}
-			o.rotate_mb = v;
 			break;
 		case 'W':
 			if (parse_ulong(optarg, 100000, &v) || !v) {
@@ -160,20 +185,20 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 		*ret_reason = "-r and -w cannot be combined";
 		return -EINVAL;
 	}
-	if (o.read && (o.all || o.all_hier || o.duration > 0 || o.rotate_mb || o.quiet)) {
+	if (o.read && (o.all || o.all_hier || o.duration > 0 || o.rotate_bytes || o.quiet)) {
 		*ret_reason = "-r replays a recording: --all, --all-hierarchies, --duration, -C and -q "
 			      "apply to live tracing only";
 		return -EINVAL;
 	}
-	if ((o.rotate_mb || o.rotate_count || o.quiet || o.force) && !o.write) {
+	if ((o.rotate_bytes || o.rotate_count || o.quiet || o.force) && !o.write) {
 		*ret_reason = "-C, -W, -q and --force go with -w";
 		return -EINVAL;
 	}
-	if (o.rotate_count && !o.rotate_mb) {
+	if (o.rotate_count && !o.rotate_bytes) {
 		*ret_reason = "-W goes with -C";
 		return -EINVAL;
 	}
-	if (o.write && !strcmp(o.write, "-") && (o.rotate_mb || !o.quiet)) {
+	if (o.write && !strcmp(o.write, "-") && (o.rotate_bytes || !o.quiet)) {
 		*ret_reason = "-w - writes the recording to stdout: add -q, and -C cannot apply";
 		return -EINVAL;
 	}

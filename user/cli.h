@@ -19,7 +19,7 @@ struct pcg_opts {
 	double duration;      /* --duration SEC, 0 = until a signal */
 	const char *write;    /* -w FILE ("-" = stdout) */
 	const char *read;     /* -r FILE ("-" = stdin) */
-	unsigned long rotate_mb; /* -C MB */
+	unsigned long long rotate_bytes; /* -C: bytes (tcpdump: millions, or k/m/g) */
 	unsigned rotate_count;	 /* -W N */
 	unsigned ringbuf_mb;	 /* --ringbuf-mb, default 8 */
 };

@@ -299,7 +299,7 @@ static int run_live(struct app *a)
 	}
 	if (a->opts.write) {
 		struct pcg_recio_rotator_opts ro = {
-			.file_size = (__u64)a->opts.rotate_mb * 1000000,
+			.file_size = a->opts.rotate_bytes,
 			.nr_files = a->opts.rotate_count,
 			.force = a->opts.force,
 		};

@@ -91,7 +91,7 @@ PCG_TEST(cli_defaults)
 	ASSERT_TRUE(o.pod == NULL && o.container == NULL, "filters");
 	ASSERT_TRUE(o.write == NULL && o.read == NULL, "files");
 	ASSERT_TRUE(o.duration == 0, "duration");
-	ASSERT_EQ(o.rotate_mb, 0, "rotate_mb");
+	ASSERT_EQ(o.rotate_bytes, 0, "rotate_bytes");
 	ASSERT_EQ(o.rotate_count, 0, "rotate_count");
 	ASSERT_EQ(o.ringbuf_mb, 8, "ringbuf default 8");
 }
@@ -172,11 +172,11 @@ PCG_TEST(cli_values)
 	if (ok(&o, "-w", "f", "--force", NULL))
 		ASSERT_TRUE(o.force, "--force");
 	if (ok(&o, "-w", "f", "-C", "10", NULL))
-		ASSERT_EQ(o.rotate_mb, 10, "-C");
+		ASSERT_EQ(o.rotate_bytes, 10000000, "-C");
 	if (ok(&o, "-w", "f", "-C", "1048576", NULL))
-		ASSERT_EQ(o.rotate_mb, 1048576, "-C max");
+		ASSERT_EQ(o.rotate_bytes, 1048576000000ull, "-C max");
 	if (ok(&o, "-w", "f", "-C", "1", "-W", "3", NULL)) {
-		ASSERT_EQ(o.rotate_mb, 1, "-C with -W");
+		ASSERT_EQ(o.rotate_bytes, 1000000, "-C with -W");
 		ASSERT_EQ(o.rotate_count, 3, "-W");
 	}
 	if (ok(&o, "-w", "f", "-C", "1", "-W", "100000", NULL))
@@ -200,7 +200,7 @@ PCG_TEST(cli_combos_ok)
 		ASSERT_TRUE(o.duration == 5, "duration");
 		ASSERT_EQ(o.ringbuf_mb, 64, "ringbuf");
 		ASSERT_STREQ(o.write, "f", "write");
-		ASSERT_EQ(o.rotate_mb, 2, "C");
+		ASSERT_EQ(o.rotate_bytes, 2000000, "C");
 		ASSERT_EQ(o.rotate_count, 4, "W");
 		ASSERT_EQ(o.verbose, 2, "v");
 	}
@@ -262,8 +262,18 @@ PCG_TEST(cli_bad_values)
 		bad("--duration", "--duration", durations[i], NULL);
 	for (size_t i = 0; i < sizeof(ringbufs) / sizeof(ringbufs[0]); i++)
 		bad("--ringbuf-mb", "--ringbuf-mb", ringbufs[i], NULL);
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		bad("-C", "-w", "f", "-C", sizes[i], NULL);
+	struct pcg_opts o;
+	static const char *const csizes[] = { "0", "-1", "abc", "", "1048577", "0k", "1049g",
+					      "k", "1x", "1kk", "18446744073709551617" };
+
+	for (size_t i = 0; i < sizeof(csizes) / sizeof(csizes[0]); i++)
+		bad("-C", "-w", "f", "-C", csizes[i], NULL);
+	if (ok(&o, "-w", "f", "-C", "100k", NULL))
+		ASSERT_EQ(o.rotate_bytes, 100000, "-C 100k");
+	if (ok(&o, "-w", "f", "-C", "2G", NULL))
+		ASSERT_EQ(o.rotate_bytes, 2000000000ull, "-C 2G");
+	if (ok(&o, "-w", "f", "-C", "1M", NULL))
+		ASSERT_EQ(o.rotate_bytes, 1000000, "-C 1M");
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		if (strcmp(sizes[i], "1048577") != 0)
 			bad("-W", "-w", "f", "-C", "1", "-W", sizes[i], NULL);

@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# t_rotate.sh - e2e: -C/-W rotation keeps at most N files, reusing tcpdump's names, and each
+# file is self-contained: the newest one alone attributes an exec in a container created
+# several files earlier (its header snapshot names the container).
+. "$(dirname "$0")/lib.sh"
+e2e_init t_rotate
+e2e_require_tracer
+
+cat >"$E2E_TMP/storm.c" <<'EOC'
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	for (int i = 0, n = atoi(argv[1]); i < n; i++) {
+		pid_t p = vfork();
+		if (p == 0) {
+			execl(argv[2], argv[2], (char *)0);
+			_exit(127);
+		}
+		waitpid(p, NULL, 0);
+	}
+	return 0;
+}
+EOC
+echo 'int main(void) { return 0; }' >"$E2E_TMP/nop.c"
+cc -O2 -o "$E2E_TMP/storm" "$E2E_TMP/storm.c" && cc -O2 -static -o "$E2E_TMP/nop" "$E2E_TMP/nop.c" ||
+	e2e_bail "cannot build the exec storm"
+
+base=$E2E_TMP/rot
+tracer_start --all -w "$base" -C 30k -W 3
+pod_create P systemd besteffort
+ctr_create S P containerd -- /bin/sleep 60
+ctr_start S
+"$E2E_TMP/storm" 8000 "$E2E_TMP/nop"
+sleep 1.2
+ctr_exec S X1 -- /bin/sleep 0.6
+ctr_exec_wait S "$X1"
+sleep 1.2 # one flush of the current file
+e2e_teardown
+tracer_stop
+check_tracer_exit
+
+check_begin "-C 30k -W 3 keeps three files named rot0..rot2"
+ls "$E2E_TMP" | grep '^rot' >"$E2E_TMP/files"
+[ "$(tr '\n' ' ' <"$E2E_TMP/files")" = "rot0 rot1 rot2 " ] ||
+	check_fail "files: $(tr '\n' ' ' <"$E2E_TMP/files") (want rot0 rot1 rot2; did the storm fill more than three?)"
+for f in "$base"0 "$base"1 "$base"2; do
+	[ -f "$f" ] || continue
+	sz=$(stat -c %s "$f")
+	[ "$sz" -le $((30000 + 70000)) ] || check_fail "$f is $sz bytes: more than the limit plus one block"
+	"$PODCG" -r "$f" --json >/dev/null 2>"$E2E_TMP/r.err" || check_fail "$f does not replay: $(cat "$E2E_TMP/r.err")"
+done
+check_end
+
+check_begin "the newest file alone attributes the late exec to its container"
+newest=$(ls -t "$base"? | head -1)
+"$PODCG" -r "$newest" --json >"$E2E_TMP/newest.jsonl" 2>/dev/null
+cid=${CTR_ID[S]}
+jq -c --arg c "$cid" 'select(.event == "container_existing" and .container_id == $c)' \
+	"$E2E_TMP/newest.jsonl" | grep -q . || check_fail "no container_existing for S in $newest (the snapshot)"
+jq -c --arg c "$cid" --argjson p "$X1" 'select(.event == "exec" and .container_id == $c and .pid == $p)' \
+	"$E2E_TMP/newest.jsonl" | grep -q . || check_fail "the exec of pid $X1 in S is not attributed in $newest alone"
+check_end
+e2e_finish

@@ -295,6 +295,20 @@ e2e_require_runtime() {
 	[ ${#E2E_HIER_IDS[@]} -gt 0 ] || e2e_skip_all "no cgroup filesystem mounted"
 	_e2e_busybox_static || e2e_skip_all "$(command -v busybox) is not static (apt-get install busybox-static)"
 }
+# e2e_exec_storm N: N fork+exec+wait of a tiny static binary outside any container, with the
+# benchmark's own workload (tests/bench/execstorm.c), built into the test's temp dir.  Sets
+# E2E_STORM_TRUE to the path exec'd, so events of the storm can be told apart.
+e2e_exec_storm() {
+	local src=$E2E_REPO_ROOT/tests/bench/execstorm.c
+	if [ ! -x "$E2E_TMP/execstorm" ]; then
+		gcc -O2 -static "$src" -o "$E2E_TMP/execstorm" &&
+			gcc -O2 -static -DPCG_BENCH_TRUE_LIBC "$src" -o "$E2E_TMP/storm_true" ||
+			e2e_bail "cannot build the exec storm from $src"
+	fi
+	E2E_STORM_TRUE=$E2E_TMP/storm_true
+	"$E2E_TMP/execstorm" -b "$E2E_STORM_TRUE" -n "$1" >/dev/null
+}
+
 # Everything above plus the tracer binary.
 e2e_require_tracer() {
 	e2e_require_runtime "$@"

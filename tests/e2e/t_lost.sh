@@ -9,45 +9,17 @@ e2e_init t_lost
 e2e_require_tracer
 
 N=6000
-storm=$E2E_TMP/storm
-cat >"$E2E_TMP/storm.c" <<'EOC'
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
-int main(int argc, char **argv)
-{
-	int n = atoi(argv[1]);
-	for (int i = 0; i < n; i++) {
-		pid_t p = vfork();
-		if (p == 0) {
-			execl(argv[2], argv[2], (char *)0);
-			_exit(127);
-		}
-		waitpid(p, NULL, 0);
-	}
-	return 0;
-}
-EOC
-cat >"$E2E_TMP/nop.c" <<'EOC'
-int main(void) { return 0; }
-EOC
-if ! cc -O2 -o "$storm" "$E2E_TMP/storm.c" || ! cc -O2 -static -o "$E2E_TMP/nop-$$" "$E2E_TMP/nop.c"; then
-	e2e_not_ok "t_lost: setup" "cannot build the exec storm"
-	e2e_finish
-fi
-nop=$E2E_TMP/nop-$$
-
 rec=$E2E_TMP/lost.pcgt
 tracer_start --all --ringbuf-mb 1 -w "$rec"
 e2e_kill_recorded "$E2E_TRACER_PID" "$E2E_TRACER_ST" STOP
-"$storm" "$N" "$nop"
+e2e_exec_storm "$N"
 e2e_kill_recorded "$E2E_TRACER_PID" "$E2E_TRACER_ST" CONT
 sleep 1.5 # the drop counters are read once a second
 tracer_stop
 check_tracer_exit
 
 check_begin "ring-buffer drops are reported, not silent"
-seen=$(jq -c --arg f "$nop" 'select(.event == "exec" and .filename == $f)' "$E2E_TRACE_OUT" | wc -l)
+seen=$(jq -c --arg f "$E2E_STORM_TRUE" 'select(.event == "exec" and .filename == $f)' "$E2E_TRACE_OUT" | wc -l)
 lost=$(jq -s '[.[] | select(.event == "lost") | .counts.exec // 0] | add // 0' "$E2E_TRACE_OUT")
 total=$(jq -s '[.[] | select(.event == "lost") | .total] | add // 0' "$E2E_TRACE_OUT")
 [ "$lost" -gt 0 ] || check_fail "no lost exec events reported (saw $seen of $N execs): the storm did not overflow the ring?"

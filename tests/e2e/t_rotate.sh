@@ -7,33 +7,12 @@
 e2e_init t_rotate
 e2e_require_tracer
 
-cat >"$E2E_TMP/storm.c" <<'EOC'
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
-int main(int argc, char **argv)
-{
-	for (int i = 0, n = atoi(argv[1]); i < n; i++) {
-		pid_t p = vfork();
-		if (p == 0) {
-			execl(argv[2], argv[2], (char *)0);
-			_exit(127);
-		}
-		waitpid(p, NULL, 0);
-	}
-	return 0;
-}
-EOC
-echo 'int main(void) { return 0; }' >"$E2E_TMP/nop.c"
-cc -O2 -o "$E2E_TMP/storm" "$E2E_TMP/storm.c" && cc -O2 -static -o "$E2E_TMP/nop" "$E2E_TMP/nop.c" ||
-	e2e_bail "cannot build the exec storm"
-
 base=$E2E_TMP/rot
 tracer_start --all -w "$base" -C 30k -W 3
 pod_create P systemd besteffort
 ctr_create S P containerd -- /bin/sleep 60
 ctr_start S
-"$E2E_TMP/storm" 8000 "$E2E_TMP/nop"
+e2e_exec_storm 8000
 sleep 1.2
 ctr_exec S X1 -- /bin/sleep 0.6
 ctr_exec_wait S "$X1"

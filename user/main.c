@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -250,6 +253,26 @@ static int check_drops(struct app *a, struct pcg_loader *ld, __u64 seen[_PCG_EV_
 	return feed(a, &ev, sizeof(ev));
 }
 
+/* Least privilege after attach: the programs are attached and every fd the loop needs
+ * (ring buffer, maps, recording) is open, so all capabilities go, from every set and from the
+ * bounding set, and no exec can regain any.  Root's uid stays, so a rotated recording can
+ * still be created in a root-owned directory; reading the ring buffer and the drop counters
+ * through their open fds needs no capability. */
+static int drop_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
+
+	for (int cap = 0; cap <= 63; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL && errno != EPERM)
+			return -errno;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
 static int preflight(void)
 {
 	struct stat st;
@@ -369,6 +392,9 @@ static int run_live(struct app *a)
 		 (unsigned long long)(pcg_boottime_ns() - t0) / 1000000,
 		 layout.mode == 3 ? "hybrid" : layout.mode == 2 ? "v2" : "v1",
 		 (unsigned long long)layout.traced_mask, layout.key_hier);
+	err = drop_privileges();
+	if (err)
+		pcg_warn("cannot drop capabilities after attaching: %s", strerror(-err));
 	fprintf(stderr, "podcg-trace: attached\n");
 
 	ep = epoll_create1(EPOLL_CLOEXEC);

@@ -309,8 +309,9 @@ static int run_live(struct app *a)
 		return EXIT_FAIL;
 	err = pcg_scan_layout(a->opts.all_hier, &layout);
 	if (err) {
-		pcg_err("cannot find a mounted cgroup filesystem in '/proc/self/mountinfo': %s",
-			strerror(-err));
+		pcg_err("cannot find a mounted cgroup filesystem in '/proc/self/mountinfo': %s (in "
+			"a container: run it with the host's PID namespace and CAP_SYS_PTRACE, so the "
+			"host's view is read through /proc/1/root)", strerror(-err));
 		return EXIT_FAIL;
 	}
 	fill_header(a, &layout);
@@ -388,10 +389,12 @@ static int run_live(struct app *a)
 		pcg_sbuf_done(&hb);
 	}
 	fflush(stdout);
-	pcg_info("attached in %llu ms (cgroup %s, hierarchies traced: 0x%llx, key v1 hierarchy %u)",
+	pcg_info("attached in %llu ms (cgroup %s, hierarchies traced: 0x%llx, key v1 hierarchy "
+		 "%u%s)",
 		 (unsigned long long)(pcg_boottime_ns() - t0) / 1000000,
 		 layout.mode == 3 ? "hybrid" : layout.mode == 2 ? "v2" : "v1",
-		 (unsigned long long)layout.traced_mask, layout.key_hier);
+		 (unsigned long long)layout.traced_mask, layout.key_hier,
+		 layout.host_view ? ", host view through /proc/1/root" : "");
 	err = drop_privileges();
 	if (err)
 		pcg_warn("cannot drop capabilities after attaching: %s", strerror(-err));

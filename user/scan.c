@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -71,12 +73,23 @@ static bool has_token(const char *list, const char *tok)
 	return false;
 }
 
-/* Mount point of the hierarchy with these controllers, from /proc/self/mountinfo. */
-static void find_mount(struct pcg_hier_desc *h)
+static bool is_cgroupfs(const char *path)
 {
-	char line[4096];
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	struct statfs sfs;
 
+	return statfs(path, &sfs) == 0 &&
+	       (sfs.f_type == CGROUP_SUPER_MAGIC || sfs.f_type == CGROUP2_SUPER_MAGIC);
+}
+
+/* Mount point of the hierarchy with these controllers, from @proc's mountinfo; @prefix is
+ * put before it ("/proc/1/root" when the host's view is read from inside a container). */
+static void find_mount(struct pcg_hier_desc *h, const char *proc, const char *prefix)
+{
+	char line[4096], path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/mountinfo", proc);
+	f = fopen(path, "re");
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -110,13 +123,42 @@ static void find_mount(struct pcg_hier_desc *h)
 					if (!has_token(opts, c))
 						match = false;
 			}
-			if (match && strlen(mnt) < sizeof(h->mount)) {
-				snprintf(h->mount, sizeof(h->mount), "%s", mnt);
-				break;
+			if (match) {
+				int n = snprintf(h->mount, sizeof(h->mount), "%s%s", prefix,
+						 prefix[0] && !strcmp(mnt, "/") ? "" : mnt);
+
+				/* a mount shadowed by a later one (a tmpfs over /sys/fs/cgroup in a
+				 * container) is listed but shows something else */
+				if (n > 0 && (size_t)n < sizeof(h->mount) && is_cgroupfs(h->mount))
+					break;
+				h->mount[0] = 0;
 			}
 		}
 	}
 	fclose(f);
+}
+
+/* Inside a container (a DaemonSet pod with hostPID), our own cgroup namespace and mounts show
+ * only the pod's part of the tree, while the tracepoints name cgroups from the hierarchy
+ * root.  When PID 1 (the host's init with hostPID) lives in other cgroup or mount namespaces,
+ * read the layout from its view, through /proc/1/root. */
+static bool use_host_view(void)
+{
+	static const char *const ns[] = { "cgroup", "mnt" };
+	struct stat self, init;
+	char p[64];
+
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		snprintf(p, sizeof(p), "/proc/self/ns/%s", ns[i]);
+		if (stat(p, &self))
+			continue;
+		snprintf(p, sizeof(p), "/proc/1/ns/%s", ns[i]);
+		if (stat(p, &init))
+			return false; /* cannot see PID 1's: keep our own view */
+		if (self.st_ino != init.st_ino)
+			return true;
+	}
+	return false;
 }
 
 int pcg_scan_layout(bool all_hier, struct pcg_layout *ret)
@@ -124,10 +166,14 @@ int pcg_scan_layout(bool all_hier, struct pcg_layout *ret)
 	struct pcg_layout l = { 0 };
 	char line[4096];
 	bool have_v2 = false, have_v1 = false;
+	bool host = use_host_view();
+	const char *proc = host ? "/proc/1" : "/proc/self";
 	struct stat st;
 	FILE *f;
 
-	f = fopen("/proc/self/cgroup", "re");
+	l.host_view = host;
+	snprintf(line, sizeof(line), "%s/cgroup", proc);
+	f = fopen(line, "re");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f) && l.nr < PCG_LAYOUT_MAX_HIER) {
@@ -139,7 +185,7 @@ int pcg_scan_layout(bool all_hier, struct pcg_layout *ret)
 		*c1 = *c2 = 0;
 		h->id = strtoul(line, NULL, 10);
 		snprintf(h->controllers, sizeof(h->controllers), "%s", c1 + 1);
-		find_mount(h);
+		find_mount(h, proc, host ? "/proc/1/root" : "");
 		if (!h->mount[0])
 			continue;
 		l.nr++;

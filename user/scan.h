@@ -42,6 +42,7 @@ struct pcg_layout {
 	__u32 key_hier;		   /* its hierarchy id */
 	__u64 traced_mask;	   /* hierarchies whose cgroup events are traced */
 	__u64 nsfs_dev;		   /* st_dev of /proc/self/ns/mnt */
+	bool host_view;		   /* read through /proc/1/root: we run in a container */
 };
 
 /* Reads the layout; @all_hier: trace every hierarchy rather than cgroup2 + the key v1 one.

@@ -8,7 +8,7 @@ pkgs=(
 	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 	libclang-rt-14-dev   # libFuzzer / sanitizers for clang
 	# tests and demo: a real OCI runtime and a static busybox for the rootfs
-	runc busybox-static jq iproute2 util-linux procps
+	runc crun busybox-static jq iproute2 util-linux procps
 	# the end-to-end test against a real Docker engine
 	docker.io containerd
 )

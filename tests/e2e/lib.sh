@@ -632,7 +632,9 @@ _e2e_truth_container() {
 # ---------------------------------------------------------------------------------------------
 # containers (runc)
 
-e2e_runc() { runc --root "$E2E_RUNC_ROOT" "$@"; }
+# The OCI runtime: runc, or crun with E2E_OCI=crun (same command line for what is used here).
+E2E_OCI=${E2E_OCI:-runc}
+e2e_runc() { "$E2E_OCI" --root "$E2E_RUNC_ROOT" "$@"; }
 
 # Leaf name of a container cgroup for a pod driver and runtime naming.
 _e2e_leaf() {
@@ -704,7 +706,7 @@ ctr_create() {
 	_e2e_created cg "$cgpath"
 	e2e_defer _e2e_rmdir_all "$cgpath"
 	_e2e_created runc "$E2E_RUNC_ROOT" "$id"
-	e2e_defer _e2e_runc_cleanup "$E2E_RUNC_ROOT" "$id"
+	e2e_defer _e2e_runc_cleanup "$E2E_RUNC_ROOT" "$id" "$E2E_OCI"
 	if ! e2e_runc create --bundle "$bundle" --pid-file "$bundle/pid" "$id" \
 		</dev/null >"$bundle/stdout" 2>"$bundle/stderr"; then
 		e2e_bail "runc create $h ($cgpath) failed:" "$(cat "$bundle/stderr")"
@@ -795,15 +797,15 @@ ctr_stop() { ctr_kill "$1" KILL; ctr_delete "$1"; }
 
 # Journal entry: force-remove a runc container of ours.
 _e2e_runc_cleanup() {
-	local root=$1 id=$2
+	local root=$1 id=$2 oci=${3:-runc}
 	[ -d "$root/$id" ] || return 0
-	runc --root "$root" kill "$id" KILL >/dev/null 2>&1
+	"$oci" --root "$root" kill "$id" KILL >/dev/null 2>&1
 	local i
 	for i in $(seq 1 50); do
-		[ "$(runc --root "$root" state "$id" 2>/dev/null | jq -r .status)" = running ] || break
+		[ "$("$oci" --root "$root" state "$id" 2>/dev/null | jq -r .status)" = running ] || break
 		sleep 0.1
 	done
-	runc --root "$root" delete -f "$id" || echo "runc delete -f $id failed"
+	"$oci" --root "$root" delete -f "$id" || echo "$oci delete -f $id failed"
 }
 
 # ctr_exec HANDLE VAR -- ARGS...: `runc exec` (not detached) in the background; waits until the

@@ -42,6 +42,7 @@ struct app {
 	struct pcg_opts opts;
 	struct pcg_pipeline *pl;
 	bool wrote;	     /* output pending a flush */
+	bool stdout_gone;    /* the reader of stdout closed its end (EPIPE) */
 	const struct pcg_layout *layout;
 	char hinted[64][PCG_CONTAINER_ID_LEN + 1]; /* containers whose runtime was looked up */
 	unsigned nr_hinted;
@@ -62,12 +63,26 @@ static int sink_stdout(void *ctx, const char *buf, size_t len)
 {
 	struct app *a = ctx;
 
-	if (a->opts.quiet)
+	if (a->opts.quiet || a->stdout_gone)
 		return 0;
-	if (fwrite(buf, 1, len, stdout) != len)
+	if (fwrite(buf, 1, len, stdout) != len) {
+		/* the reader went away (`| head`): stop like other tools do, quietly; a
+		 * recording in progress is still finished properly */
+		if (errno == EPIPE) {
+			a->stdout_gone = true;
+			return 0;
+		}
 		return -EIO;
+	}
 	a->wrote = true;
 	return 0;
+}
+
+/* fflush(stdout), noting a reader that went away. */
+static void flush_stdout(struct app *a)
+{
+	if (fflush(stdout) && errno == EPIPE)
+		a->stdout_gone = true;
 }
 
 /* Opens the recording (or the next one on rotation) with the current header. */
@@ -408,7 +423,7 @@ static int run_live(struct app *a)
 	if (a->opts.duration > 0)
 		deadline = pcg_boottime_ns() + (__u64)(a->opts.duration * 1e9);
 
-	while (!stop) {
+	while (!stop && !a->stdout_gone) {
 		struct epoll_event evs[2];
 		__u64 now = pcg_boottime_ns();
 		int timeout = now - last_data < ACTIVE_WINDOW_NS ? ACTIVE_POLL_MS : IDLE_POLL_MS;
@@ -457,7 +472,7 @@ static int run_live(struct app *a)
 			feed(a, &tick, sizeof(tick));
 		}
 		if (a->wrote) {
-			fflush(stdout);
+			flush_stdout(a);
 			a->wrote = false;
 		}
 	}

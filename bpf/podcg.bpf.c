@@ -76,6 +76,9 @@ struct {
 } scratch_map SEC(".maps");
 
 __u64 last_wake_ns = 0;
+/* Set by the loader through the mmapped .bss: until this time it polls the ring buffer every
+ * millisecond anyway, so no record needs to wake it. */
+__u64 consumer_active_until_ns = 0;
 
 static __always_inline void count_drop(__u32 type)
 {
@@ -85,11 +88,14 @@ static __always_inline void count_drop(__u32 type)
 		*c += 1;
 }
 
-/* Wake the consumer at most once per wake_interval_ns: a wakeup (irq_work + IPI) costs the
- * traced task several microseconds, far more than the record itself.  The loader polls every
- * millisecond while events flow, so a record sent without a wakeup is still read promptly. */
+/* Wake the consumer at most once per wake_interval_ns, and not at all while it says it is
+ * polling: a wakeup (irq_work + IPI) costs the traced task several microseconds, far more
+ * than the record itself.  The loader polls every millisecond while events flow, so a record
+ * sent without a wakeup is still read promptly. */
 static __always_inline __u64 wake_flags(__u64 now)
 {
+	if (now < consumer_active_until_ns)
+		return BPF_RB_NO_WAKEUP;
 	if (now - last_wake_ns >= wake_interval_ns) {
 		last_wake_ns = now;
 		return BPF_RB_FORCE_WAKEUP;

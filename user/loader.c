@@ -148,6 +148,11 @@ int pcg_loader__consume(struct pcg_loader *l)
 	return n;
 }
 
+void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns)
+{
+	__atomic_store_n(&l->skel->bss->consumer_active_until_ns, until_ns, __ATOMIC_RELAXED);
+}
+
 int pcg_loader__drops(struct pcg_loader *l, __u64 ret[_PCG_EV_MAX])
 {
 	__u64 *vals = calloc(l->ncpu, sizeof(*vals));

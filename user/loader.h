@@ -36,6 +36,9 @@ int pcg_loader__attach(struct pcg_loader *l, pcg_ring_fn fn, void *ctx);
 int pcg_loader__fd(struct pcg_loader *l);
 /* Consumes every waiting record; returns the number consumed or -errno. */
 int pcg_loader__consume(struct pcg_loader *l);
+/* Tells the kernel side that the consumer polls on its own until @until_ns (CLOCK_BOOTTIME):
+ * records before then need not wake it. */
+void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns);
 /* Sums the per-CPU drop counters into @ret (indexed by PCG_EV_*). */
 int pcg_loader__drops(struct pcg_loader *l, __u64 ret[_PCG_EV_MAX]);
 void pcg_loader__free(struct pcg_loader *l);

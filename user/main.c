@@ -33,6 +33,7 @@
 #define ACTIVE_POLL_MS 1       /* poll period while events flow */
 #define IDLE_POLL_MS 1000      /* ... and when idle: the kernel side wakes us */
 #define ACTIVE_WINDOW_NS (50ull * 1000 * 1000)
+#define ACTIVE_MARGIN_NS (10ull * 1000 * 1000) /* slack for a late loop iteration */
 #define TICK_EVERY_NS (20ull * 1000 * 1000)
 #define HOUSEKEEP_NS (1000ull * 1000 * 1000) /* drop counters, recording flush */
 
@@ -454,8 +455,12 @@ static int run_live(struct app *a)
 			goto out;
 		}
 		now = pcg_boottime_ns();
-		if (err > 0)
+		if (err > 0) {
 			last_data = now;
+			/* we poll every ms until last_data + ACTIVE_WINDOW_NS; the kernel side may
+			 * skip wakeups until a margin before that */
+			pcg_loader__set_active_until(ld, now + ACTIVE_WINDOW_NS - ACTIVE_MARGIN_NS);
+		}
 		if (now - last_house >= HOUSEKEEP_NS) {
 			last_house = now;
 			check_drops(a, ld, drops_seen);

@@ -298,11 +298,7 @@ static int preflight(void)
 			"without CONFIG_DEBUG_INFO_BTF, which podcg-trace needs");
 		return -ENOENT;
 	}
-	if (geteuid() != 0) {
-		/* capabilities may still allow it: let the load decide, but say why it may fail */
-		pcg_warn("not running as root: loading BPF needs CAP_BPF, CAP_PERFMON and "
-			 "CAP_SYS_RESOURCE");
-	}
+	/* not root: capabilities may still allow it; the load says why if they do not */
 	return 0;
 }
 

@@ -193,34 +193,39 @@ static __always_inline bool task_cgroups(struct task_struct *t, __u64 *dfl, __u6
 	return *v1 && is_tracked(*v1, v1_hier);
 }
 
+/* The task's facts.  @t is a trusted tp_btf pointer: plain (CO-RE relocated) loads replace
+ * bpf_probe_read calls, and a load through a NULL or freed pointer reads 0 (exception
+ * tables), which is what an exiting task whose namespaces are gone needs. */
 static __always_inline void fill_task(struct pcg_task *o, struct task_struct *t, __u64 dfl,
 				      __u64 v1)
 {
-	struct task_struct *leader = BPF_CORE_READ(t, group_leader);
-	struct nsproxy *nsp = BPF_CORE_READ(t, nsproxy);
-	struct pid *pid = BPF_CORE_READ(leader, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
+	struct task_struct *leader = t->group_leader;
+	struct nsproxy *nsp = t->nsproxy;
+	struct pid *pid = leader->thread_pid;
+	unsigned int level = pid->level;
+	const struct cred *cred = t->real_cred;
 	struct upid up = {};
 
-	o->pid = BPF_CORE_READ(t, pid);
-	o->tgid = BPF_CORE_READ(t, tgid);
-	o->ppid = BPF_CORE_READ(t, real_parent, tgid);
-	o->uid = BPF_CORE_READ(t, real_cred, uid.val);
+	o->pid = t->pid;
+	o->tgid = t->tgid;
+	o->ppid = t->real_parent->tgid;
+	o->uid = cred->uid.val;
 	o->_pad0 = 0;
-	o->start_ns = BPF_CORE_READ(leader, start_boottime);
+	o->start_ns = leader->start_boottime;
 	o->cg_dfl = dfl;
 	o->cg_v1 = v1;
 	/* The task's own pid namespace is the one its struct pid was allocated in, at the
-	 * deepest level; nsproxy->pid_ns_for_children is where its children will go. */
+	 * deepest level; nsproxy->pid_ns_for_children is where its children will go.  (A
+	 * variable index into the flexible numbers[] array needs a probe read.) */
 	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
 	o->nspid = up.nr;
 	o->ns[PCG_NS_PID] = BPF_CORE_READ(up.ns, ns.inum);
 	if (nsp) {
-		o->ns[PCG_NS_MNT] = BPF_CORE_READ(nsp, mnt_ns, ns.inum);
-		o->ns[PCG_NS_UTS] = BPF_CORE_READ(nsp, uts_ns, ns.inum);
-		o->ns[PCG_NS_IPC] = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
-		o->ns[PCG_NS_NET] = BPF_CORE_READ(nsp, net_ns, ns.inum);
-		o->ns[PCG_NS_CGROUP] = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
+		o->ns[PCG_NS_MNT] = nsp->mnt_ns->ns.inum;
+		o->ns[PCG_NS_UTS] = nsp->uts_ns->ns.inum;
+		o->ns[PCG_NS_IPC] = nsp->ipc_ns->ns.inum;
+		o->ns[PCG_NS_NET] = nsp->net_ns->ns.inum;
+		o->ns[PCG_NS_CGROUP] = nsp->cgroup_ns->ns.inum;
 		o->ns[PCG_NS_TIME] = pcg_time_ns(nsp);
 	} else {
 		/* exiting task whose namespaces are already released */
@@ -228,9 +233,9 @@ static __always_inline void fill_task(struct pcg_task *o, struct task_struct *t,
 		o->ns[PCG_NS_NET] = o->ns[PCG_NS_CGROUP] = o->ns[PCG_NS_TIME] = 0;
 	}
 	/* /proc/PID/ns/user is the user namespace of the task's credentials */
-	o->ns[PCG_NS_USER] = BPF_CORE_READ(t, real_cred, user_ns, ns.inum);
+	o->ns[PCG_NS_USER] = cred->user_ns->ns.inum;
 	__builtin_memset(o->comm, 0, sizeof(o->comm));
-	BPF_CORE_READ_STR_INTO(&o->comm, t, comm);
+	bpf_probe_read_kernel_str(o->comm, sizeof(o->comm), t->comm);
 }
 
 static void *scratch(void)

@@ -281,6 +281,32 @@ static __always_inline bool path_has_kubepods(long n)
 	return k.found;
 }
 
+/* Fallback for kernels without bpf_loop (before 5.17): "kubepods" in the directory's own
+ * name (kubepods, kubepods.slice, kubelet-kubepods.slice); its children are then found by
+ * the tracked-parent test. */
+static __always_inline bool name_has_kubepods(struct kernfs_node *kn)
+{
+	char name[64] = {};
+	int n = bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name));
+
+	for (int i = 0; i < 64 - 8; i++) {
+		if (i + 8 > n - 1)
+			return false;
+		if (name[i] == 'k' && name[i + 1] == 'u' && name[i + 2] == 'b' &&
+		    name[i + 3] == 'e' && name[i + 4] == 'p' && name[i + 5] == 'o' &&
+		    name[i + 6] == 'd' && name[i + 7] == 's')
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool kubepods_cgroup(struct kernfs_node *kn, long n)
+{
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop))
+		return path_has_kubepods(n);
+	return name_has_kubepods(kn);
+}
+
 static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, __u16 type)
 {
 	__u64 now = bpf_ktime_get_boot_ns();
@@ -307,7 +333,7 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 		 * miss a kubepods tree created while the loader seeds the map */
 		struct cg_key pk = { .cgid = pcg_kn_id(pcg_kn_parent(kn)), .hier = hier };
 
-		if (bpf_map_lookup_elem(&tracked, &pk) || path_has_kubepods(n))
+		if (bpf_map_lookup_elem(&tracked, &pk) || kubepods_cgroup(kn, n))
 			bpf_map_update_elem(&tracked, &key, &one, BPF_ANY);
 		else if (!filter_all)
 			return 0;

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # t_rotate.sh - e2e: -C/-W rotation keeps at most N files, reusing tcpdump's names, and each
-# file is self-contained: the newest one alone attributes an exec in a container created
-# several files earlier (its header snapshot names the container).
+# file is self-contained: the file holding a late exec attributes it, alone, to a container
+# created several files earlier (its header snapshot names the container).
 . "$(dirname "$0")/lib.sh"
 e2e_init t_rotate
 e2e_require_tracer
@@ -33,13 +33,28 @@ for f in "$base"0 "$base"1 "$base"2; do
 done
 check_end
 
-check_begin "the newest file alone attributes the late exec to its container"
-newest=$(ls -t "$base"? | head -1)
-"$PODCG" -r "$newest" --json >"$E2E_TMP/newest.jsonl" 2>/dev/null
+check_begin "the file holding the late exec attributes it alone, from its snapshot"
 cid=${CTR_ID[S]}
-jq -c --arg c "$cid" 'select(.event == "container_existing" and .container_id == $c)' \
-	"$E2E_TMP/newest.jsonl" | grep -q . || check_fail "no container_existing for S in $newest (the snapshot)"
-jq -c --arg c "$cid" --argjson p "$X1" 'select(.event == "exec" and .container_id == $c and .pid == $p)' \
-	"$E2E_TMP/newest.jsonl" | grep -q . || check_fail "the exec of pid $X1 in S is not attributed in $newest alone"
+found=
+for f in "$base"0 "$base"1 "$base"2; do
+	[ -f "$f" ] || continue
+	"$PODCG" -r "$f" --json >"$f.jsonl" 2>/dev/null
+	if jq -c --argjson p "$X1" 'select(.event == "exec" and .pid == $p)' "$f.jsonl" | grep -q .; then
+		found=$f
+		break
+	fi
+done
+if [ -z "$found" ]; then
+	check_fail "no file holds the exec of pid $X1"
+else
+	jq -c --arg c "$cid" --argjson p "$X1" \
+		'select(.event == "exec" and .container_id == $c and .pid == $p)' "$found.jsonl" |
+		grep -q . || check_fail "the exec of pid $X1 in S is not attributed in $found alone"
+	jq -c --arg c "$cid" 'select(.event == "container_create" and .container_id == $c)' \
+		"$found.jsonl" | grep -q . &&
+		check_fail "$found also holds S's creation: the storm did not rotate between them"
+	jq -c --arg c "$cid" 'select(.event == "container_existing" and .container_id == $c)' \
+		"$found.jsonl" | grep -q . || check_fail "$found has no container_existing for S (its snapshot)"
+fi
 check_end
 e2e_finish

@@ -333,8 +333,12 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 		 * miss a kubepods tree created while the loader seeds the map */
 		struct cg_key pk = { .cgid = pcg_kn_id(pcg_kn_parent(kn)), .hier = hier };
 
-		if (bpf_map_lookup_elem(&tracked, &pk) || kubepods_cgroup(kn, n))
-			bpf_map_update_elem(&tracked, &key, &one, BPF_ANY);
+		if (bpf_map_lookup_elem(&tracked, &pk) || kubepods_cgroup(kn, n)) {
+			/* a full filter map would hide the cgroup's processes: count it, so a
+			 * "lost" record says so */
+			if (bpf_map_update_elem(&tracked, &key, &one, BPF_ANY))
+				count_drop(PCG_EV_CGROUP_MKDIR);
+		}
 		else if (!filter_all)
 			return 0;
 	} else {

@@ -55,6 +55,7 @@ struct proc {
 	bool coarse; /* start time from /proc, tick resolution */
 	__u64 start_ns;
 	struct obj *ctr;
+	bool workload;	      /* exec'd something other than the runtime's own re-exec */
 	struct pcg_task task; /* as last seen */
 };
 
@@ -76,6 +77,11 @@ struct pcg_corr {
 		enum pcg_runtime runtime;
 	} hints[32]; /* runtimes learnt before their container's mkdir (PCG_EV_HINT) */
 	unsigned hint_next;
+	struct {
+		__u32 tgid;
+		__u64 start_ns;
+	} exited[256]; /* the last processes reported as exited */
+	unsigned exited_next;
 };
 
 static const char *const out_names[_PCG_OUT_MAX] = {
@@ -579,8 +585,11 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 /* A runtime's init process waiting in a created-but-not-started container. */
 static bool is_runtime_comm(const struct pcg_task *t)
 {
-	return strncmp(t->comm, "runc", 4) == 0 || strncmp(t->comm, "crun", 4) == 0 ||
-	       strcmp(t->comm, "exe") == 0;
+	/* exact forms only: runc's stages are "runc:[0:PARENT]", "runc:[1:CHILD]",
+	 * "runc:[2:INIT]"; the runtimes themselves "runc", "crun", and "exe" for a runc
+	 * started through /proc/self/exe.  A workload named "runc-exporter" is a workload. */
+	return strncmp(t->comm, "runc:[", 6) == 0 || strcmp(t->comm, "runc") == 0 ||
+	       strcmp(t->comm, "crun") == 0 || strcmp(t->comm, "exe") == 0;
 }
 
 /* runc (and runc exec) re-executes itself inside the container's cgroup before the
@@ -590,13 +599,30 @@ static bool is_runtime_reexec(const struct pcg_event *ev)
 {
 	static const char *const prefixes[] = { "/proc/self/", "/dev/fd/", "/proc/thread-self/" };
 
+	if (!is_runtime_comm(&ev->task))
+		return false;
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (ev->str_len >= strlen(prefixes[i]) &&
 		    !memcmp(ev->str, prefixes[i], strlen(prefixes[i])))
 			return true;
-	return is_runtime_comm(&ev->task);
+	return false;
 }
 
+
+/* True if this process's exit was seen already; otherwise remembers it. */
+static bool recently_exited(struct pcg_corr *c, const struct pcg_task *t)
+{
+	const unsigned n = sizeof(c->exited) / sizeof(c->exited[0]);
+
+	for (unsigned i = 0; i < n; i++)
+		if (c->exited[i].tgid == t->tgid && c->exited[i].start_ns == t->start_ns &&
+		    t->tgid)
+			return true;
+	c->exited[c->exited_next % n].tgid = t->tgid;
+	c->exited[c->exited_next % n].start_ns = t->start_ns;
+	c->exited_next++;
+	return false;
+}
 
 /* Emits a process record, announcing its container first.  Only what is reported does:
  * the runtime's own forks and execs happen while it is still creating the container's
@@ -626,7 +652,7 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 	if (ev->type == PCG_EV_EXIT && !ctr && *pp && same_start(*pp, &ev->task, false))
 		ctr = (*pp)->ctr; /* left its container's cgroup before exiting */
 	if (!ctr && !c->opts.all) {
-		if (ev->type == PCG_EV_EXIT && *pp)
+		if (ev->type == PCG_EV_EXIT && *pp && same_start(*pp, &ev->task, false))
 			proc_unlink(c, pp);
 		return 0;
 	}
@@ -642,12 +668,15 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		if (ctr && !is_runtime_comm(&ev->task))
 			ctr->started = true;
 		return 0;
-	case PCG_EV_EXEC:
-		proc_upsert(c, &ev->task, ctr, false);
+	case PCG_EV_EXEC: {
+		struct proc *p = proc_upsert(c, &ev->task, ctr, false);
+
 		/* the runtime re-executing itself on its way into the container is plumbing,
 		 * not a process of the workload: not reported, and not the start */
 		if (ctr && is_runtime_reexec(ev))
 			return 0;
+		if (p)
+			p->workload = true;
 		out.kind = PCG_OUT_EXEC;
 		if (ctr && !ctr->started) {
 			ctr->started = true;
@@ -656,16 +685,26 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		out.filename = ev->str;
 		out.filename_len = ev->str_len;
 		return emit_about(c, ctr, &out);
-	case PCG_EV_EXIT:
+	}
+	case PCG_EV_EXIT: {
+		bool known = *pp && same_start(*pp, &ev->task, false);
+
+		/* A multithreaded process's last two threads can both see the thread count at
+		 * zero when the tracepoint fires: one exit per process, not per thread. */
+		if (recently_exited(c, &ev->task))
+			return 0;
 		out.kind = PCG_OUT_EXIT;
 		out.exit_status = ev->exit_status;
 		/* runc's bootstrap stages (runc:[0:PARENT], runc:[1:CHILD]) exit inside the
 		 * cgroup on every create and exec: runtime plumbing, not the workload */
-		err = ctr && is_runtime_comm(&ev->task) ? 0 : emit_about(c, ctr, &out);
+		err = ctr && is_runtime_comm(&ev->task) && !(known && (*pp)->workload) ?
+			      0 :
+			      emit_about(c, ctr, &out);
 		pp = proc_slot(c, ev->task.tgid);
-		if (*pp)
+		if (*pp && same_start(*pp, &ev->task, false))
 			proc_unlink(c, pp);
 		return err;
+	}
 	default:
 		return 0;
 	}
@@ -811,13 +850,26 @@ int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *
 	struct pcg_ev_hdr done = { .type = PCG_EV_SCAN_DONE, .size = sizeof(done), .ts = ts };
 	int err = 0;
 
-	/* pods first, then containers, then sub-cgroups: parents before children */
+	/* pods first, then containers, then sub-cgroups: parents before children; a container's
+	 * runtime learnt from a hint travels with it, right before its cgroup */
 	for (int pass = 0; pass < 3 && !err; pass++)
 		for (size_t b = 0; b < c->cg_buckets && !err; b++)
 			for (const struct cg *cg = c->cg_tab[b]; cg && !err; cg = cg->hnext) {
 				int want = cg->obj->is_pod ? 0 : cg->own ? 1 : 2;
 
-				if (want == pass)
+				if (want != pass)
+					continue;
+				if (pass == 1 && cg->obj->info.runtime) {
+					struct pcg_ev_hint h = {
+						.hdr = { .type = PCG_EV_HINT, .size = sizeof(h), .ts = ts },
+						.runtime = cg->obj->info.runtime,
+					};
+
+					memcpy(h.container_id, cg->obj->info.container_id,
+					       sizeof(h.container_id));
+					err = fn(ctx, &h, sizeof(h));
+				}
+				if (!err)
 					err = snap_cgroup(cg, ts, fn, ctx);
 			}
 	for (size_t b = 0; b < c->proc_buckets && !err; b++)

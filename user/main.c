@@ -44,6 +44,7 @@ struct app {
 	struct pcg_pipeline *pl;
 	bool wrote;	     /* output pending a flush */
 	bool stdout_gone;    /* the reader of stdout closed its end (EPIPE) */
+	int stdout_err;      /* first error writing stdout (errno) */
 	const struct pcg_layout *layout;
 	char hinted[64][PCG_CONTAINER_ID_LEN + 1]; /* containers whose runtime was looked up */
 	unsigned nr_hinted;
@@ -73,7 +74,8 @@ static int sink_stdout(void *ctx, const char *buf, size_t len)
 			a->stdout_gone = true;
 			return 0;
 		}
-		return -EIO;
+		a->stdout_err = errno ? errno : EIO;
+		return -a->stdout_err;
 	}
 	a->wrote = true;
 	return 0;
@@ -82,8 +84,24 @@ static int sink_stdout(void *ctx, const char *buf, size_t len)
 /* fflush(stdout), noting a reader that went away. */
 static void flush_stdout(struct app *a)
 {
-	if (fflush(stdout) && errno == EPIPE)
+	if (!fflush(stdout))
+		return;
+	if (errno == EPIPE)
 		a->stdout_gone = true;
+	else if (!a->stdout_err)
+		a->stdout_err = errno ? errno : EIO;
+}
+
+/* The last flush of stdout at exit: a write error (a full disk) is a failure, a reader that
+ * went away is not.  Returns the exit code to keep. */
+static int finish_stdout(struct app *a, int ret)
+{
+	flush_stdout(a);
+	if (a->stdout_err && !a->stdout_gone && ret == EXIT_OK) {
+		pcg_err("cannot write the output: %s", strerror(a->stdout_err));
+		return EXIT_FAIL;
+	}
+	return ret;
 }
 
 /* Opens the recording (or the next one on rotation) with the current header. */
@@ -162,9 +180,8 @@ static void hint_runtime(struct app *a, const void *rec, size_t len)
 
 	if (pcg_decode(rec, len, &ev) || !ev.str ||
 	    pcg_cgpath_parse(ev.str, ev.str_len, &pp) ||
-	    (pp.kind != PCG_CG_CONTAINER && pp.kind != PCG_CG_CONTAINER_SUB) ||
-	    pp.runtime != PCG_RT_UNKNOWN)
-		return;
+	    pp.kind != PCG_CG_CONTAINER || pp.runtime != PCG_RT_UNKNOWN)
+		return; /* sub-cgroups may be made by a runtime nested in the container */
 	for (unsigned i = 0; i < sizeof(a->hinted) / sizeof(a->hinted[0]); i++)
 		if (!strcmp(a->hinted[i], pp.container_id))
 			return;
@@ -174,6 +191,7 @@ static void hint_runtime(struct app *a, const void *rec, size_t len)
 
 		snprintf(path, sizeof(path), "%.*s", (int)pp.container_end, ev.str);
 		pid = pcg_scan_first_pid(a->layout, ev.hier, path);
+		pid = pid > 0 ? pcg_scan_parent_of(pid) : 0; /* the shim, not the workload */
 	}
 	h.runtime = pid > 0 ? pcg_scan_runtime_of(pid) : PCG_RT_UNKNOWN;
 	if (h.runtime == PCG_RT_UNKNOWN)
@@ -482,8 +500,7 @@ static int run_live(struct app *a)
 		goto out;
 	check_drops(a, ld, drops_seen);
 	pcg_pipeline__flush(a->pl);
-	fflush(stdout);
-	ret = EXIT_OK;
+	ret = finish_stdout(a, EXIT_OK);
 out:
 	if (a->rec) {
 		err = pcg_rec_writer__finish(a->rec);
@@ -589,7 +606,6 @@ static int run_replay(struct app *a)
 	err = pcg_recio_read_all(a->opts.read, r);
 	if (err == 0 && a->pl)
 		err = pcg_pipeline__flush(a->pl);
-	fflush(stdout);
 	pcg_rec_reader__stats(r, &rs);
 	switch (err) {
 	case 0:
@@ -610,6 +626,7 @@ static int run_replay(struct app *a)
 		pcg_err("cannot replay '%s': %s", a->opts.read, strerror(-err));
 		break;
 	}
+	ret = finish_stdout(a, ret);
 	if (ret == EXIT_OK && a->damage)
 		pcg_warn("replayed %llu events from %llu blocks; %llu blocks and %llu bytes lost",
 			 (unsigned long long)rs.events, (unsigned long long)rs.blocks,

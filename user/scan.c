@@ -363,7 +363,7 @@ static int read_task(const struct pcg_layout *l, int pid, struct pcg_task *t)
 	return 0;
 }
 
-static int emit_tasks(struct walk *w, int dirfd)
+static int emit_tasks(struct walk *w, int dirfd, __u64 cgid)
 {
 	int fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
 	char line[32];
@@ -386,6 +386,12 @@ static int emit_tasks(struct walk *w, int dirfd)
 		memset(&e, 0, sizeof(e));
 		if (read_task(w->l, pid, &e.task))
 			continue; /* exited meanwhile */
+		/* the directory it is listed in is its cgroup here, whatever cgroup namespace
+		 * /proc/PID/cgroup was printed for */
+		if (w->h->id == 0)
+			e.task.cg_dfl = cgid;
+		else if (w->h->id == w->l->key_hier)
+			e.task.cg_v1 = cgid;
 		e.hdr.type = PCG_EV_EXISTING_TASK;
 		e.hdr.size = sizeof(e);
 		e.hdr.ts = pcg_boottime_ns();
@@ -419,7 +425,7 @@ static void walk_dir(struct walk *w, int dirfd, unsigned level, bool in_kube)
 		     pp.kind == PCG_CG_CONTAINER_SUB)) {
 			w->err = emit_cgroup(w, st.st_ino, level);
 			if (!w->err && w->tasks && pp.kind != PCG_CG_POD)
-				w->err = emit_tasks(w, dirfd);
+				w->err = emit_tasks(w, dirfd, st.st_ino);
 			w->count++;
 		}
 	}
@@ -531,14 +537,6 @@ static bool read_cmdline(int pid, char *base, size_t base_len, char *args, size_
 	return true;
 }
 
-static bool has_arg(const char *args, size_t len, const char *want)
-{
-	for (size_t i = 0; i < len; i += strlen(args + i) + 1)
-		if (!strcmp(args + i, want))
-			return true;
-	return false;
-}
-
 /* The value after "-namespace"/"--namespace", "" if absent. */
 static const char *arg_after(const char *args, size_t len, const char *a1, const char *a2)
 {
@@ -551,7 +549,7 @@ static const char *arg_after(const char *args, size_t len, const char *a1, const
 	return "";
 }
 
-static int parent_of(int pid)
+int pcg_scan_parent_of(int pid)
 {
 	char p[64], buf[512], *e;
 	int fd, ppid = 0;
@@ -577,7 +575,10 @@ int pcg_scan_runtime_of(int pid)
 	char base[64], args[4096];
 	size_t len;
 
-	for (int depth = 0; pid > 1 && depth < 6; depth++, pid = parent_of(pid)) {
+	/* Only the runtime's own helpers are trusted: the shim or conmon among the ancestors.
+	 * A process inside a container (a workload named "dockerd", Docker-in-Docker) must not
+	 * decide what runtime the node uses. */
+	for (int depth = 0; pid > 1 && depth < 6; depth++, pid = pcg_scan_parent_of(pid)) {
 		if (!read_cmdline(pid, base, sizeof(base), args, sizeof(args), &len))
 			continue;
 		if (!strncmp(base, "containerd-shim", 15)) {
@@ -592,14 +593,6 @@ int pcg_scan_runtime_of(int pid)
 					return PCG_RT_PODMAN;
 			return PCG_RT_CRIO;
 		}
-		if (!strcmp(base, "dockerd") || !strcmp(base, "docker"))
-			return PCG_RT_DOCKER;
-		if (!strcmp(base, "containerd") || has_arg(args, len, "containerd"))
-			return PCG_RT_CONTAINERD;
-		if (!strcmp(base, "crio"))
-			return PCG_RT_CRIO;
-		if (!strcmp(base, "podman"))
-			return PCG_RT_PODMAN;
 	}
 	return PCG_RT_UNKNOWN;
 }

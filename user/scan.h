@@ -63,10 +63,13 @@ int pcg_scan_seed(const struct pcg_layout *l, pcg_seed_fn fn, void *ctx);
 int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void *ctx);
 
 /* The container runtime behind a process, from its own and its ancestors' command lines
- * (containerd-shim "-namespace moby" = docker, "k8s.io" = containerd; conmon = crio or podman;
- * dockerd, crio, podman).  @pid: the runtime that made a cgroup, or a container's process.
+ * (containerd-shim "-namespace moby" = docker, "k8s.io" = containerd; conmon = crio or podman).
+ * @pid: the runtime process that made a cgroup, or the parent of a container's process
+ * (never a process inside the container: its name is not to be trusted).
  * Returns an enum pcg_runtime value, 0 when it cannot tell. */
 int pcg_scan_runtime_of(int pid);
+/* The parent of @pid, 0 if it cannot be read. */
+int pcg_scan_parent_of(int pid);
 /* The first process listed in @hier's cgroup @path, 0 if none. */
 int pcg_scan_first_pid(const struct pcg_layout *l, __u32 hier, const char *path);
 

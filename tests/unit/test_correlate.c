@@ -34,6 +34,7 @@ struct rec {
 	size_t nr_pids;
 	__u32 pids[8];
 	char filename[64];
+	enum pcg_runtime runtime;
 };
 
 struct sink {
@@ -55,6 +56,7 @@ static int on_out(void *ctx, const struct pcg_out *o)
 		strcpy(r->pod, o->obj->pod_uid);
 		strcpy(r->ctr, o->obj->container_id);
 		r->nr_ids = o->obj->nr_ids;
+		r->runtime = o->obj->runtime;
 		for (unsigned i = 0; i < o->obj->nr_ids && i < 4; i++)
 			r->hier[i] = o->obj->ids[i].hier;
 	}
@@ -498,4 +500,85 @@ PCG_TEST(corr_runtime_fork_does_not_cut_the_wait)
 		ASSERT_EQ(s.r[1].nr_ids, 2, "both hierarchies listed");
 	}
 	pcg_corr__free(c);
+}
+
+/* The last two threads of a process can both report its exit: one exit record. */
+PCG_TEST(corr_one_exit_per_process)
+{
+	struct sink s;
+	struct pcg_corr *c = new_corr(&s, false);
+	struct pcg_task t = task(1600, 5, 201, 301, "java");
+
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 101, POD_A, 1 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 401, POD_A, 1 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 201, CTR_A, 2 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 301, CTR_A, 2 * MS);
+	exec_ev(c, t, "/usr/bin/java", 3 * MS);
+	exit_ev(c, t, 0, 4 * MS);
+	t.pid = 1601; /* another thread of the same process */
+	snprintf(t.comm, sizeof(t.comm), "GC Thread#0");
+	exit_ev(c, t, 0, 4 * MS + 10);
+	if (ASSERT_EQ(s.n, 4, "pod, container, start, one exit"))
+		ASSERT_EQ(s.r[3].kind, PCG_OUT_EXIT, "exit");
+	pcg_corr__free(c);
+}
+
+/* Only runc's and crun's own names are plumbing: a workload called "runc-exporter" or
+ * "crunchy" is reported like any other. */
+PCG_TEST(corr_runtime_like_names_are_workloads)
+{
+	static const enum pcg_out_kind want[] = {
+		PCG_OUT_POD_CREATE, PCG_OUT_CONTAINER_CREATE, PCG_OUT_CONTAINER_START, PCG_OUT_EXEC,
+		PCG_OUT_EXIT,	    PCG_OUT_EXIT,
+	};
+	struct sink s;
+	struct pcg_corr *c = new_corr(&s, false);
+	struct pcg_task a = task(1700, 6, 201, 301, "runc-exporter");
+	struct pcg_task b = task(1701, 7, 201, 301, "crunchy");
+
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 101, POD_A, 1 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 401, POD_A, 1 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 201, CTR_A, 2 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 301, CTR_A, 2 * MS);
+	exec_ev(c, a, "/usr/bin/runc-exporter", 3 * MS);
+	exec_ev(c, b, "/usr/bin/crunchy", 4 * MS);
+	exit_ev(c, b, 0, 5 * MS);
+	exit_ev(c, a, 0, 6 * MS);
+	expect_kinds(&s, want, 6);
+	pcg_corr__free(c);
+}
+
+static int snap_collect(void *ctx, const void *rec, size_t len)
+{
+	struct pcg_corr *dst = ctx;
+
+	return feed_raw(dst, rec, len);
+}
+
+/* A rotated file's snapshot carries what was learnt of a container's runtime (a bare 64-hex
+ * cgroupfs name does not tell it). */
+PCG_TEST(corr_snapshot_keeps_runtime_hints)
+{
+	struct sink s, s2;
+	struct pcg_corr *c = new_corr(&s, false), *c2 = new_corr(&s2, false);
+	struct pcg_ev_hint h = { .hdr = { .type = PCG_EV_HINT, .size = sizeof(h), .ts = 1 * MS },
+				 .runtime = PCG_RT_DOCKER };
+	const char *pod = "/kubepods/besteffort/pod" UID_A;
+
+	memcpy(h.container_id, CID_B, 64);
+	feed_raw(c, &h, sizeof(h));
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 101, pod, 2 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 401, pod, 2 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 201, "/kubepods/besteffort/pod" UID_A "/" CID_B, 3 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 301, "/kubepods/besteffort/pod" UID_A "/" CID_B, 3 * MS);
+	exec_ev(c, task(1800, 8, 201, 301, "sleep"), "/bin/sleep", 4 * MS);
+	ASSERT_OK(pcg_corr__snapshot(c, 5 * MS, snap_collect, c2), "snapshot");
+	if (ASSERT_EQ(s2.n, 1, "one container_existing from the snapshot")) {
+		ASSERT_EQ(s2.r[0].kind, PCG_OUT_CONTAINER_EXISTING, "kind");
+		ASSERT_STREQ(s2.r[0].ctr, CID_B, "container");
+		ASSERT_EQ(s2.r[0].pid, 1800, "its process");
+		ASSERT_EQ(s2.r[0].runtime, PCG_RT_DOCKER, "the runtime learnt from the hint");
+	}
+	pcg_corr__free(c);
+	pcg_corr__free(c2);
 }

@@ -309,6 +309,28 @@ e2e_exec_storm() {
 	"$E2E_TMP/execstorm" -b "$E2E_STORM_TRUE" -n "$1" >/dev/null
 }
 
+# e2e_layout_scenario WHAT REGEX: the scenario the layout tests (t_crun, t_cgroup2) run on
+# their own view of the cgroup filesystem: a CRI-O-style burstable pod with a sandbox and an
+# app that exits with 4, every event checked against ground truth; then the tracer's
+# "attached" line must match REGEX (the hierarchies it found), reported as WHAT.
+e2e_layout_scenario() {
+	local what=$1 re=$2
+	tracer_start
+	pod_create P systemd burstable
+	ctr_create S P crio -- /bin/sleep 30
+	ctr_start S
+	ctr_create A P crio --join S -- /bin/sh -c 'sleep 0.5; exit 4'
+	ctr_start A
+	ctr_wait_stopped A
+	ctr_expect_exit A "${CTR_PID[A]}" 4 0
+	e2e_teardown
+	e2e_standard_checks
+	check_begin "$what"
+	grep -q "$re" "$E2E_TRACE_ERR" ||
+		check_fail "tracer layout: $(grep attached "$E2E_TRACE_ERR" | head -1)"
+	check_end
+}
+
 # Everything above plus the tracer binary.
 e2e_require_tracer() {
 	e2e_require_runtime "$@"

@@ -20,19 +20,5 @@ E2E_OCI=crun
 e2e_init t_crun
 e2e_require_tracer
 
-tracer_start
-pod_create P systemd burstable
-ctr_create S P crio -- /bin/sleep 30
-ctr_start S
-ctr_create A P crio --join S -- /bin/sh -c 'sleep 0.5; exit 4'
-ctr_start A
-ctr_wait_stopped A
-ctr_expect_exit A "${CTR_PID[A]}" 4 0
-e2e_teardown
-e2e_standard_checks
-
-check_begin "only v1 hierarchies were visible, and the tracer said so"
-grep -q "hierarchies traced: 0x10," "$E2E_TRACE_ERR" ||
-	check_fail "tracer layout: $(grep attached "$E2E_TRACE_ERR" | head -1)"
-check_end
+e2e_layout_scenario "only v1 hierarchies were visible, and the tracer said so" "hierarchies traced: 0x10,"
 e2e_finish

@@ -524,6 +524,9 @@ out:
 		if (ret == EXIT_OK)
 			pcg_info("%llu events, %llu records, %llu lost", st.records_in, st.lines_out,
 				 st.lost);
+		if (st.table_full)
+			pcg_warn("%llu cgroups or processes were not tracked: the correlator's "
+				 "tables were full", st.table_full);
 	}
 	if (ep >= 0)
 		close(ep);

@@ -130,7 +130,11 @@ int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn
 
 void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret)
 {
+	struct pcg_corr_stats cs;
+
 	*ret = p->stats;
+	pcg_corr__stats(p->corr, &cs);
+	ret->table_full = cs.table_full;
 }
 
 void pcg_pipeline__free(struct pcg_pipeline *p)

@@ -31,6 +31,7 @@ struct pcg_pipeline_stats {
 	unsigned long long bad_records; /* rejected by the decoder */
 	unsigned long long lines_out;	/* output records written */
 	unsigned long long lost;	/* events reported lost by PCG_EV_LOST records */
+	unsigned long long table_full;	/* cgroups/processes the correlator could not track */
 };
 
 struct pcg_pipeline;

@@ -51,7 +51,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps deps-check demo test test-bins test-unit test-e2e fuzz fuzz-corpus static bench vmlinux clean help golden-update check-pure
+.PHONY: all deps deps-check demo test test-bins test-unit test-e2e fuzz fuzz-corpus static bench vmlinux clean help golden-update check-pure format check-format
 
 all: $(BIN)
 
@@ -154,6 +154,13 @@ fuzz: $(FUZZ_TARGETS:%=$(TEST_OUT)/fuzz_%)
 
 golden-update: podcg-trace
 	$(Q)scripts/golden.sh update
+
+FORMAT_SRCS = $(wildcard user/*.[ch] bpf/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)
+format:
+	$(Q)clang-format -i $(FORMAT_SRCS)
+
+check-format:
+	$(Q)clang-format --dry-run --Werror $(FORMAT_SRCS)
 
 check-pure: $(CORE_OBJS)
 	$(Q)scripts/check-pure.sh $(CORE_OBJS)

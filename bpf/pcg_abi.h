@@ -20,33 +20,37 @@
 #define PCG_COMM_LEN 16
 
 /* Record types.  Values are part of the file format: never renumber, only append. */
-#define PCG_EV_CGROUP_MKDIR 1	 /* struct pcg_ev_cgroup (BPF) */
-#define PCG_EV_CGROUP_RMDIR 2	 /* struct pcg_ev_cgroup (BPF) */
-#define PCG_EV_CGROUP_ATTACH 3	 /* struct pcg_ev_attach (BPF) */
-#define PCG_EV_FORK 4		 /* struct pcg_ev_task: the new child process (BPF) */
-#define PCG_EV_EXEC 5		 /* struct pcg_ev_exec (BPF) */
-#define PCG_EV_EXIT 6		 /* struct pcg_ev_exit: the last thread of a process (BPF) */
-#define PCG_EV_EXISTING_CGROUP 7 /* struct pcg_ev_cgroup: start-up scan (user space) */
-#define PCG_EV_EXISTING_TASK 8	 /* struct pcg_ev_task: start-up scan (user space) */
-#define PCG_EV_SCAN_DONE 9	 /* struct pcg_ev_hdr only: the start-up scan is complete */
-#define PCG_EV_LOST 10		 /* struct pcg_ev_lost: ring-buffer drops seen (user space) */
-#define PCG_EV_TICK 11		 /* struct pcg_ev_hdr only: time passed, flush what is due */
-#define PCG_EV_HINT 12		 /* struct pcg_ev_hint: a container's runtime, found by user space */
-#define _PCG_EV_MAX 13
+#define PCG_EV_CGROUP_MKDIR    1  /* struct pcg_ev_cgroup (BPF) */
+#define PCG_EV_CGROUP_RMDIR    2  /* struct pcg_ev_cgroup (BPF) */
+#define PCG_EV_CGROUP_ATTACH   3  /* struct pcg_ev_attach (BPF) */
+#define PCG_EV_FORK	       4  /* struct pcg_ev_task: the new child process (BPF) */
+#define PCG_EV_EXEC	       5  /* struct pcg_ev_exec (BPF) */
+#define PCG_EV_EXIT	       6  /* struct pcg_ev_exit: the last thread of a process (BPF) */
+#define PCG_EV_EXISTING_CGROUP 7  /* struct pcg_ev_cgroup: start-up scan (user space) */
+#define PCG_EV_EXISTING_TASK   8  /* struct pcg_ev_task: start-up scan (user space) */
+#define PCG_EV_SCAN_DONE       9  /* struct pcg_ev_hdr only: the start-up scan is complete */
+#define PCG_EV_LOST	       10 /* struct pcg_ev_lost: ring-buffer drops seen (user space) */
+#define PCG_EV_TICK	       11 /* struct pcg_ev_hdr only: time passed, flush what is due */
+#define PCG_EV_HINT	       12 /* struct pcg_ev_hint: a container's runtime, found by user space */
+#define _PCG_EV_MAX	       13
+
+/* Slots of pcg_ev_lost.count[], indexed by PCG_EV_* type.  Fixed, so that new record types
+ * (which are never lost in the kernel: user space makes them) leave the record's size alone. */
+#define PCG_LOST_SLOTS 13
 
 /* pcg_ev_hdr.flags */
 #define PCG_F_TRUNC (1u << 0) /* the string tail was cut at PCG_PATH_MAX */
 
 /* Namespace slots of pcg_task.ns[]: inode numbers as shown by stat -L /proc/PID/ns/NAME. */
-#define PCG_NS_MNT 0
-#define PCG_NS_UTS 1
-#define PCG_NS_IPC 2
-#define PCG_NS_PID 3
-#define PCG_NS_NET 4
-#define PCG_NS_USER 5
+#define PCG_NS_MNT    0
+#define PCG_NS_UTS    1
+#define PCG_NS_IPC    2
+#define PCG_NS_PID    3
+#define PCG_NS_NET    4
+#define PCG_NS_USER   5
 #define PCG_NS_CGROUP 6
-#define PCG_NS_TIME 7
-#define PCG_NS_COUNT 8
+#define PCG_NS_TIME   7
+#define PCG_NS_COUNT  8
 
 struct pcg_ev_hdr {
 	__u16 type;  /* PCG_EV_* */
@@ -58,28 +62,28 @@ struct pcg_ev_hdr {
 
 /* A process (thread-group) as seen by the kernel at event time. */
 struct pcg_task {
-	__u32 pid;	  /* thread id in the initial pid namespace */
-	__u32 tgid;	  /* process id in the initial pid namespace */
-	__u32 ppid;	  /* real parent's tgid */
-	__u32 nspid;	  /* tgid inside the task's own pid namespace */
-	__u32 uid;	  /* real uid, as seen from the initial user namespace */
+	__u32 pid;   /* thread id in the initial pid namespace */
+	__u32 tgid;  /* process id in the initial pid namespace */
+	__u32 ppid;  /* real parent's tgid */
+	__u32 nspid; /* tgid inside the task's own pid namespace */
+	__u32 uid;   /* real uid, as seen from the initial user namespace */
 	__u32 _pad0;
-	__u64 start_ns;	  /* task start time (boot-based), tells a reused pid apart */
-	__u64 cg_dfl;	  /* cgroup id on the cgroup2 (default) hierarchy */
-	__u64 cg_v1;	  /* cgroup id on the chosen v1 hierarchy, 0 if none */
+	__u64 start_ns;		/* task start time (boot-based), tells a reused pid apart */
+	__u64 cg_dfl;		/* cgroup id on the cgroup2 (default) hierarchy */
+	__u64 cg_v1;		/* cgroup id on the chosen v1 hierarchy, 0 if none */
 	__u32 ns[PCG_NS_COUNT]; /* PCG_NS_* inode numbers, 0 where unknown */
 	char comm[PCG_COMM_LEN];
 };
 
 struct pcg_ev_cgroup {
 	struct pcg_ev_hdr hdr;
-	__u64 cgid;	 /* kernfs id = inode of the cgroup directory */
-	__u32 hier;	 /* hierarchy id: 0 = cgroup2, >0 = v1 hierarchy (first field of /proc/PID/cgroup) */
-	__u32 level;	 /* depth below the hierarchy root */
-	__u16 path_len;	 /* bytes of path, without the NUL */
+	__u64 cgid; /* kernfs id = inode of the cgroup directory */
+	__u32 hier; /* hierarchy id: 0 = cgroup2, >0 = v1 hierarchy (first field of /proc/PID/cgroup) */
+	__u32 level;	/* depth below the hierarchy root */
+	__u16 path_len; /* bytes of path, without the NUL */
 	__u16 _pad0;
 	__u32 writer_pid; /* tgid of the process that made/removed the directory (runc, ...) */
-	char path[];	 /* path from the hierarchy root, NUL-terminated */
+	char path[];	  /* path from the hierarchy root, NUL-terminated */
 };
 
 struct pcg_ev_attach {
@@ -88,8 +92,8 @@ struct pcg_ev_attach {
 	__u64 cgid;	      /* destination cgroup */
 	__u32 hier;
 	__u32 level;
-	__u32 writer_pid;     /* tgid of the process that wrote cgroup.procs */
-	__u16 threadgroup;    /* 1 if the whole thread group moved */
+	__u32 writer_pid;  /* tgid of the process that wrote cgroup.procs */
+	__u16 threadgroup; /* 1 if the whole thread group moved */
 	__u16 path_len;
 	char path[];
 };
@@ -102,10 +106,10 @@ struct pcg_ev_task {
 struct pcg_ev_exec {
 	struct pcg_ev_hdr hdr;
 	struct pcg_task task;
-	__u32 old_pid;	   /* pid before exec (differs when a non-leader thread execs) */
+	__u32 old_pid; /* pid before exec (differs when a non-leader thread execs) */
 	__u16 filename_len;
 	__u16 _pad0;
-	char filename[];   /* bprm->filename, NUL-terminated */
+	char filename[]; /* bprm->filename, NUL-terminated */
 };
 
 struct pcg_ev_exit {
@@ -120,7 +124,7 @@ struct pcg_ev_exit {
  * that created the cgroup; sent before that cgroup's mkdir so replay sees the same. */
 struct pcg_ev_hint {
 	struct pcg_ev_hdr hdr;
-	__u32 runtime;	/* enum pcg_runtime value */
+	__u32 runtime; /* enum pcg_runtime value */
 	__u32 _pad0;
 	char container_id[64]; /* not NUL-terminated when 64 long */
 };
@@ -128,7 +132,7 @@ struct pcg_ev_hint {
 /* Drop counters, indexed by PCG_EV_* type; delta since the previous PCG_EV_LOST. */
 struct pcg_ev_lost {
 	struct pcg_ev_hdr hdr;
-	__u64 count[_PCG_EV_MAX];
+	__u64 count[PCG_LOST_SLOTS];
 };
 
 #endif /* __PCG_ABI_H */

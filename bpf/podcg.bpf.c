@@ -16,21 +16,21 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Load-time knobs, set by the loader between open and load. */
-const volatile bool filter_all = false;	    /* --all: report every cgroup and task */
-const volatile __u64 hier_mask = 1;	    /* hierarchy ids whose cgroup events are reported */
-const volatile int v1_ctrl = 0;		    /* PCG_V1_* controller whose v1 hierarchy keys membership */
-const volatile __u32 v1_hier = 0;	    /* that hierarchy's id */
+const volatile bool filter_all = false; /* --all: report every cgroup and task */
+const volatile __u64 hier_mask = 1;	/* hierarchy ids whose cgroup events are reported */
+const volatile int v1_ctrl = 0;		/* PCG_V1_* controller whose v1 hierarchy keys membership */
+const volatile __u32 v1_hier = 0;	/* that hierarchy's id */
 const volatile __u64 wake_interval_ns = 1000000; /* at most one consumer wakeup per interval */
 
 /* Must match the loader's table. */
-#define PCG_V1_NONE 0
-#define PCG_V1_MEMORY 1
-#define PCG_V1_PIDS 2
-#define PCG_V1_CPUSET 3
-#define PCG_V1_CPU 4
+#define PCG_V1_NONE    0
+#define PCG_V1_MEMORY  1
+#define PCG_V1_PIDS    2
+#define PCG_V1_CPUSET  3
+#define PCG_V1_CPU     4
 #define PCG_V1_DEVICES 5
 #define PCG_V1_FREEZER 6
-#define PCG_V1_BLKIO 7
+#define PCG_V1_BLKIO   7
 
 #define SIGNAL_GROUP_EXIT 0x00000004
 
@@ -57,7 +57,7 @@ struct {
 /* Failed ring-buffer writes, per record type. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, _PCG_EV_MAX);
+	__uint(max_entries, PCG_LOST_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
@@ -338,8 +338,7 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 			 * "lost" record says so */
 			if (bpf_map_update_elem(&tracked, &key, &one, BPF_ANY))
 				count_drop(PCG_EV_CGROUP_MKDIR);
-		}
-		else if (!filter_all)
+		} else if (!filter_all)
 			return 0;
 	} else {
 		/* rmdir: forget the cgroup; late exit events carry its id but are matched in

@@ -18,9 +18,9 @@ struct pcg_span {
 
 /* Runtime leaf prefixes.  A row matches "<prefix><64 lowercase hex>[.scope]". */
 enum pcg_rtp_flags {
-	RTP_SCOPE = 1 << 0,	/* "<prefix><id>.scope" is accepted */
-	RTP_BARE = 1 << 1,	/* "<prefix><id>" (no .scope) is accepted */
-	RTP_HELPER = 1 << 2,	/* a runtime helper (conmon): PCG_CG_IGNORED */
+	RTP_SCOPE = 1 << 0,  /* "<prefix><id>.scope" is accepted */
+	RTP_BARE = 1 << 1,   /* "<prefix><id>" (no .scope) is accepted */
+	RTP_HELPER = 1 << 2, /* a runtime helper (conmon): PCG_CG_IGNORED */
 };
 
 struct pcg_rt_prefix {
@@ -243,8 +243,8 @@ static enum pcg_qos qos_token(const char *t, size_t n)
 struct pcg_leaf {
 	enum pcg_cg_kind kind; /* CONTAINER or IGNORED; NONE if nothing matched */
 	enum pcg_runtime rt;
-	const char *id;	       /* PCG_CONTAINER_ID_LEN bytes inside the path */
-	const char *slice;     /* colon form only: the "<slice>" part, else NULL */
+	const char *id;	   /* PCG_CONTAINER_ID_LEN bytes inside the path */
+	const char *slice; /* colon form only: the "<slice>" part, else NULL */
 	size_t slice_len;
 };
 
@@ -395,8 +395,8 @@ static void k8s_step(const char *path, struct pcg_span c, struct pcg_span parent
 			ret->kind = PCG_CG_QOS;
 			ret->qos = qos_token(tok, tok_len);
 			stem->off = c.off;
-			stem->len = c.len - (ret->driver == PCG_DRIVER_SYSTEMD ?
-					     strlen(SLICE_SFX) : 0);
+			stem->len =
+				c.len - (ret->driver == PCG_DRIVER_SYSTEMD ? strlen(SLICE_SFX) : 0);
 			return;
 		}
 		if (mem_prefix(tok, tok_len, "pod") &&
@@ -469,8 +469,8 @@ int pcg_cgpath_parse(const char *path, size_t len, struct pcg_cgpath *ret)
 			k8s_step(path, c, parent, &stem, &k8s);
 			if (k8s.kind == PCG_CG_CONTAINER && k8s.container_end == end && !first_end)
 				first_end = end;
-		} else if (match_leaf(s, c.len, have_parent ? path + parent.off : NULL,
-				      parent.len, false, &leaf)) {
+		} else if (match_leaf(s, c.len, have_parent ? path + parent.off : NULL, parent.len,
+				      false, &leaf)) {
 			last = leaf;
 			last_end = end;
 			below_last = false;

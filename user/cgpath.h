@@ -57,15 +57,15 @@
 #include <stddef.h>
 
 enum pcg_cg_kind {
-	PCG_CG_NONE = 0,	  /* not recognised: neither kubepods nor a known container */
-	PCG_CG_KUBEPODS,	  /* the kubepods root itself */
-	PCG_CG_QOS,		  /* kubepods-besteffort.slice, kubepods/burstable, ... */
-	PCG_CG_POD,		  /* the pod cgroup */
-	PCG_CG_CONTAINER,	  /* a container's own cgroup */
-	PCG_CG_CONTAINER_SUB,	  /* a cgroup below a container's cgroup */
-	PCG_CG_IGNORED,		  /* runtime helper (conmon): not a container, no container_id */
-	PCG_CG_POD_OTHER,	  /* an unrecognised cgroup below a pod */
-	PCG_CG_KUBEPODS_OTHER,	  /* unrecognised, below the root or a QoS dir but not in a pod */
+	PCG_CG_NONE = 0,       /* not recognised: neither kubepods nor a known container */
+	PCG_CG_KUBEPODS,       /* the kubepods root itself */
+	PCG_CG_QOS,	       /* kubepods-besteffort.slice, kubepods/burstable, ... */
+	PCG_CG_POD,	       /* the pod cgroup */
+	PCG_CG_CONTAINER,      /* a container's own cgroup */
+	PCG_CG_CONTAINER_SUB,  /* a cgroup below a container's cgroup */
+	PCG_CG_IGNORED,	       /* runtime helper (conmon): not a container, no container_id */
+	PCG_CG_POD_OTHER,      /* an unrecognised cgroup below a pod */
+	PCG_CG_KUBEPODS_OTHER, /* unrecognised, below the root or a QoS dir but not in a pod */
 };
 
 enum pcg_driver { PCG_DRIVER_UNKNOWN = 0, PCG_DRIVER_SYSTEMD, PCG_DRIVER_CGROUPFS };
@@ -81,15 +81,15 @@ enum pcg_runtime {
 	_PCG_RT_MAX,
 };
 
-#define PCG_POD_UID_LEN 36	 /* 8-4-4-4-12 */
-#define PCG_CONTAINER_ID_LEN 64	 /* runc-family ids */
+#define PCG_POD_UID_LEN	     36 /* 8-4-4-4-12 */
+#define PCG_CONTAINER_ID_LEN 64 /* runc-family ids */
 
 struct pcg_cgpath {
 	enum pcg_cg_kind kind;
 	enum pcg_driver driver;	  /* kubelet's cgroup driver; UNKNOWN outside Kubernetes */
 	enum pcg_qos qos;	  /* set for QoS dirs and at/below pods; UNKNOWN for the root */
 	enum pcg_runtime runtime; /* UNKNOWN unless kind is CONTAINER, CONTAINER_SUB or IGNORED */
-	char pod_uid[PCG_POD_UID_LEN + 1];	   /* dashed lowercase form, "" if none */
+	char pod_uid[PCG_POD_UID_LEN + 1];	     /* dashed lowercase form, "" if none */
 	char container_id[PCG_CONTAINER_ID_LEN + 1]; /* lowercase hex, "" if none */
 	size_t kubepods_end;  /* length of the path prefix up to and including the kubepods dir */
 	size_t pod_end;	      /* length of the prefix that is the pod cgroup, 0 if none */

@@ -89,9 +89,21 @@ static int parse_size(const char *s, unsigned long long *ret)
 		return -EINVAL;
 	memcpy(num, s, n + 1);
 	switch (num[n - 1]) {
-	case 'k': case 'K': mult = 1000; num[--n] = 0; break;
-	case 'm': case 'M': mult = 1000000; num[--n] = 0; break;
-	case 'g': case 'G': mult = 1000000000; num[--n] = 0; break;
+	case 'k':
+	case 'K':
+		mult = 1000;
+		num[--n] = 0;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1000000;
+		num[--n] = 0;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1000000000;
+		num[--n] = 0;
+		break;
 	}
 	if (parse_ulong(num, 1 << 20, &u) || !u)
 		return -EINVAL;
@@ -114,16 +126,36 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":w:r:C:W:qvh", long_opts, NULL)) != -1) {
 		switch (c) {
-		case OPT_JSON: o.json = true; break;
-		case OPT_ALL: o.all = true; break;
-		case OPT_ALL_HIER: o.all_hier = true; break;
-		case OPT_FORCE: o.force = true; break;
-		case OPT_VERSION: o.version = true; break;
-		case 'q': o.quiet = true; break;
-		case 'v': o.verbose++; break;
-		case 'h': o.help = true; break;
-		case 'w': o.write = optarg; break;
-		case 'r': o.read = optarg; break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case OPT_ALL:
+			o.all = true;
+			break;
+		case OPT_ALL_HIER:
+			o.all_hier = true;
+			break;
+		case OPT_FORCE:
+			o.force = true;
+			break;
+		case OPT_VERSION:
+			o.version = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		case 'h':
+			o.help = true;
+			break;
+		case 'w':
+			o.write = optarg;
+			break;
+		case 'r':
+			o.read = optarg;
+			break;
 		case OPT_POD:
 			if (!*optarg || strlen(optarg) > 36) {
 				*ret_reason = "--pod takes a pod UID (36 characters at most)";
@@ -150,8 +182,9 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			break;
 		case 'C':
 			if (parse_size(optarg, &o.rotate_bytes)) {
-				*ret_reason = "-C takes a file size: millions of bytes, or a number "
-					      "with a k, m or g suffix (at least 1k)";
+				*ret_reason =
+					"-C takes a file size: millions of bytes, or a number "
+					"with a k, m or g suffix (at least 1k)";
 				return -EINVAL;
 			}
 			break;
@@ -186,8 +219,9 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 		return -EINVAL;
 	}
 	if (o.read && (o.all || o.all_hier || o.duration > 0 || o.rotate_bytes || o.quiet)) {
-		*ret_reason = "-r replays a recording: --all, --all-hierarchies, --duration, -C and -q "
-			      "apply to live tracing only";
+		*ret_reason =
+			"-r replays a recording: --all, --all-hierarchies, --duration, -C and -q "
+			"apply to live tracing only";
 		return -EINVAL;
 	}
 	if ((o.rotate_bytes || o.rotate_count || o.quiet || o.force) && !o.write) {

@@ -7,21 +7,21 @@
 
 struct pcg_opts {
 	bool json;
-	bool all;	      /* --all: no kubepods filter */
-	bool all_hier;	      /* --all-hierarchies: report every v1 hierarchy, not one */
-	bool quiet;	      /* -q: no live output (with -w) */
-	bool force;	      /* --force: -w may overwrite a regular file */
+	bool all;      /* --all: no kubepods filter */
+	bool all_hier; /* --all-hierarchies: report every v1 hierarchy, not one */
+	bool quiet;    /* -q: no live output (with -w) */
+	bool force;    /* --force: -w may overwrite a regular file */
 	bool help;
 	bool version;
-	int verbose;	      /* -v, -vv */
-	const char *pod;      /* --pod UID */
-	const char *container; /* --container ID-prefix */
-	double duration;      /* --duration SEC, 0 = until a signal */
-	const char *write;    /* -w FILE ("-" = stdout) */
-	const char *read;     /* -r FILE ("-" = stdin) */
+	int verbose;			 /* -v, -vv */
+	const char *pod;		 /* --pod UID */
+	const char *container;		 /* --container ID-prefix */
+	double duration;		 /* --duration SEC, 0 = until a signal */
+	const char *write;		 /* -w FILE ("-" = stdout) */
+	const char *read;		 /* -r FILE ("-" = stdin) */
 	unsigned long long rotate_bytes; /* -C: bytes (tcpdump: millions, or k/m/g) */
-	unsigned rotate_count;	 /* -W N */
-	unsigned ringbuf_mb;	 /* --ringbuf-mb, default 8 */
+	unsigned rotate_count;		 /* -W N */
+	unsigned ringbuf_mb;		 /* --ringbuf-mb, default 8 */
 };
 
 /* Parses argv.  Returns 0, or -EINVAL with *ret_reason set to a static message naming the

@@ -7,29 +7,29 @@
 #include "correlate.h"
 #include "decode.h"
 
-#define DEFAULT_GRACE_NS (2000ull * 1000 * 1000)
+#define DEFAULT_GRACE_NS    (2000ull * 1000 * 1000)
 #define DEFAULT_MAX_CGROUPS 65536
-#define DEFAULT_MAX_PROCS 262144
-#define OBJ_BUCKETS 4096
+#define DEFAULT_MAX_PROCS   262144
+#define OBJ_BUCKETS	    4096
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
 #define COARSE_START_SLACK_NS (20ull * 1000 * 1000)
 
 struct obj {
-	struct obj *hnext;		/* bucket chain, by name */
-	struct obj *next, *prev;	/* all objects, in creation order */
-	struct obj *pnext, *pprev;	/* pending announcement, in creation order */
-	struct obj *pod;		/* container -> its pod, NULL outside Kubernetes */
+	struct obj *hnext;	   /* bucket chain, by name */
+	struct obj *next, *prev;   /* all objects, in creation order */
+	struct obj *pnext, *pprev; /* pending announcement, in creation order */
+	struct obj *pod;	   /* container -> its pod, NULL outside Kubernetes */
 	struct pcg_obj_info info;
-	char *path;			/* owned copy of info.cgroup */
+	char *path; /* owned copy of info.cgroup */
 	__u64 first_ts;
-	__u64 seen_mask;		/* hierarchies whose own cgroup was reported */
-	unsigned live_cgs;		/* own cgroups (all hierarchies) not removed yet */
-	unsigned refs;			/* processes pointing here */
+	__u64 seen_mask;   /* hierarchies whose own cgroup was reported */
+	unsigned live_cgs; /* own cgroups (all hierarchies) not removed yet */
+	unsigned refs;	   /* processes pointing here */
 	bool is_pod;
-	bool pending;			/* on the pending list */
-	bool announced;			/* create/existing emitted (or nothing is owed) */
-	bool existing;			/* found by the start-up scan */
+	bool pending;	/* on the pending list */
+	bool announced; /* create/existing emitted (or nothing is owed) */
+	bool existing;	/* found by the start-up scan */
 	bool started;
 	bool removed;
 };
@@ -219,7 +219,8 @@ static void pending_del(struct pcg_corr *c, struct obj *o)
 
 static void obj_free(struct pcg_corr *c, struct obj *o)
 {
-	struct obj **pp = obj_slot(c, o->is_pod, o->is_pod ? o->info.pod_uid : o->info.container_id);
+	struct obj **pp =
+		obj_slot(c, o->is_pod, o->is_pod ? o->info.pod_uid : o->info.container_id);
 
 	if (*pp == o)
 		*pp = o->hnext;
@@ -608,15 +609,13 @@ static bool is_runtime_reexec(const struct pcg_event *ev)
 	return false;
 }
 
-
 /* True if this process's exit was seen already; otherwise remembers it. */
 static bool recently_exited(struct pcg_corr *c, const struct pcg_task *t)
 {
 	const unsigned n = sizeof(c->exited) / sizeof(c->exited[0]);
 
 	for (unsigned i = 0; i < n; i++)
-		if (c->exited[i].tgid == t->tgid && c->exited[i].start_ns == t->start_ns &&
-		    t->tgid)
+		if (c->exited[i].tgid == t->tgid && c->exited[i].start_ns == t->start_ns && t->tgid)
 			return true;
 	c->exited[c->exited_next % n].tgid = t->tgid;
 	c->exited[c->exited_next % n].start_ns = t->start_ns;
@@ -861,7 +860,9 @@ int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *
 					continue;
 				if (pass == 1 && cg->obj->info.runtime) {
 					struct pcg_ev_hint h = {
-						.hdr = { .type = PCG_EV_HINT, .size = sizeof(h), .ts = ts },
+						.hdr = { .type = PCG_EV_HINT,
+							 .size = sizeof(h),
+							 .ts = ts },
 						.runtime = cg->obj->info.runtime,
 					};
 

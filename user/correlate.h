@@ -52,7 +52,7 @@ struct pcg_hier_id {
 
 /* What is known of a pod or a container; strings are NUL-terminated. */
 struct pcg_obj_info {
-	char pod_uid[PCG_POD_UID_LEN + 1];	      /* "" outside Kubernetes */
+	char pod_uid[PCG_POD_UID_LEN + 1];	     /* "" outside Kubernetes */
 	char container_id[PCG_CONTAINER_ID_LEN + 1]; /* "" for a pod */
 	enum pcg_qos qos;
 	enum pcg_driver driver;
@@ -70,10 +70,10 @@ struct pcg_out {
 	const struct pcg_task *task;	/* process events */
 	const char *filename;		/* exec, container_start */
 	size_t filename_len;
-	__u32 exit_status;		/* exit */
-	const __u32 *pids;		/* container_existing */
+	__u32 exit_status; /* exit */
+	const __u32 *pids; /* container_existing */
 	size_t nr_pids;
-	const __u64 *lost;		/* PCG_OUT_LOST: per PCG_EV_* type */
+	const __u64 *lost; /* PCG_OUT_LOST: per PCG_EV_* type */
 };
 
 typedef int (*pcg_out_fn)(void *ctx, const struct pcg_out *out);
@@ -82,16 +82,16 @@ struct pcg_corr_opts {
 	__u64 traced_hier_mask; /* hierarchies the kernel side reports (bit = id) */
 	__u32 key_v1_hier;	/* v1 hierarchy whose id is in pcg_task.cg_v1, 0 if none */
 	bool all;		/* --all: also report tasks and containers outside kubepods */
-	__u64 grace_ns;		/* how long to wait for the other hierarchies' mkdir (default 2 s) */
-	size_t max_cgroups;	/* default 65536 */
-	size_t max_procs;	/* default 262144 */
+	__u64 grace_ns;	    /* how long to wait for the other hierarchies' mkdir (default 2 s) */
+	size_t max_cgroups; /* default 65536 */
+	size_t max_procs;   /* default 262144 */
 };
 
 struct pcg_corr_stats {
-	__u64 events;	   /* events fed */
-	__u64 bad_events;  /* undecodable / inconsistent */
-	__u64 table_full;  /* entries refused because a table was full */
-	__u64 records;	   /* records emitted */
+	__u64 events;	  /* events fed */
+	__u64 bad_events; /* undecodable / inconsistent */
+	__u64 table_full; /* entries refused because a table was full */
+	__u64 records;	  /* records emitted */
 };
 
 struct pcg_corr;

@@ -13,7 +13,7 @@ _Static_assert(sizeof(struct pcg_ev_attach) == 136, "pcg_ev_attach layout");
 _Static_assert(sizeof(struct pcg_ev_task) == 112, "pcg_ev_task layout");
 _Static_assert(sizeof(struct pcg_ev_exec) == 120, "pcg_ev_exec layout");
 _Static_assert(sizeof(struct pcg_ev_exit) == 120, "pcg_ev_exit layout");
-_Static_assert(sizeof(struct pcg_ev_lost) == 16 + 8 * _PCG_EV_MAX, "pcg_ev_lost layout");
+_Static_assert(sizeof(struct pcg_ev_lost) == 16 + 8 * PCG_LOST_SLOTS, "pcg_ev_lost layout");
 _Static_assert(sizeof(struct pcg_ev_hint) == 88, "pcg_ev_hint layout");
 
 static const char *const ev_names[_PCG_EV_MAX] = {

@@ -25,15 +25,15 @@ struct pcg_event {
 	__u64 cgid;	      /* cgroup events and attach */
 	__u32 hier;
 	__u32 level;
-	__u32 old_pid;	      /* exec */
-	__u32 exit_status;    /* exit */
-	__u32 writer_pid;     /* attach, cgroup events */
-	__u32 runtime;	      /* hint: enum pcg_runtime */
+	__u32 old_pid;	       /* exec */
+	__u32 exit_status;     /* exit */
+	__u32 writer_pid;      /* attach, cgroup events */
+	__u32 runtime;	       /* hint: enum pcg_runtime */
 	char container_id[65]; /* hint */
-	bool threadgroup;     /* attach */
-	const char *str;      /* path (cgroup events, attach) or filename (exec); NULL otherwise */
-	size_t str_len;	      /* bytes before the first NUL, bounded by the record */
-	__u64 lost[_PCG_EV_MAX]; /* PCG_EV_LOST */
+	bool threadgroup;      /* attach */
+	const char *str;       /* path (cgroup events, attach) or filename (exec); NULL otherwise */
+	size_t str_len;	       /* bytes before the first NUL, bounded by the record */
+	__u64 lost[PCG_LOST_SLOTS]; /* PCG_EV_LOST */
 };
 
 /* Decodes one record of exactly @len bytes.  Returns 0, or -EINVAL (NULL args),

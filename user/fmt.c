@@ -10,8 +10,8 @@
 #include "sbuf.h"
 
 static const char *const ns_names[PCG_NS_COUNT] = {
-	[PCG_NS_MNT] = "mnt",	[PCG_NS_UTS] = "uts",	    [PCG_NS_IPC] = "ipc",
-	[PCG_NS_PID] = "pid",	[PCG_NS_NET] = "net",	    [PCG_NS_USER] = "user",
+	[PCG_NS_MNT] = "mnt",	    [PCG_NS_UTS] = "uts",   [PCG_NS_IPC] = "ipc",
+	[PCG_NS_PID] = "pid",	    [PCG_NS_NET] = "net",   [PCG_NS_USER] = "user",
 	[PCG_NS_CGROUP] = "cgroup", [PCG_NS_TIME] = "time",
 };
 
@@ -106,8 +106,8 @@ static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 
 static void json_task(struct pcg_sbuf *sb, const struct pcg_task *t)
 {
-	pcg_sbuf_addf(sb, ",\"pid\":%u,\"nspid\":%u,\"ppid\":%u,\"uid\":%u", t->tgid,
-		      t->nspid, t->ppid, t->uid);
+	pcg_sbuf_addf(sb, ",\"pid\":%u,\"nspid\":%u,\"ppid\":%u,\"uid\":%u", t->tgid, t->nspid,
+		      t->ppid, t->uid);
 	json_key(sb, "comm");
 	pcg_sbuf_add_json_str(sb, t->comm, sizeof(t->comm));
 	json_key(sb, "ns");
@@ -117,7 +117,8 @@ static void json_task(struct pcg_sbuf *sb, const struct pcg_task *t)
 	pcg_sbuf_addc(sb, '}');
 }
 
-static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const struct pcg_out *out)
+static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
+		     const struct pcg_out *out)
 {
 	pcg_sbuf_addf(sb, "{\"schema\":%d,\"ts\":\"", PCG_JSON_SCHEMA);
 	pcg_fmt_rfc3339(sb, wall_ns(opts, out->ts));
@@ -129,7 +130,7 @@ static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const
 
 		json_key(sb, "counts");
 		pcg_sbuf_addc(sb, '{');
-		for (int i = 0; i < _PCG_EV_MAX; i++) {
+		for (int i = 0; i < PCG_LOST_SLOTS; i++) {
 			if (!out->lost[i])
 				continue;
 			pcg_sbuf_addf(sb, "%s\"%s\":%llu", first ? "" : ",", pcg_ev_name(i),
@@ -165,8 +166,8 @@ void pcg_fmt_header(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts)
 {
 	if (opts->json)
 		return;
-	pcg_sbuf_addf(sb, "%-15s %-18s %-8s %-12s %-7s %s\n", "TIME(UTC)", "EVENT", "POD", "CONTAINER",
-		      "PID", "DETAILS");
+	pcg_sbuf_addf(sb, "%-15s %-18s %-8s %-12s %-7s %s\n", "TIME(UTC)", "EVENT", "POD",
+		      "CONTAINER", "PID", "DETAILS");
 }
 
 static void text_field(struct pcg_sbuf *sb, const char *key, const char *val, size_t len)
@@ -175,7 +176,8 @@ static void text_field(struct pcg_sbuf *sb, const char *key, const char *val, si
 	pcg_sbuf_add_safe(sb, val, len);
 }
 
-static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const struct pcg_out *out)
+static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
+		     const struct pcg_out *out)
 {
 	const struct pcg_obj_info *o = out->obj;
 	const struct pcg_task *t = out->task;
@@ -191,7 +193,7 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const
 		      (int)(sec % 60), frac / 1000, pcg_out_name(out->kind));
 	if (out->kind == PCG_OUT_LOST) {
 		pcg_sbuf_adds(sb, "-        -            -       lost events:");
-		for (int i = 0; i < _PCG_EV_MAX; i++)
+		for (int i = 0; i < PCG_LOST_SLOTS; i++)
 			if (out->lost[i])
 				pcg_sbuf_addf(sb, " %s=%llu", pcg_ev_name(i),
 					      (unsigned long long)out->lost[i]);
@@ -222,7 +224,8 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const
 			pcg_sbuf_addf(sb, " code=%u", (out->exit_status >> 8) & 0xff);
 	}
 	if (t && out->kind != PCG_OUT_EXIT)
-		pcg_sbuf_addf(sb, " ns=mnt:%u,pid:%u,net:%u,ipc:%u,uts:%u,user:%u,cgroup:%u,time:%u",
+		pcg_sbuf_addf(sb,
+			      " ns=mnt:%u,pid:%u,net:%u,ipc:%u,uts:%u,user:%u,cgroup:%u,time:%u",
 			      t->ns[PCG_NS_MNT], t->ns[PCG_NS_PID], t->ns[PCG_NS_NET],
 			      t->ns[PCG_NS_IPC], t->ns[PCG_NS_UTS], t->ns[PCG_NS_USER],
 			      t->ns[PCG_NS_CGROUP], t->ns[PCG_NS_TIME]);

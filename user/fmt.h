@@ -22,7 +22,8 @@ struct pcg_fmt_opts {
 };
 
 /* Appends one line, '\n' included. */
-void pcg_fmt_record(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const struct pcg_out *out);
+void pcg_fmt_record(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
+		    const struct pcg_out *out);
 /* The column header of the text format ('\n' included); nothing for JSON. */
 void pcg_fmt_header(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts);
 /* RFC 3339 UTC with nanoseconds: 2026-11-27T07:31:02.123456789Z */

@@ -153,13 +153,13 @@ void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns)
 	__atomic_store_n(&l->skel->bss->consumer_active_until_ns, until_ns, __ATOMIC_RELAXED);
 }
 
-int pcg_loader__drops(struct pcg_loader *l, __u64 ret[_PCG_EV_MAX])
+int pcg_loader__drops(struct pcg_loader *l, __u64 ret[PCG_LOST_SLOTS])
 {
 	__u64 *vals = calloc(l->ncpu, sizeof(*vals));
 
 	if (!vals)
 		return -ENOMEM;
-	for (__u32 t = 0; t < _PCG_EV_MAX; t++) {
+	for (__u32 t = 0; t < PCG_LOST_SLOTS; t++) {
 		ret[t] = 0;
 		if (bpf_map__lookup_elem(l->skel->maps.drops, &t, sizeof(t), vals,
 					 l->ncpu * sizeof(*vals), 0))

@@ -40,7 +40,7 @@ int pcg_loader__consume(struct pcg_loader *l);
  * records before then need not wake it. */
 void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns);
 /* Sums the per-CPU drop counters into @ret (indexed by PCG_EV_*). */
-int pcg_loader__drops(struct pcg_loader *l, __u64 ret[_PCG_EV_MAX]);
+int pcg_loader__drops(struct pcg_loader *l, __u64 ret[PCG_LOST_SLOTS]);
 void pcg_loader__free(struct pcg_loader *l);
 
 #endif /* __PCG_LOADER_H */

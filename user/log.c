@@ -15,16 +15,16 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	fprintf(stderr, "podcg-trace: %s%s\n", level, buf);
 }
 
-#define PCG_LOG_FN(name, level, cond)                                                              \
-	void name(const char *fmt, ...)                                                            \
-	{                                                                                          \
-		va_list ap;                                                                        \
-                                                                                                   \
-		if (!(cond))                                                                       \
-			return;                                                                    \
-		va_start(ap, fmt);                                                                 \
-		vlog(level, fmt, ap);                                                              \
-		va_end(ap);                                                                        \
+#define PCG_LOG_FN(name, level, cond)   \
+	void name(const char *fmt, ...) \
+	{                               \
+		va_list ap;             \
+                                        \
+		if (!(cond))            \
+			return;         \
+		va_start(ap, fmt);      \
+		vlog(level, fmt, ap);   \
+		va_end(ap);             \
 	}
 
 PCG_LOG_FN(pcg_err, "error: ", 1)

@@ -30,26 +30,26 @@
 #define PCG_VERSION "0.0.0"
 #endif
 
-#define ACTIVE_POLL_MS 1       /* poll period while events flow */
-#define IDLE_POLL_MS 1000      /* ... and when idle: the kernel side wakes us */
+#define ACTIVE_POLL_MS	 1    /* poll period while events flow */
+#define IDLE_POLL_MS	 1000 /* ... and when idle: the kernel side wakes us */
 #define ACTIVE_WINDOW_NS (50ull * 1000 * 1000)
 #define ACTIVE_MARGIN_NS (10ull * 1000 * 1000) /* slack for a late loop iteration */
-#define TICK_EVERY_NS (20ull * 1000 * 1000)
-#define HOUSEKEEP_NS (1000ull * 1000 * 1000) /* drop counters, recording flush */
+#define TICK_EVERY_NS	 (20ull * 1000 * 1000)
+#define HOUSEKEEP_NS	 (1000ull * 1000 * 1000) /* drop counters, recording flush */
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 struct app {
 	struct pcg_opts opts;
 	struct pcg_pipeline *pl;
-	bool wrote;	     /* output pending a flush */
-	bool stdout_gone;    /* the reader of stdout closed its end (EPIPE) */
-	int stdout_err;      /* first error writing stdout (errno) */
+	bool wrote;	  /* output pending a flush */
+	bool stdout_gone; /* the reader of stdout closed its end (EPIPE) */
+	int stdout_err;	  /* first error writing stdout (errno) */
 	const struct pcg_layout *layout;
 	char hinted[64][PCG_CONTAINER_ID_LEN + 1]; /* containers whose runtime was looked up */
 	unsigned nr_hinted;
 	/* recording */
-	bool snapshotting;   /* the tap collects the start-up snapshot */
+	bool snapshotting; /* the tap collects the start-up snapshot */
 	struct pcg_sbuf snapshot;
 	struct pcg_rec_header hdr;
 	struct pcg_recio_rotator *rot;
@@ -178,8 +178,7 @@ static void hint_runtime(struct app *a, const void *rec, size_t len)
 	struct pcg_cgpath pp;
 	int pid;
 
-	if (pcg_decode(rec, len, &ev) || !ev.str ||
-	    pcg_cgpath_parse(ev.str, ev.str_len, &pp) ||
+	if (pcg_decode(rec, len, &ev) || !ev.str || pcg_cgpath_parse(ev.str, ev.str_len, &pp) ||
 	    pp.kind != PCG_CG_CONTAINER || pp.runtime != PCG_RT_UNKNOWN)
 		return; /* sub-cgroups may be made by a runtime nested in the container */
 	for (unsigned i = 0; i < sizeof(a->hinted) / sizeof(a->hinted[0]); i++)
@@ -266,15 +265,15 @@ static void pipeline_opts(const struct app *a, const struct pcg_rec_header *h,
 	ret->container_filter = a->opts.container;
 }
 
-static int check_drops(struct app *a, struct pcg_loader *ld, __u64 seen[_PCG_EV_MAX])
+static int check_drops(struct app *a, struct pcg_loader *ld, __u64 seen[PCG_LOST_SLOTS])
 {
 	struct pcg_ev_lost ev = { 0 };
-	__u64 now[_PCG_EV_MAX];
+	__u64 now[PCG_LOST_SLOTS];
 	bool any = false;
 
 	if (pcg_loader__drops(ld, now))
 		return 0;
-	for (int i = 0; i < _PCG_EV_MAX; i++) {
+	for (int i = 0; i < PCG_LOST_SLOTS; i++) {
 		ev.count[i] = now[i] - seen[i];
 		any |= ev.count[i] != 0;
 		seen[i] = now[i];
@@ -327,7 +326,7 @@ static int run_live(struct app *a)
 	struct pcg_loader *ld = NULL;
 	struct pcg_layout layout;
 	struct epoll_event ev = { .events = EPOLLIN };
-	__u64 drops_seen[_PCG_EV_MAX] = { 0 };
+	__u64 drops_seen[PCG_LOST_SLOTS] = { 0 };
 	__u64 t0, deadline = 0, last_data = 0, last_tick = 0, last_house = 0;
 	struct pcg_pipeline_stats st;
 	sigset_t mask;
@@ -341,7 +340,8 @@ static int run_live(struct app *a)
 	if (err) {
 		pcg_err("cannot find a mounted cgroup filesystem in '/proc/self/mountinfo': %s (in "
 			"a container: run it with the host's PID namespace and CAP_SYS_PTRACE, so the "
-			"host's view is read through /proc/1/root)", strerror(-err));
+			"host's view is read through /proc/1/root)",
+			strerror(-err));
 		return EXIT_FAIL;
 	}
 	fill_header(a, &layout);
@@ -422,7 +422,9 @@ static int run_live(struct app *a)
 	pcg_info("attached in %llu ms (cgroup %s, hierarchies traced: 0x%llx, key v1 hierarchy "
 		 "%u%s)",
 		 (unsigned long long)(pcg_boottime_ns() - t0) / 1000000,
-		 layout.mode == 3 ? "hybrid" : layout.mode == 2 ? "v2" : "v1",
+		 layout.mode == 3 ? "hybrid" :
+		 layout.mode == 2 ? "v2" :
+				    "v1",
 		 (unsigned long long)layout.traced_mask, layout.key_hier,
 		 layout.host_view ? ", host view through /proc/1/root" : "");
 	err = drop_privileges();
@@ -485,7 +487,9 @@ static int run_live(struct app *a)
 			}
 		}
 		if (pcg_pipeline__has_pending(a->pl) && now - last_tick >= TICK_EVERY_NS) {
-			struct pcg_ev_hdr tick = { .type = PCG_EV_TICK, .size = sizeof(tick), .ts = now };
+			struct pcg_ev_hdr tick = { .type = PCG_EV_TICK,
+						   .size = sizeof(tick),
+						   .ts = now };
 
 			last_tick = now;
 			feed(a, &tick, sizeof(tick));
@@ -522,11 +526,12 @@ out:
 	if (a->pl) {
 		pcg_pipeline__stats(a->pl, &st);
 		if (ret == EXIT_OK)
-			pcg_info("%llu events, %llu records, %llu lost", st.records_in, st.lines_out,
-				 st.lost);
+			pcg_info("%llu events, %llu records, %llu lost", st.records_in,
+				 st.lines_out, st.lost);
 		if (st.table_full)
 			pcg_warn("%llu cgroups or processes were not tracked: the correlator's "
-				 "tables were full", st.table_full);
+				 "tables were full",
+				 st.table_full);
 	}
 	if (ep >= 0)
 		close(ep);
@@ -557,7 +562,8 @@ static int replay_header(void *ctx, const struct pcg_rec_header *h)
 
 	if (h->abi_version != PCG_ABI_VERSION) {
 		pcg_err("cannot replay: the recording holds events of ABI version %u, this build "
-			"reads %u", h->abi_version, PCG_ABI_VERSION);
+			"reads %u",
+			h->abi_version, PCG_ABI_VERSION);
 		return -EPROTONOSUPPORT;
 	}
 	pipeline_opts(a, h, &po);
@@ -619,7 +625,8 @@ static int run_replay(struct app *a)
 		break;
 	case -EPROTONOSUPPORT:
 		pcg_err("cannot replay '%s': recorded by a newer podcg-trace (format version "
-			"unknown to %s)", a->opts.read, PCG_VERSION);
+			"unknown to %s)",
+			a->opts.read, PCG_VERSION);
 		break;
 	case -EBADMSG:
 		pcg_err("cannot replay '%s': no readable header (empty, cut or corrupt file)",

@@ -39,7 +39,7 @@ static int on_record(void *ctx, const struct pcg_out *out)
 	struct pcg_pipeline *p = ctx;
 
 	if (out->kind == PCG_OUT_LOST)
-		for (int i = 0; i < _PCG_EV_MAX; i++)
+		for (int i = 0; i < PCG_LOST_SLOTS; i++)
 			p->stats.lost += out->lost[i];
 	if (!want(p, out))
 		return 0;

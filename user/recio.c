@@ -119,10 +119,10 @@ int pcg_recio_close(int fd)
 struct pcg_recio_rotator {
 	char *base;
 	struct pcg_recio_rotator_opts opts;
-	int width;	/* digits of the file number; 0 = the first file is base itself */
-	__u64 count;	/* files opened so far */
+	int width;   /* digits of the file number; 0 = the first file is base itself */
+	__u64 count; /* files opened so far */
 	int fd;
-	__u64 bytes;	/* written to the current file */
+	__u64 bytes; /* written to the current file */
 	char path[PATH_MAX];
 };
 

@@ -14,7 +14,7 @@
 #include "record.h"
 
 _Static_assert(sizeof(struct pcg_ev_hdr) == 16, "pcg_ev_hdr is 16 bytes in the file format");
-_Static_assert(sizeof(struct pcg_ev_lost) == 16 + 8 * _PCG_EV_MAX, "pcg_ev_lost layout");
+_Static_assert(sizeof(struct pcg_ev_lost) == 16 + 8 * PCG_LOST_SLOTS, "pcg_ev_lost layout");
 
 /*
  * On-disk layout (docs/record-format.md has the full text).  All integers little-endian.
@@ -32,15 +32,15 @@ static const unsigned char file_magic[8] = { 0x89, 'P', 'C', 'G', '\r', '\n', 0x
 static const unsigned char block_magic[4] = { 0xd3, 'P', 'C', 'B' };
 
 #define FILE_PREFIX_LEN 24
-#define BLOCK_HDR_LEN 32
-#define TLV_HDR_LEN 8
-#define TRAILER_LEN 48 /* six u64: the fields of struct pcg_rec_trailer */
-#define EV_HDR_LEN ((__u32)sizeof(struct pcg_ev_hdr))
-#define EV_MAX_LEN 0xffffu /* pcg_ev_hdr.size is a __u16 */
+#define BLOCK_HDR_LEN	32
+#define TLV_HDR_LEN	8
+#define TRAILER_LEN	48 /* six u64: the fields of struct pcg_rec_trailer */
+#define EV_HDR_LEN	((__u32)sizeof(struct pcg_ev_hdr))
+#define EV_MAX_LEN	0xffffu /* pcg_ev_hdr.size is a __u16 */
 
 enum { BT_EVENTS = 1, BT_TRAILER = 2 };
-enum { BF_STORED = 1u << 0 };		   /* payload is the raw bytes, not deflated */
-enum { TLV_F_CRITICAL = 1u << 0 };	   /* a reader that does not know the type must refuse */
+enum { BF_STORED = 1u << 0 };	   /* payload is the raw bytes, not deflated */
+enum { TLV_F_CRITICAL = 1u << 0 }; /* a reader that does not know the type must refuse */
 enum { SNAP_F_DEFLATE = 1u << 0 };
 
 enum tlv_type {
@@ -419,7 +419,7 @@ int pcg_rec_writer__append(struct pcg_rec_writer *w, const void *ev, size_t len)
 	w->tot.events++;
 	w->tot.raw_bytes += len;
 	if (get_le16(e) == PCG_EV_LOST && len >= sizeof(struct pcg_ev_lost))
-		for (int i = 0; i < _PCG_EV_MAX; i++)
+		for (int i = 0; i < PCG_LOST_SLOTS; i++)
 			w->tot.lost += get_le64(e + EV_HDR_LEN + 8 * i);
 
 	if (w->raw_len >= w->block_size)
@@ -474,8 +474,8 @@ void pcg_rec_writer__free(struct pcg_rec_writer *w)
 /* ------------------------------------------------------------------------------------------ */
 /* Reader                                                                                      */
 
-#define RD_CHUNK (64u << 10)		/* bytes taken at once while scanning for a block */
-#define RD_MIN_MEM (1u << 20)
+#define RD_CHUNK       (64u << 10) /* bytes taken at once while scanning for a block */
+#define RD_MIN_MEM     (1u << 20)
 #define RD_SCRATCH_LEN (EV_MAX_LEN + 1) /* aligned copy of one event */
 
 enum rd_state {
@@ -546,7 +546,7 @@ static size_t rd_mem(const struct pcg_rec_reader *r)
 }
 
 __attribute__((format(printf, 4, 5))) static void rd_damage(struct pcg_rec_reader *r, __u64 off,
-							     __u64 skipped, const char *fmt, ...)
+							    __u64 skipped, const char *fmt, ...)
 {
 	va_list ap;
 

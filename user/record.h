@@ -22,15 +22,15 @@
 #define PCG_REC_MAJOR 1
 #define PCG_REC_MINOR 0
 
-#define PCG_REC_MAX_HIER 16
-#define PCG_REC_HDR_MAX (16u << 20)	    /* header TLV area, bytes */
-#define PCG_REC_SNAPSHOT_MAX (32u << 20)    /* start-up snapshot, bytes once inflated */
-#define PCG_REC_BLOCK_RAW_MAX (16u << 20)   /* raw (inflated) bytes in one block */
-#define PCG_REC_TRAILER_MAX 4096u	    /* trailer payload, bytes */
+#define PCG_REC_MAX_HIER	   16
+#define PCG_REC_HDR_MAX		   (16u << 20) /* header TLV area, bytes */
+#define PCG_REC_SNAPSHOT_MAX	   (32u << 20) /* start-up snapshot, bytes once inflated */
+#define PCG_REC_BLOCK_RAW_MAX	   (16u << 20) /* raw (inflated) bytes in one block */
+#define PCG_REC_TRAILER_MAX	   4096u       /* trailer payload, bytes */
 #define PCG_REC_DEFAULT_BLOCK_SIZE (64u << 10)
-#define PCG_REC_DEFAULT_LEVEL 6
-#define PCG_REC_DEFAULT_MAX_MEM (64u << 20)
-#define PCG_REC_DEFAULT_MAX_SKIP (64ull << 20) /* garbage in a row before the reader gives up */
+#define PCG_REC_DEFAULT_LEVEL	   6
+#define PCG_REC_DEFAULT_MAX_MEM	   (64u << 20)
+#define PCG_REC_DEFAULT_MAX_SKIP   (64ull << 20) /* garbage in a row before the reader gives up */
 
 /* pcg_rec_header.flags */
 enum pcg_rec_flags {
@@ -38,27 +38,27 @@ enum pcg_rec_flags {
 };
 
 struct pcg_rec_hier {
-	__u32 id;		/* v1 hierarchy id; 0 = cgroup2 */
-	char controllers[64];	/* "memory", "cpu,cpuacct", "name=systemd"; NUL-terminated */
+	__u32 id;	      /* v1 hierarchy id; 0 = cgroup2 */
+	char controllers[64]; /* "memory", "cpu,cpuacct", "name=systemd"; NUL-terminated */
 };
 
 /* What the writer puts in the file header and the reader hands back.  Strings are always
  * NUL-terminated (the reader cuts longer values to fit).  Fields the file does not carry
  * read as zero/empty. */
 struct pcg_rec_header {
-	__u16 major, minor;		/* format version (the writer writes its own) */
-	__u32 abi_version;		/* PCG_ABI_VERSION of the events inside */
+	__u16 major, minor; /* format version (the writer writes its own) */
+	__u32 abi_version;  /* PCG_ABI_VERSION of the events inside */
 	char tool_version[32];
 	char hostname[256];
 	char kernel_release[128];
 	char boot_id[40];
-	__s64 boot_to_realtime_ns;	/* realtime = boottime + this */
-	__u32 cgroup_mode;		/* 1 = v1, 2 = v2 (unified only), 3 = hybrid */
-	__u32 key_v1_hier;		/* v1 hierarchy id used for membership, 0 if none */
-	__u64 traced_hier_mask;		/* bit N set = hierarchy id N traced */
-	__u64 nsfs_dev;			/* st_dev of /proc/self/ns/ */
-	__u32 flags;			/* enum pcg_rec_flags: options that change output */
-	__u32 nr_hier;			/* entries used in hier[] */
+	__s64 boot_to_realtime_ns; /* realtime = boottime + this */
+	__u32 cgroup_mode;	   /* 1 = v1, 2 = v2 (unified only), 3 = hybrid */
+	__u32 key_v1_hier;	   /* v1 hierarchy id used for membership, 0 if none */
+	__u64 traced_hier_mask;	   /* bit N set = hierarchy id N traced */
+	__u64 nsfs_dev;		   /* st_dev of /proc/self/ns/ */
+	__u32 flags;		   /* enum pcg_rec_flags: options that change output */
+	__u32 nr_hier;		   /* entries used in hier[] */
 	struct pcg_rec_hier hier[PCG_REC_MAX_HIER];
 	/* Raw events (concatenated pcg_ev_* records, each hdr.size long) of the start-up
 	 * snapshot.  From the reader: validated like block events, the buffer start is 8-byte

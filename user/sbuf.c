@@ -155,10 +155,18 @@ void pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len)
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			switch (c) {
-			case '\n': pcg_sbuf_adds(sb, "\\n"); break;
-			case '\t': pcg_sbuf_adds(sb, "\\t"); break;
-			case '\r': pcg_sbuf_adds(sb, "\\r"); break;
-			default: pcg_sbuf_addf(sb, "\\u%04x", c); break;
+			case '\n':
+				pcg_sbuf_adds(sb, "\\n");
+				break;
+			case '\t':
+				pcg_sbuf_adds(sb, "\\t");
+				break;
+			case '\r':
+				pcg_sbuf_adds(sb, "\\r");
+				break;
+			default:
+				pcg_sbuf_addf(sb, "\\u%04x", c);
+				break;
 			}
 			i++;
 		} else if (c < 0x80) {

@@ -21,7 +21,7 @@ struct pcg_sbuf {
 };
 
 void pcg_sbuf_init(struct pcg_sbuf *sb);
-void pcg_sbuf_done(struct pcg_sbuf *sb); /* frees the contents; the struct can be re-inited */
+void pcg_sbuf_done(struct pcg_sbuf *sb);  /* frees the contents; the struct can be re-inited */
 void pcg_sbuf_reset(struct pcg_sbuf *sb); /* len = 0, keeps the memory */
 void pcg_sbuf_add(struct pcg_sbuf *sb, const void *data, size_t len);
 void pcg_sbuf_adds(struct pcg_sbuf *sb, const char *s);

@@ -53,7 +53,7 @@ static const struct {
 	const char *name;
 	enum pcg_v1_ctrl ctrl;
 } key_ctrls[] = {
-	{ "memory", PCG_V1_MEMORY }, { "pids", PCG_V1_PIDS },	   { "cpuset", PCG_V1_CPUSET },
+	{ "memory", PCG_V1_MEMORY }, { "pids", PCG_V1_PIDS },	    { "cpuset", PCG_V1_CPUSET },
 	{ "cpu", PCG_V1_CPU },	     { "devices", PCG_V1_DEVICES }, { "freezer", PCG_V1_FREEZER },
 	{ "blkio", PCG_V1_BLKIO },
 };
@@ -102,7 +102,8 @@ static void find_mount(struct pcg_hier_desc *h, const char *proc, const char *pr
 		if (sscanf(sep + 3, "%63s %255s %1023s", fstype, src, opts) != 3)
 			continue;
 		*sep = 0;
-		for (tok = strtok_r(line, " ", &save); tok && n < 8; tok = strtok_r(NULL, " ", &save))
+		for (tok = strtok_r(line, " ", &save); tok && n < 8;
+		     tok = strtok_r(NULL, " ", &save))
 			fields[n++] = tok;
 		if (n < 5)
 			continue;
@@ -110,8 +111,7 @@ static void find_mount(struct pcg_hier_desc *h, const char *proc, const char *pr
 		snprintf(mnt, sizeof(mnt), "%s", fields[4]);
 		if (strcmp(root, "/"))
 			continue; /* a bind mount of a sub-tree */
-		if (h->id == 0 ? strcmp(fstype, "cgroup2") == 0 :
-				 strcmp(fstype, "cgroup") == 0) {
+		if (h->id == 0 ? strcmp(fstype, "cgroup2") == 0 : strcmp(fstype, "cgroup") == 0) {
 			bool match = true;
 
 			if (h->id) {
@@ -263,8 +263,8 @@ static int emit_cgroup(struct walk *w, __u64 cgid, unsigned level)
 static int read_task(const struct pcg_layout *l, int pid, struct pcg_task *t)
 {
 	static const char *const ns_files[PCG_NS_COUNT] = {
-		[PCG_NS_MNT] = "mnt", [PCG_NS_UTS] = "uts",	  [PCG_NS_IPC] = "ipc",
-		[PCG_NS_PID] = "pid", [PCG_NS_NET] = "net",	  [PCG_NS_USER] = "user",
+		[PCG_NS_MNT] = "mnt",	    [PCG_NS_UTS] = "uts",   [PCG_NS_IPC] = "ipc",
+		[PCG_NS_PID] = "pid",	    [PCG_NS_NET] = "net",   [PCG_NS_USER] = "user",
 		[PCG_NS_CGROUP] = "cgroup", [PCG_NS_TIME] = "time",
 	};
 	char p[128], buf[4096], *s, *e;
@@ -300,8 +300,9 @@ static int read_task(const struct pcg_layout *l, int pid, struct pcg_task *t)
 		char state;
 		int ppid;
 
-		if (sscanf(e + 2, "%c %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-				  "%*s %*s %*s %llu",
+		if (sscanf(e + 2,
+			   "%c %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+			   "%*s %*s %*s %llu",
 			   &state, &ppid, &start) != 3)
 			return -EBADMSG;
 		t->ppid = ppid;

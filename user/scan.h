@@ -29,13 +29,13 @@ enum pcg_v1_ctrl {
 };
 
 struct pcg_hier_desc {
-	__u32 id;		/* 0 = cgroup2 */
-	char controllers[64];	/* "memory", "cpu,cpuacct", "name=systemd", "" for cgroup2 */
-	char mount[256];	/* where it is mounted, "" if not */
+	__u32 id;	      /* 0 = cgroup2 */
+	char controllers[64]; /* "memory", "cpu,cpuacct", "name=systemd", "" for cgroup2 */
+	char mount[256];      /* where it is mounted, "" if not */
 };
 
 struct pcg_layout {
-	unsigned mode;		/* 1 = v1, 2 = v2 (unified), 3 = hybrid */
+	unsigned mode; /* 1 = v1, 2 = v2 (unified), 3 = hybrid */
 	unsigned nr;
 	struct pcg_hier_desc h[PCG_LAYOUT_MAX_HIER];
 	enum pcg_v1_ctrl key_ctrl; /* v1 controller keying membership, NONE on pure v2 */

@@ -50,8 +50,8 @@
 
 extern char **environ;
 
-#define MAX_HIER 32
-#define MAX_DIRS (MAX_HIER * 8)
+#define MAX_HIER       32
+#define MAX_DIRS       (MAX_HIER * 8)
 #define LAT_TIMEOUT_NS (3000ull * 1000000)
 
 struct hier {
@@ -67,9 +67,9 @@ static int nr_hier;
 static char *created[MAX_DIRS];
 static int nr_created;
 
-static pid_t child_pid; /* the child in flight, 0 if none */
-static bool cpuset_inherited;	 /* cgroup.clone_children gives new cpuset dirs cpus/mems */
-static int nr_probes;		 /* mkdirs of cpuset_inherit()'s probe dirs (expected events) */
+static pid_t child_pid;	      /* the child in flight, 0 if none */
+static bool cpuset_inherited; /* cgroup.clone_children gives new cpuset dirs cpus/mems */
+static int nr_probes;	      /* mkdirs of cpuset_inherit()'s probe dirs (expected events) */
 static unsigned long long last_mkdir_ns; /* when mkdir_all() started its last mkdir */
 static volatile sig_atomic_t stop;
 

@@ -22,7 +22,7 @@
 #include "pipeline.h"
 
 #define MAX_CHUNK 0x7fff
-#define FIX_SIZE 0x8000
+#define FIX_SIZE  0x8000
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

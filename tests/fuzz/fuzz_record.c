@@ -21,7 +21,7 @@
 #include "pcg_abi.h"
 #include "record.h"
 
-#define FUZZ_MAX_MEM (1u << 20)	  /* the smallest limit: big blocks take the skip path */
+#define FUZZ_MAX_MEM  (1u << 20)   /* the smallest limit: big blocks take the skip path */
 #define FUZZ_MAX_SKIP (256u << 10) /* garbage-heavy inputs end quickly */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -271,7 +271,7 @@ static void event(unsigned char *e, __u16 type, __u16 size, __u64 ts, bool rando
 	memcpy(e, &h, sizeof(h));
 	for (size_t i = sizeof(h); i < size; i++) {
 		s = s * 1103515245u + 12345u;
-		e[i] = random ? s >> 16 : (__u32)"/kubepods.slice/cri-containerd-"[i % 31];
+		e[i] = random ? s >> 16 : (__u32) "/kubepods.slice/cri-containerd-"[i % 31];
 	}
 }
 
@@ -310,8 +310,8 @@ static struct buf recording(size_t nr, size_t block_size, bool random, bool fini
 }
 
 /* Appends a block with correct CRCs around whatever it is told. */
-static void craft_block(struct buf *b, __u16 type, __u16 flags, __u32 seq, __u32 nr,
-			__u32 raw_len, const void *payload, __u32 comp_len)
+static void craft_block(struct buf *b, __u16 type, __u16 flags, __u32 seq, __u32 nr, __u32 raw_len,
+			const void *payload, __u32 comp_len)
 {
 	uint8_t h[32] = { 0xd3, 'P', 'C', 'B' };
 
@@ -345,15 +345,15 @@ static void crafted(const char *dir)
 	struct buf b = {};
 
 	/* a stored snapshot (2 records, the second cut), an unknown TLV, a hierarchy */
-	tlv[0] = 13;		    /* snapshot */
+	tlv[0] = 13; /* snapshot */
 	put32(tlv + 4, 8 + 60);
-	put32(tlv + 8, 60);	    /* raw_len; flags 0 = stored */
+	put32(tlv + 8, 60); /* raw_len; flags 0 = stored */
 	event(tlv + 16, PCG_EV_EXISTING_CGROUP, 40, 1, false);
 	event(tlv + 56, PCG_EV_EXISTING_TASK, 40, 2, false);
-	tlv[80] = 99;		    /* unknown, not critical */
+	tlv[80] = 99; /* unknown, not critical */
 	put32(tlv + 84, 3);
 	memcpy(tlv + 88, "new", 3);
-	tlv[96] = 12;		    /* hier 5 = memory */
+	tlv[96] = 12; /* hier 5 = memory */
 	put32(tlv + 100, 10);
 	put32(tlv + 104, 5);
 	memcpy(tlv + 108, "memory", 6);

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #define JV_MAX_DEPTH 32
-#define JV_MAX_KEYS 64
+#define JV_MAX_KEYS  64
 
 static inline size_t jv_utf8_seq(const unsigned char *s, size_t n)
 {
@@ -148,12 +148,26 @@ static inline bool jv_string_at(struct jv *j, unsigned char *out, size_t cap, si
 				return jv_fail(j, "dangling backslash");
 			c = j->s[j->i++];
 			switch (c) {
-			case '"': case '\\': case '/': jv_put(out, cap, &len, c); break;
-			case 'b': jv_put(out, cap, &len, '\b'); break;
-			case 'f': jv_put(out, cap, &len, '\f'); break;
-			case 'n': jv_put(out, cap, &len, '\n'); break;
-			case 'r': jv_put(out, cap, &len, '\r'); break;
-			case 't': jv_put(out, cap, &len, '\t'); break;
+			case '"':
+			case '\\':
+			case '/':
+				jv_put(out, cap, &len, c);
+				break;
+			case 'b':
+				jv_put(out, cap, &len, '\b');
+				break;
+			case 'f':
+				jv_put(out, cap, &len, '\f');
+				break;
+			case 'n':
+				jv_put(out, cap, &len, '\n');
+				break;
+			case 'r':
+				jv_put(out, cap, &len, '\r');
+				break;
+			case 't':
+				jv_put(out, cap, &len, '\t');
+				break;
 			case 'u':
 				if (!jv_u4(j, &u))
 					return false;
@@ -352,13 +366,27 @@ static inline bool jv_value(struct jv *j)
 	if (++j->depth > JV_MAX_DEPTH)
 		return jv_fail(j, "too deep");
 	switch (j->s[j->i]) {
-	case '{': ok = jv_object(j); break;
-	case '[': ok = jv_array(j); break;
-	case '"': ok = jv_string_at(j, NULL, 0, NULL); break;
-	case 't': ok = jv_lit(j, "true"); break;
-	case 'f': ok = jv_lit(j, "false"); break;
-	case 'n': ok = jv_lit(j, "null"); break;
-	default: ok = jv_number(j); break;
+	case '{':
+		ok = jv_object(j);
+		break;
+	case '[':
+		ok = jv_array(j);
+		break;
+	case '"':
+		ok = jv_string_at(j, NULL, 0, NULL);
+		break;
+	case 't':
+		ok = jv_lit(j, "true");
+		break;
+	case 'f':
+		ok = jv_lit(j, "false");
+		break;
+	case 'n':
+		ok = jv_lit(j, "null");
+		break;
+	default:
+		ok = jv_number(j);
+		break;
 	}
 	j->depth--;
 	return ok;
@@ -368,7 +396,9 @@ static inline bool jv_value(struct jv *j)
 static inline bool jv_line(const char *buf, size_t len, bool allow_dup_keys, const char **ret_err)
 {
 	struct jv j = {
-		.s = (const unsigned char *)buf, .n = len, .allow_dup_keys = allow_dup_keys,
+		.s = (const unsigned char *)buf,
+		.n = len,
+		.allow_dup_keys = allow_dup_keys,
 	};
 	bool ok;
 

@@ -8,52 +8,52 @@
 #include "test.h"
 
 /* FIELD-NOTES section 3.2 uses this pod uid */
-#define UID "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
-#define UID_ "7e44ee88_1e65_4a16_8cdf_9a90c819180e"
-#define CID "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4"
-#define NODE "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define UID    "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
+#define UID_   "7e44ee88_1e65_4a16_8cdf_9a90c819180e"
+#define CID    "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4"
+#define NODE   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define CID_UP "4F1B8E0C2D3A49E8B7C6D5E4F3A2B1C0D9E8F7A6B5C4D3E2F1A0B9C8D7E6F5A4"
-#define CID63 "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a"
-#define CID65 CID "0"
+#define CID63  "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a"
+#define CID65  CID "0"
 
 /* systemd driver */
-#define SD "/kubepods.slice"
-#define SD_BE SD "/kubepods-besteffort.slice"
-#define SD_BU SD "/kubepods-burstable.slice"
+#define SD	  "/kubepods.slice"
+#define SD_BE	  SD "/kubepods-besteffort.slice"
+#define SD_BU	  SD "/kubepods-burstable.slice"
 #define SD_BE_POD SD_BE "/kubepods-besteffort-pod" UID_ ".slice"
 #define SD_BU_POD SD_BU "/kubepods-burstable-pod" UID_ ".slice"
-#define SD_G_POD SD "/kubepods-pod" UID_ ".slice"
+#define SD_G_POD  SD "/kubepods-pod" UID_ ".slice"
 /* cgroupfs driver */
-#define FS "/kubepods"
-#define FS_BE FS "/besteffort"
-#define FS_BU FS "/burstable"
+#define FS	  "/kubepods"
+#define FS_BE	  FS "/besteffort"
+#define FS_BU	  FS "/burstable"
 #define FS_BE_POD FS_BE "/pod" UID
 #define FS_BU_POD FS_BU "/pod" UID
-#define FS_G_POD FS "/pod" UID
+#define FS_G_POD  FS "/pod" UID
 /* kind node, host view: --cgroup-root=/kubelet inside a docker container */
-#define KIND_NODE "/system.slice/docker-" NODE ".scope"
-#define KIND KIND_NODE "/kubelet.slice/kubelet-kubepods.slice"
-#define KIND_BE KIND "/kubelet-kubepods-besteffort.slice"
+#define KIND_NODE   "/system.slice/docker-" NODE ".scope"
+#define KIND	    KIND_NODE "/kubelet.slice/kubelet-kubepods.slice"
+#define KIND_BE	    KIND "/kubelet-kubepods-besteffort.slice"
 #define KIND_BE_POD KIND_BE "/kubelet-kubepods-besteffort-pod" UID_ ".slice"
-#define KIND_G_POD KIND "/kubelet-kubepods-pod" UID_ ".slice"
+#define KIND_G_POD  KIND "/kubelet-kubepods-pod" UID_ ".slice"
 
-#define CRI(x) "/cri-containerd-" x ".scope"
-#define CRIO(x) "/crio-" x ".scope"
+#define CRI(x)	  "/cri-containerd-" x ".scope"
+#define CRIO(x)	  "/crio-" x ".scope"
 #define CONMON(x) "/crio-conmon-" x ".scope"
 #define DOCKER(x) "/docker-" x ".scope"
 
-#define SD_ PCG_DRIVER_SYSTEMD
-#define FS_ PCG_DRIVER_CGROUPFS
-#define NODRV PCG_DRIVER_UNKNOWN
-#define BE PCG_QOS_BESTEFFORT
-#define BU PCG_QOS_BURSTABLE
-#define G PCG_QOS_GUARANTEED
-#define NOQOS PCG_QOS_UNKNOWN
-#define RT_CD PCG_RT_CONTAINERD
-#define RT_CRIO PCG_RT_CRIO
+#define SD_	  PCG_DRIVER_SYSTEMD
+#define FS_	  PCG_DRIVER_CGROUPFS
+#define NODRV	  PCG_DRIVER_UNKNOWN
+#define BE	  PCG_QOS_BESTEFFORT
+#define BU	  PCG_QOS_BURSTABLE
+#define G	  PCG_QOS_GUARANTEED
+#define NOQOS	  PCG_QOS_UNKNOWN
+#define RT_CD	  PCG_RT_CONTAINERD
+#define RT_CRIO	  PCG_RT_CRIO
 #define RT_DOCKER PCG_RT_DOCKER
 #define RT_PODMAN PCG_RT_PODMAN
-#define RT_UNK PCG_RT_UNKNOWN
+#define RT_UNK	  PCG_RT_UNKNOWN
 
 /* Prefix lengths are given as the expected prefix strings (NULL: 0), so each row checks itself. */
 struct cg_case {
@@ -71,24 +71,47 @@ struct cg_case {
 	const char *outer; /* expected path[0..outer_end) */
 };
 
-#define ROOT(p, drv, kpp)                                                                         \
-	{ p, 0, PCG_CG_KUBEPODS, drv, NOQOS, RT_UNK, "", "", kpp, NULL, NULL, NULL }
-#define QOS(p, drv, q, kpp) { p, 0, PCG_CG_QOS, drv, q, RT_UNK, "", "", kpp, NULL, NULL, NULL }
-#define KOTHER(p, drv, q, kpp)                                                                    \
-	{ p, 0, PCG_CG_KUBEPODS_OTHER, drv, q, RT_UNK, "", "", kpp, NULL, NULL, NULL }
-#define POD(p, drv, q, kpp) { p, 0, PCG_CG_POD, drv, q, RT_UNK, UID, "", kpp, p, NULL, NULL }
-#define POTHER(p, drv, q, kpp, podp)                                                              \
-	{ p, 0, PCG_CG_POD_OTHER, drv, q, RT_UNK, UID, "", kpp, podp, NULL, NULL }
-#define CTR(p, drv, q, rt, kpp, podp)                                                             \
-	{ p, 0, PCG_CG_CONTAINER, drv, q, rt, UID, CID, kpp, podp, p, NULL }
-#define SUB(p, drv, q, rt, kpp, podp, ctrp)                                                       \
-	{ p, 0, PCG_CG_CONTAINER_SUB, drv, q, rt, UID, CID, kpp, podp, ctrp, NULL }
-#define IGN(p, drv, q, rt, kpp, podp)                                                             \
-	{ p, 0, PCG_CG_IGNORED, drv, q, rt, UID, "", kpp, podp, NULL, NULL }
+#define ROOT(p, drv, kpp)                                                                \
+	{                                                                                \
+		p, 0, PCG_CG_KUBEPODS, drv, NOQOS, RT_UNK, "", "", kpp, NULL, NULL, NULL \
+	}
+#define QOS(p, drv, q, kpp)                                                     \
+	{                                                                       \
+		p, 0, PCG_CG_QOS, drv, q, RT_UNK, "", "", kpp, NULL, NULL, NULL \
+	}
+#define KOTHER(p, drv, q, kpp)                                                             \
+	{                                                                                  \
+		p, 0, PCG_CG_KUBEPODS_OTHER, drv, q, RT_UNK, "", "", kpp, NULL, NULL, NULL \
+	}
+#define POD(p, drv, q, kpp)                                                   \
+	{                                                                     \
+		p, 0, PCG_CG_POD, drv, q, RT_UNK, UID, "", kpp, p, NULL, NULL \
+	}
+#define POTHER(p, drv, q, kpp, podp)                                                   \
+	{                                                                              \
+		p, 0, PCG_CG_POD_OTHER, drv, q, RT_UNK, UID, "", kpp, podp, NULL, NULL \
+	}
+#define CTR(p, drv, q, rt, kpp, podp)                                            \
+	{                                                                        \
+		p, 0, PCG_CG_CONTAINER, drv, q, rt, UID, CID, kpp, podp, p, NULL \
+	}
+#define SUB(p, drv, q, rt, kpp, podp, ctrp)                                             \
+	{                                                                               \
+		p, 0, PCG_CG_CONTAINER_SUB, drv, q, rt, UID, CID, kpp, podp, ctrp, NULL \
+	}
+#define IGN(p, drv, q, rt, kpp, podp)                                            \
+	{                                                                        \
+		p, 0, PCG_CG_IGNORED, drv, q, rt, UID, "", kpp, podp, NULL, NULL \
+	}
 /* outside Kubernetes */
-#define PLAIN(p, kind, rt, cid, ctrp, outerp)                                                     \
-	{ p, 0, kind, NODRV, NOQOS, rt, "", cid, NULL, NULL, ctrp, outerp }
-#define NOENT(p) { p, -ENOENT, PCG_CG_NONE, NODRV, NOQOS, RT_UNK, "", "", NULL, NULL, NULL, NULL }
+#define PLAIN(p, kind, rt, cid, ctrp, outerp)                                   \
+	{                                                                       \
+		p, 0, kind, NODRV, NOQOS, rt, "", cid, NULL, NULL, ctrp, outerp \
+	}
+#define NOENT(p)                                                                              \
+	{                                                                                     \
+		p, -ENOENT, PCG_CG_NONE, NODRV, NOQOS, RT_UNK, "", "", NULL, NULL, NULL, NULL \
+	}
 
 static const struct cg_case cases[] = {
 	/* --- systemd driver: hierarchy levels (3.2) --- */
@@ -111,8 +134,7 @@ static const struct cg_case cases[] = {
 	CTR(SD_G_POD DOCKER(CID), SD_, G, RT_DOCKER, SD, SD_G_POD),
 	/* CRI-O: dropped-infra sandbox dir, crun's /container child, conmon ignored */
 	CTR(SD_BU_POD "/crio-" CID, SD_, BU, RT_CRIO, SD, SD_BU_POD),
-	SUB(SD_BU_POD CRIO(CID) "/container", SD_, BU, RT_CRIO, SD, SD_BU_POD,
-	    SD_BU_POD CRIO(CID)),
+	SUB(SD_BU_POD CRIO(CID) "/container", SD_, BU, RT_CRIO, SD, SD_BU_POD, SD_BU_POD CRIO(CID)),
 	IGN(SD_BU_POD CONMON(CID), SD_, BU, RT_CRIO, SD, SD_BU_POD),
 	IGN(SD_G_POD CONMON(CID), SD_, G, RT_CRIO, SD, SD_G_POD),
 	/* systemd inside a container, deeper sub-cgroups */
@@ -120,8 +142,7 @@ static const struct cg_case cases[] = {
 	SUB(SD_G_POD CRI(CID) "/system.slice/foo.service/x", SD_, G, RT_CD, SD, SD_G_POD,
 	    SD_G_POD CRI(CID)),
 	/* DinD inside a pod container: still the pod's container (the CRI pair) */
-	SUB(SD_BE_POD CRI(CID) "/docker/" NODE, SD_, BE, RT_CD, SD, SD_BE_POD,
-	    SD_BE_POD CRI(CID)),
+	SUB(SD_BE_POD CRI(CID) "/docker/" NODE, SD_, BE, RT_CD, SD, SD_BE_POD, SD_BE_POD CRI(CID)),
 	/* --- cgroupfs driver: levels, containers (containerd and cri-dockerd: bare id) --- */
 	ROOT(FS, FS_, FS),
 	QOS(FS_BE, FS_, BE, FS),
@@ -163,16 +184,21 @@ static const struct cg_case cases[] = {
 	      KIND_NODE, NULL),
 	/* kind inside a pod: the innermost kubepods wins, the pod's container is the outer */
 	{ SD_BE_POD CRI(NODE) "/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-pod" UID_
-	  ".slice" CRI(CID), 0, PCG_CG_CONTAINER, SD_, G, RT_CD, UID, CID,
+			      ".slice" CRI(CID),
+	  0, PCG_CG_CONTAINER, SD_, G, RT_CD, UID, CID,
 	  SD_BE_POD CRI(NODE) "/kubelet.slice/kubelet-kubepods.slice",
 	  SD_BE_POD CRI(NODE) "/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-pod" UID_
-	  ".slice", SD_BE_POD CRI(NODE) "/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-pod"
-	  UID_ ".slice" CRI(CID), SD_BE_POD CRI(NODE) },
+			      ".slice",
+	  SD_BE_POD CRI(NODE) "/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-pod" UID_
+			      ".slice" CRI(CID),
+	  SD_BE_POD CRI(NODE) },
 	/* --- containerd with runc not in systemd mode: the colon form (3.3) --- */
-	{ "/system.slice/containerd.service/kubepods-besteffort-pod" UID_ ".slice:cri-containerd:"
-	  CID, 0, PCG_CG_CONTAINER, SD_, BE, RT_CD, UID, CID, NULL, NULL,
-	  "/system.slice/containerd.service/kubepods-besteffort-pod" UID_ ".slice:cri-containerd:"
-	  CID, NULL },
+	{ "/system.slice/containerd.service/kubepods-besteffort-pod" UID_
+	  ".slice:cri-containerd:" CID,
+	  0, PCG_CG_CONTAINER, SD_, BE, RT_CD, UID, CID, NULL, NULL,
+	  "/system.slice/containerd.service/kubepods-besteffort-pod" UID_
+	  ".slice:cri-containerd:" CID,
+	  NULL },
 	{ "/system.slice/containerd.service/kubepods-burstable-pod" UID_ ".slice:docker:" CID, 0,
 	  PCG_CG_CONTAINER, SD_, BU, RT_DOCKER, UID, CID, NULL, NULL,
 	  "/system.slice/containerd.service/kubepods-burstable-pod" UID_ ".slice:docker:" CID,
@@ -195,12 +221,13 @@ static const struct cg_case cases[] = {
 	      "/system.slice/docker-" CID ".scope", NULL),
 	PLAIN("/machine.slice/libpod-" CID ".scope", PCG_CG_CONTAINER, RT_PODMAN, CID,
 	      "/machine.slice/libpod-" CID ".scope", NULL),
-	PLAIN("/machine.slice/libpod-" CID ".scope/container", PCG_CG_CONTAINER_SUB, RT_PODMAN,
-	      CID, "/machine.slice/libpod-" CID ".scope", NULL),
+	PLAIN("/machine.slice/libpod-" CID ".scope/container", PCG_CG_CONTAINER_SUB, RT_PODMAN, CID,
+	      "/machine.slice/libpod-" CID ".scope", NULL),
 	PLAIN("/machine.slice/libpod-conmon-" CID ".scope", PCG_CG_IGNORED, RT_PODMAN, "", NULL,
 	      NULL),
 	PLAIN("/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" CID
-	      ".scope/container", PCG_CG_CONTAINER_SUB, RT_PODMAN, CID,
+	      ".scope/container",
+	      PCG_CG_CONTAINER_SUB, RT_PODMAN, CID,
 	      "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" CID ".scope",
 	      NULL),
 	PLAIN("/libpod_parent/libpod-" CID, PCG_CG_CONTAINER, RT_PODMAN, CID,
@@ -257,8 +284,9 @@ static const struct cg_case cases[] = {
 	KOTHER(SD "/kubepods-.slice", SD_, NOQOS, SD),
 	/* a root below a root: the inner one wins */
 	ROOT(FS "/kubepods.slice", SD_, FS "/kubepods.slice"),
-	KOTHER(SD "/kubepods-pod" "7e44ee88\\x2d1e65\\x2d4a16\\x2d8cdf\\x2d9a90c819180e.slice", SD_,
-	       NOQOS, SD),
+	KOTHER(SD "/kubepods-pod"
+		  "7e44ee88\\x2d1e65\\x2d4a16\\x2d8cdf\\x2d9a90c819180e.slice",
+	       SD_, NOQOS, SD),
 	KOTHER(FS "/pod7e44ee88-1e65-4a16-8cdf-9a90c819180g", FS_, NOQOS, FS),
 	KOTHER(FS "/pod7e44ee88-1e65-4a16-8cdf-9a90c819180", FS_, NOQOS, FS),
 	KOTHER(FS "/pod7e44ee88-1e65-4a16-8cdf-9a90c819180ee", FS_, NOQOS, FS),
@@ -372,7 +400,7 @@ PCG_TEST(cgpath_embedded_nul)
 {
 	static const char p1[] = FS "\0/besteffort";
 	static const char p2[] = FS_BE_POD "/4f1b8e0c2d3a49e8b7c6d5e4\0"
-				 "f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4";
+					   "f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4";
 	static const char p3[] = "\0" FS;
 	struct pcg_cgpath r;
 
@@ -472,7 +500,7 @@ PCG_TEST(cgpath_names)
 	ASSERT_STREQ(pcg_driver_name(PCG_DRIVER_CGROUPFS), "cgroupfs", "cgroupfs");
 	ASSERT_STREQ(pcg_driver_name(PCG_DRIVER_UNKNOWN), NULL, "driver unknown");
 	ASSERT_STREQ(pcg_driver_name((enum pcg_driver)77), NULL, "driver out of range");
-	ASSERT_STREQ(pcg_driver_name((enum pcg_driver)-1), NULL, "driver negative");
+	ASSERT_STREQ(pcg_driver_name((enum pcg_driver) - 1), NULL, "driver negative");
 	ASSERT_STREQ(pcg_qos_name(PCG_QOS_GUARANTEED), "guaranteed", "guaranteed");
 	ASSERT_STREQ(pcg_qos_name(PCG_QOS_BURSTABLE), "burstable", "burstable");
 	ASSERT_STREQ(pcg_qos_name(PCG_QOS_BESTEFFORT), "besteffort", "besteffort");

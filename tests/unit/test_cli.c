@@ -7,9 +7,9 @@
 #include "cli.h"
 #include "test.h"
 
-#define UID "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
-#define UID_ "7e44ee88_1e65_4a16_8cdf_9a90c819180e"
-#define CID "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4"
+#define UID	 "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
+#define UID_	 "7e44ee88_1e65_4a16_8cdf_9a90c819180e"
+#define CID	 "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4"
 #define MAX_ARGS 32
 
 /* Parses the NULL-terminated argument list (argv[0] is added).  On failure *o is checked to
@@ -245,15 +245,16 @@ PCG_TEST(cli_combos_rejected)
 PCG_TEST(cli_bad_values)
 {
 	static const char *const durations[] = {
-		"", "0", "-1", "-0.5", "abc", "1x", "5s", "nan", "inf", "-inf", "1e10", "31536001",
-		"1e-400", " ", "0x",
+		"",    "0",    "-1",   "-0.5",	   "abc",    "1x", "5s", "nan",
+		"inf", "-inf", "1e10", "31536001", "1e-400", " ",  "0x",
 	};
 	static const char *const ringbufs[] = {
-		"0", "3", "6", "12", "1000", "2048", "4096", "-1", "-8", "8x", "", "0x8", "1.0",
-		"99999999999999999999",
+		"0",  "3",  "6",  "12", "1000", "2048", "4096",
+		"-1", "-8", "8x", "",	"0x8",	"1.0",	"99999999999999999999",
 	};
-	static const char *const sizes[] = { "0", "-1", "abc", "1M", "", "1048577",
-					     "18446744073709551617" };
+	static const char *const sizes[] = {
+		"0", "-1", "abc", "1M", "", "1048577", "18446744073709551617"
+	};
 	static const char *const containers[] = {
 		"", "xyz", "4f1g", "abc-def", "abc ", "0x12", CID "0", "4f1b\n",
 	};
@@ -263,8 +264,17 @@ PCG_TEST(cli_bad_values)
 	for (size_t i = 0; i < sizeof(ringbufs) / sizeof(ringbufs[0]); i++)
 		bad("--ringbuf-mb", "--ringbuf-mb", ringbufs[i], NULL);
 	struct pcg_opts o;
-	static const char *const csizes[] = { "0", "-1", "abc", "", "1048577", "0k", "1049g",
-					      "k", "1x", "1kk", "18446744073709551617" };
+	static const char *const csizes[] = { "0",
+					      "-1",
+					      "abc",
+					      "",
+					      "1048577",
+					      "0k",
+					      "1049g",
+					      "k",
+					      "1x",
+					      "1kk",
+					      "18446744073709551617" };
 
 	for (size_t i = 0; i < sizeof(csizes) / sizeof(csizes[0]); i++)
 		bad("-C", "-w", "f", "-C", csizes[i], NULL);
@@ -329,10 +339,12 @@ PCG_TEST(cli_reparse_after_error)
 
 PCG_TEST(cli_usage_text)
 {
-	static const char *const opts[] = { "--json", "--all", "--all-hierarchies", "--pod",
-					    "--container", "--duration", "--write", "-C", "-W",
-					    "--force", "--quiet", "--read", "--ringbuf-mb",
-					    "--verbose", "--help", "--version" };
+	static const char *const opts[] = { "--json",	    "--all",	   "--all-hierarchies",
+					    "--pod",	    "--container", "--duration",
+					    "--write",	    "-C",	   "-W",
+					    "--force",	    "--quiet",	   "--read",
+					    "--ringbuf-mb", "--verbose",   "--help",
+					    "--version" };
 	const char *u = pcg_cli_usage();
 
 	if (!ASSERT_TRUE(u != NULL && *u, "usage"))

@@ -8,19 +8,19 @@
 #include "decode.h"
 #include "test.h"
 
-#define UID_A "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
+#define UID_A  "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
 #define UIDU_A "7e44ee88_1e65_4a16_8cdf_9a90c819180e"
-#define UID_B "0b7e6a1c-2d3e-4f50-9a8b-7c6d5e4f3a2b"
+#define UID_B  "0b7e6a1c-2d3e-4f50-9a8b-7c6d5e4f3a2b"
 #define UIDU_B "0b7e6a1c_2d3e_4f50_9a8b_7c6d5e4f3a2b"
-#define CID_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-#define CID_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-#define CID_C "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
-#define POD_A "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UIDU_A ".slice"
-#define POD_B "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UIDU_B ".slice"
-#define CTR_A POD_A "/cri-containerd-" CID_A ".scope"
-#define CTR_B POD_B "/crio-" CID_B ".scope"
-#define CTR_C POD_A "/docker-" CID_C ".scope"
-#define MS 1000000ull
+#define CID_A  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define CID_B  "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define CID_C  "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+#define POD_A  "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UIDU_A ".slice"
+#define POD_B  "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UIDU_B ".slice"
+#define CTR_A  POD_A "/cri-containerd-" CID_A ".scope"
+#define CTR_B  POD_B "/crio-" CID_B ".scope"
+#define CTR_C  POD_A "/docker-" CID_C ".scope"
+#define MS     1000000ull
 
 struct rec {
 	enum pcg_out_kind kind;
@@ -69,7 +69,8 @@ static int on_out(void *ctx, const struct pcg_out *o)
 	for (size_t i = 0; i < o->nr_pids && i < 8; i++)
 		r->pids[i] = o->pids[i];
 	if (o->filename)
-		snprintf(r->filename, sizeof(r->filename), "%.*s", (int)o->filename_len, o->filename);
+		snprintf(r->filename, sizeof(r->filename), "%.*s", (int)o->filename_len,
+			 o->filename);
 	return 0;
 }
 
@@ -117,8 +118,13 @@ static int cg(struct pcg_corr *c, __u16 type, __u32 hier, __u64 cgid, const char
 
 static struct pcg_task task(__u32 tgid, __u64 start, __u64 dfl, __u64 v1, const char *comm)
 {
-	struct pcg_task t = { .pid = tgid, .tgid = tgid, .ppid = 1, .nspid = 1, .start_ns = start,
-			      .cg_dfl = dfl, .cg_v1 = v1 };
+	struct pcg_task t = { .pid = tgid,
+			      .tgid = tgid,
+			      .ppid = 1,
+			      .nspid = 1,
+			      .start_ns = start,
+			      .cg_dfl = dfl,
+			      .cg_v1 = v1 };
 
 	for (int i = 0; i < PCG_NS_COUNT; i++)
 		t.ns[i] = 4026531000u + i;
@@ -185,9 +191,14 @@ static bool expect_kinds(struct sink *s, const enum pcg_out_kind *k, int n)
 PCG_TEST(corr_v1_duplicates_one_record_each)
 {
 	static const enum pcg_out_kind want[] = {
-		PCG_OUT_POD_CREATE, PCG_OUT_CONTAINER_CREATE, PCG_OUT_CONTAINER_START,
-		PCG_OUT_EXEC,	    PCG_OUT_EXIT,	      PCG_OUT_EXIT,
-		PCG_OUT_CONTAINER_REMOVE, PCG_OUT_POD_REMOVE,
+		PCG_OUT_POD_CREATE,
+		PCG_OUT_CONTAINER_CREATE,
+		PCG_OUT_CONTAINER_START,
+		PCG_OUT_EXEC,
+		PCG_OUT_EXIT,
+		PCG_OUT_EXIT,
+		PCG_OUT_CONTAINER_REMOVE,
+		PCG_OUT_POD_REMOVE,
 	};
 	struct sink s;
 	struct pcg_corr *c = new_corr(&s, false);
@@ -329,8 +340,8 @@ out:
 PCG_TEST(corr_exit_before_rmdir_and_late_events)
 {
 	static const enum pcg_out_kind want[] = {
-		PCG_OUT_POD_CREATE, PCG_OUT_CONTAINER_CREATE, PCG_OUT_CONTAINER_START, PCG_OUT_EXIT,
-		PCG_OUT_CONTAINER_REMOVE,
+		PCG_OUT_POD_CREATE, PCG_OUT_CONTAINER_CREATE, PCG_OUT_CONTAINER_START,
+		PCG_OUT_EXIT,	    PCG_OUT_CONTAINER_REMOVE,
 	};
 	struct sink s;
 	struct pcg_corr *c = new_corr(&s, false);
@@ -528,8 +539,12 @@ PCG_TEST(corr_one_exit_per_process)
 PCG_TEST(corr_runtime_like_names_are_workloads)
 {
 	static const enum pcg_out_kind want[] = {
-		PCG_OUT_POD_CREATE, PCG_OUT_CONTAINER_CREATE, PCG_OUT_CONTAINER_START, PCG_OUT_EXEC,
-		PCG_OUT_EXIT,	    PCG_OUT_EXIT,
+		PCG_OUT_POD_CREATE,
+		PCG_OUT_CONTAINER_CREATE,
+		PCG_OUT_CONTAINER_START,
+		PCG_OUT_EXEC,
+		PCG_OUT_EXIT,
+		PCG_OUT_EXIT,
 	};
 	struct sink s;
 	struct pcg_corr *c = new_corr(&s, false);

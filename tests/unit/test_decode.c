@@ -7,13 +7,22 @@
 #include "decode.h"
 #include "test.h"
 
-#define CID "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4"
+#define CID  "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4"
 #define PATH "/kubepods.slice/kubepods-besteffort.slice/cri-containerd-" CID ".scope"
 
 static const __u16 all_types[] = {
-	PCG_EV_CGROUP_MKDIR, PCG_EV_CGROUP_RMDIR, PCG_EV_CGROUP_ATTACH, PCG_EV_FORK,
-	PCG_EV_EXEC,	     PCG_EV_EXIT,	  PCG_EV_EXISTING_CGROUP, PCG_EV_EXISTING_TASK,
-	PCG_EV_SCAN_DONE,    PCG_EV_LOST,	  PCG_EV_TICK,		  PCG_EV_HINT,
+	PCG_EV_CGROUP_MKDIR,
+	PCG_EV_CGROUP_RMDIR,
+	PCG_EV_CGROUP_ATTACH,
+	PCG_EV_FORK,
+	PCG_EV_EXEC,
+	PCG_EV_EXIT,
+	PCG_EV_EXISTING_CGROUP,
+	PCG_EV_EXISTING_TASK,
+	PCG_EV_SCAN_DONE,
+	PCG_EV_LOST,
+	PCG_EV_TICK,
+	PCG_EV_HINT,
 };
 
 /* A record of @len bytes in an exactly sized heap block (ASan catches any over-read), with
@@ -22,7 +31,10 @@ static unsigned char *rec_new(__u16 type, size_t len)
 {
 	unsigned char *p = calloc(1, len ? len : 1);
 	struct pcg_ev_hdr h = {
-		.type = type, .size = (__u16)len, .flags = 0x8001, .cpu = 7,
+		.type = type,
+		.size = (__u16)len,
+		.flags = 0x8001,
+		.cpu = 7,
 		.ts = 0x0123456789abcdefull,
 	};
 
@@ -240,7 +252,7 @@ PCG_TEST(decode_lost)
 	if (!ASSERT_TRUE(p != NULL, "alloc"))
 		return;
 	memcpy(&e, p, sizeof(e));
-	for (int i = 0; i < _PCG_EV_MAX; i++)
+	for (int i = 0; i < PCG_LOST_SLOTS; i++)
 		e.count[i] = 1000ull * i + 0xffffffff00000000ull * (i == PCG_EV_EXEC);
 	memcpy(p, &e, sizeof(e));
 	if (ASSERT_OK(pcg_decode(p, len, &ev), "decode")) {
@@ -277,8 +289,8 @@ PCG_TEST(decode_hint)
 		const char *id;
 		size_t id_len;
 	} c[] = {
-		{ 1, CID, 64 },	     /* exactly 64: no NUL in the record */
-		{ 2, "abc", 3 },     /* short: NUL-padded */
+		{ 1, CID, 64 },	 /* exactly 64: no NUL in the record */
+		{ 2, "abc", 3 }, /* short: NUL-padded */
 		{ 0xffffffffu, "", 0 },
 	};
 
@@ -422,8 +434,8 @@ PCG_TEST(decode_strings_bounded)
 
 PCG_TEST(decode_comm_terminated)
 {
-	static const __u16 types[] = { PCG_EV_CGROUP_ATTACH, PCG_EV_FORK, PCG_EV_EXEC,
-				       PCG_EV_EXIT, PCG_EV_EXISTING_TASK };
+	static const __u16 types[] = { PCG_EV_CGROUP_ATTACH, PCG_EV_FORK, PCG_EV_EXEC, PCG_EV_EXIT,
+				       PCG_EV_EXISTING_TASK };
 
 	for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++) {
 		size_t len = pcg_ev_fixed_size(types[k]);
@@ -534,8 +546,8 @@ PCG_TEST(decode_fixed_part_too_short)
 
 PCG_TEST(decode_unknown_type)
 {
-	static const __u16 bad[] = { 0,	     _PCG_EV_MAX, _PCG_EV_MAX + 1, 100,
-				     0x7fff, 0x8000 | PCG_EV_EXEC,	   0xffff };
+	static const __u16 bad[] = { 0,	     _PCG_EV_MAX,	   _PCG_EV_MAX + 1, 100,
+				     0x7fff, 0x8000 | PCG_EV_EXEC, 0xffff };
 
 	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 		for (size_t len = 16; len <= 200; len += 46) {
@@ -554,8 +566,8 @@ PCG_TEST(decode_unknown_type)
 /* Newer writers may append fields: bytes after the fixed part of a tail-less type are ignored. */
 PCG_TEST(decode_trailing_bytes)
 {
-	static const __u16 types[] = { PCG_EV_FORK,	 PCG_EV_EXIT, PCG_EV_EXISTING_TASK,
-				       PCG_EV_LOST,	 PCG_EV_SCAN_DONE, PCG_EV_TICK,
+	static const __u16 types[] = { PCG_EV_FORK, PCG_EV_EXIT,      PCG_EV_EXISTING_TASK,
+				       PCG_EV_LOST, PCG_EV_SCAN_DONE, PCG_EV_TICK,
 				       PCG_EV_HINT };
 
 	for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++) {
@@ -597,12 +609,13 @@ PCG_TEST(decode_all_lengths)
 				} else {
 					ASSERT_OK(rc, "long enough");
 					ASSERT_TRUE(ev.str == NULL ||
-						    (ev.str >= (const char *)p &&
-						     ev.str + ev.str_len <= (const char *)p + len),
+							    (ev.str >= (const char *)p &&
+							     ev.str + ev.str_len <=
+								     (const char *)p + len),
 						    "string bounded");
 					if (ev.has_task)
-						ASSERT_TRUE(memchr(ev.task.comm, 0,
-								   PCG_COMM_LEN) != NULL,
+						ASSERT_TRUE(memchr(ev.task.comm, 0, PCG_COMM_LEN) !=
+								    NULL,
 							    "comm terminated");
 				}
 				free(p);
@@ -629,7 +642,7 @@ PCG_TEST(decode_names_sizes)
 		{ PCG_EV_EXISTING_CGROUP, "existing_cgroup", 40 },
 		{ PCG_EV_EXISTING_TASK, "existing_task", 112 },
 		{ PCG_EV_SCAN_DONE, "scan_done", 16 },
-		{ PCG_EV_LOST, "lost", 16 + 8 * _PCG_EV_MAX },
+		{ PCG_EV_LOST, "lost", 16 + 8 * PCG_LOST_SLOTS },
 		{ PCG_EV_TICK, "tick", 16 },
 		{ PCG_EV_HINT, "hint", 88 },
 	};

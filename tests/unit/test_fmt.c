@@ -11,28 +11,28 @@
 #include "sbuf.h"
 #include "test.h"
 
-#define UID "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
+#define UID  "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
 #define UID_ "7e44ee88_1e65_4a16_8cdf_9a90c819180e"
-#define CID "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4"
-#define POD "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UID_ ".slice"
-#define CTR POD "/cri-containerd-" CID ".scope"
+#define CID  "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4"
+#define POD  "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UID_ ".slice"
+#define CTR  POD "/cri-containerd-" CID ".scope"
 
 /* 2026-11-27T07:31:02Z, the example in fmt.h */
 #define EPOCH_2026 1795764662ll
-#define NS 1000000000ll
+#define NS	   1000000000ll
 /* boot time 5.5 s, realtime 2026-11-27T07:31:02.123456789Z */
 #define BOOT_TS 5500000000ull
-#define OFF (EPOCH_2026 * NS + 123456789ll - 5500000000ll)
-#define TS "2026-11-27T07:31:02.123456789Z"
+#define OFF	(EPOCH_2026 * NS + 123456789ll - 5500000000ll)
+#define TS	"2026-11-27T07:31:02.123456789Z"
 
-#define NS_JSON                                                                                    \
-	"\"ns\":{\"mnt\":4026532001,\"uts\":4026532002,\"ipc\":4026532003,\"pid\":4026532004,"    \
+#define NS_JSON                                                                                \
+	"\"ns\":{\"mnt\":4026532001,\"uts\":4026532002,\"ipc\":4026532003,\"pid\":4026532004," \
 	"\"net\":4026532005,\"user\":4026531837,\"cgroup\":4026532007,\"time\":4026531834}"
 #define TASK_JSON "\"pid\":4101,\"nspid\":1,\"ppid\":4000,\"uid\":65534,\"comm\":\"pause\"," NS_JSON
-#define POD_JSON "\"pod_uid\":\"" UID "\",\"qos\":\"besteffort\",\"driver\":\"systemd\""
-#define CTR_JSON POD_JSON ",\"runtime\":\"containerd\",\"container_id\":\"" CID "\""
-#define NULL_OBJ_JSON                                                                              \
-	"\"pod_uid\":null,\"qos\":null,\"driver\":null,\"runtime\":null,\"container_id\":null,"   \
+#define POD_JSON  "\"pod_uid\":\"" UID "\",\"qos\":\"besteffort\",\"driver\":\"systemd\""
+#define CTR_JSON  POD_JSON ",\"runtime\":\"containerd\",\"container_id\":\"" CID "\""
+#define NULL_OBJ_JSON                                                                           \
+	"\"pod_uid\":null,\"qos\":null,\"driver\":null,\"runtime\":null,\"container_id\":null," \
 	"\"cgroup\":null"
 
 static struct pcg_obj_info pod_info, ctr_info;
@@ -128,8 +128,8 @@ PCG_TEST(fmt_rfc3339)
 	ASSERT_STREQ(rfc3339(&sb, NS), "1970-01-01T00:00:01.000000000Z", "1 s");
 	ASSERT_STREQ(rfc3339(&sb, EPOCH_2026 * NS + 123456789), TS, "fmt.h example");
 	ASSERT_STREQ(rfc3339(&sb, 946684800ll * NS), "2000-01-01T00:00:00.000000000Z", "Y2K");
-	ASSERT_STREQ(rfc3339(&sb, 1709251199ll * NS + 500000000),
-		     "2024-02-29T23:59:59.500000000Z", "leap day");
+	ASSERT_STREQ(rfc3339(&sb, 1709251199ll * NS + 500000000), "2024-02-29T23:59:59.500000000Z",
+		     "leap day");
 	ASSERT_STREQ(rfc3339(&sb, 1709251200ll * NS), "2024-03-01T00:00:00.000000000Z",
 		     "after the leap day");
 	/* before the epoch: the fraction stays positive, the second borrows */
@@ -140,8 +140,8 @@ PCG_TEST(fmt_rfc3339)
 	/* the ends of the range */
 	ASSERT_STREQ(rfc3339(&sb, 9223372036854775807ll), "2262-04-11T23:47:16.854775807Z",
 		     "INT64_MAX");
-	ASSERT_STREQ(rfc3339(&sb, -9223372036854775807ll - 1),
-		     "1677-09-21T00:12:43.145224192Z", "INT64_MIN");
+	ASSERT_STREQ(rfc3339(&sb, -9223372036854775807ll - 1), "1677-09-21T00:12:43.145224192Z",
+		     "INT64_MIN");
 	pcg_sbuf_done(&sb);
 }
 
@@ -166,7 +166,7 @@ PCG_TEST(fmt_json_ts_offset)
 		{ 3 * NS + 100, -(2 * NS + 200), "1970-01-01T00:00:00.999999900Z" },
 		{ 86400ull * NS, EPOCH_2026 * NS - 86400ll * NS, "2026-11-27T07:31:02.000000000Z" },
 	};
-	static const __u64 lost[_PCG_EV_MAX];
+	static const __u64 lost[PCG_LOST_SLOTS];
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		struct pcg_fmt_opts o = { .json = true, .boot_to_realtime_ns = c[i].off };
@@ -209,7 +209,7 @@ static bool ts_extreme(void)
 	static const unsigned long long tss[] = { 0x7fffffffffffffffull, 0x8000000000000000ull,
 						  0xffffffffffffffffull };
 	static const long long offs[] = { OFF, -OFF };
-	static const __u64 lost[_PCG_EV_MAX];
+	static const __u64 lost[PCG_LOST_SLOTS];
 	bool ok = true;
 
 	for (size_t i = 0; i < sizeof(tss) / sizeof(tss[0]); i++) {
@@ -319,33 +319,38 @@ PCG_TEST(fmt_json_container)
 PCG_TEST(fmt_json_process)
 {
 	struct pcg_out out = {
-		.kind = PCG_OUT_CONTAINER_START, .ts = BOOT_TS, .obj = &ctr_info, .task = &task,
-		.filename = "/pause", .filename_len = 6,
+		.kind = PCG_OUT_CONTAINER_START,
+		.ts = BOOT_TS,
+		.obj = &ctr_info,
+		.task = &task,
+		.filename = "/pause",
+		.filename_len = 6,
 	};
 	static const char fn[] = "/usr/bin/sleepXXXX";
 
 	fixtures();
 	json_is(&out,
 		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"container_start\"," CTR_JSON
-		",\"cgroup\":\"" CTR "\",\"cgroup_ids\":{\"0\":1002,\"4\":18446744073709551615},"
-		TASK_JSON ",\"filename\":\"/pause\"}\n",
+		",\"cgroup\":\"" CTR
+		"\",\"cgroup_ids\":{\"0\":1002,\"4\":18446744073709551615}," TASK_JSON
+		",\"filename\":\"/pause\"}\n",
 		"container_start");
 	/* the filename is bounded by filename_len, not by a NUL */
 	out.kind = PCG_OUT_EXEC;
 	out.filename = fn;
 	out.filename_len = 14;
 	json_is(&out,
-		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"exec\"," CTR_JSON
-		",\"cgroup\":\"" CTR "\",\"cgroup_ids\":{\"0\":1002,\"4\":18446744073709551615},"
-		TASK_JSON ",\"filename\":\"/usr/bin/sleep\"}\n",
+		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"exec\"," CTR_JSON ",\"cgroup\":\"" CTR
+		"\",\"cgroup_ids\":{\"0\":1002,\"4\":18446744073709551615}," TASK_JSON
+		",\"filename\":\"/usr/bin/sleep\"}\n",
 		"exec");
 	/* no filename at all */
 	out.filename = NULL;
 	out.filename_len = 0;
 	json_is(&out,
-		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"exec\"," CTR_JSON
-		",\"cgroup\":\"" CTR "\",\"cgroup_ids\":{\"0\":1002,\"4\":18446744073709551615},"
-		TASK_JSON ",\"filename\":\"\"}\n",
+		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"exec\"," CTR_JSON ",\"cgroup\":\"" CTR
+		"\",\"cgroup_ids\":{\"0\":1002,\"4\":18446744073709551615}," TASK_JSON
+		",\"filename\":\"\"}\n",
 		"exec without filename");
 	/* a task outside any container (--all): every object key is null */
 	out.obj = NULL;
@@ -360,8 +365,7 @@ PCG_TEST(fmt_json_process)
 	json_is(&out,
 		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"exec\"," NULL_OBJ_JSON
 		",\"pid\":4101,\"nspid\":1,\"ppid\":4000,\"uid\":65534,"
-		"\"comm\":\"0123456789abcdef\","
-		NS_JSON ",\"filename\":\"/bin/true\"}\n",
+		"\"comm\":\"0123456789abcdef\"," NS_JSON ",\"filename\":\"/bin/true\"}\n",
 		"comm without NUL");
 }
 
@@ -374,8 +378,8 @@ PCG_TEST(fmt_json_exit)
 		{ 0, "\"exit_code\":0,\"signal\":0,\"core_dumped\":false" },
 		{ 3 << 8, "\"exit_code\":3,\"signal\":0,\"core_dumped\":false" },
 		{ 255 << 8, "\"exit_code\":255,\"signal\":0,\"core_dumped\":false" },
-		{ 9, "\"exit_code\":0,\"signal\":9,\"core_dumped\":false" },	    /* SIGKILL */
-		{ 15, "\"exit_code\":0,\"signal\":15,\"core_dumped\":false" },	    /* SIGTERM */
+		{ 9, "\"exit_code\":0,\"signal\":9,\"core_dumped\":false" },   /* SIGKILL */
+		{ 15, "\"exit_code\":0,\"signal\":15,\"core_dumped\":false" }, /* SIGTERM */
 		/* SIGSEGV and SIGABRT with a core */
 		{ 0x80 | 11, "\"exit_code\":0,\"signal\":11,\"core_dumped\":true" },
 		{ 0x80 | 6, "\"exit_code\":0,\"signal\":6,\"core_dumped\":true" },
@@ -383,8 +387,11 @@ PCG_TEST(fmt_json_exit)
 
 	fixtures();
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		struct pcg_out out = { .kind = PCG_OUT_EXIT, .ts = BOOT_TS, .obj = &ctr_info,
-				       .task = &task, .exit_status = c[i].status };
+		struct pcg_out out = { .kind = PCG_OUT_EXIT,
+				       .ts = BOOT_TS,
+				       .obj = &ctr_info,
+				       .task = &task,
+				       .exit_status = c[i].status };
 		char want[1024];
 
 		snprintf(want, sizeof(want),
@@ -396,8 +403,9 @@ PCG_TEST(fmt_json_exit)
 	}
 	/* an exit outside containers */
 	{
-		struct pcg_out out = { .kind = PCG_OUT_EXIT, .ts = BOOT_TS, .task = &task,
-				       .exit_status = 1 << 8 };
+		struct pcg_out out = {
+			.kind = PCG_OUT_EXIT, .ts = BOOT_TS, .task = &task, .exit_status = 1 << 8
+		};
 
 		json_is(&out,
 			"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"exit\"," NULL_OBJ_JSON
@@ -409,8 +417,12 @@ PCG_TEST(fmt_json_exit)
 PCG_TEST(fmt_json_existing)
 {
 	static const __u32 pids[] = { 4101, 4200, 4301 };
-	struct pcg_out out = { .kind = PCG_OUT_CONTAINER_EXISTING, .ts = BOOT_TS,
-			       .obj = &ctr_info, .task = &task, .pids = pids, .nr_pids = 3 };
+	struct pcg_out out = { .kind = PCG_OUT_CONTAINER_EXISTING,
+			       .ts = BOOT_TS,
+			       .obj = &ctr_info,
+			       .task = &task,
+			       .pids = pids,
+			       .nr_pids = 3 };
 
 	fixtures();
 	json_is(&out,
@@ -431,7 +443,7 @@ PCG_TEST(fmt_json_existing)
 
 PCG_TEST(fmt_json_lost)
 {
-	__u64 lost[_PCG_EV_MAX] = { 0 };
+	__u64 lost[PCG_LOST_SLOTS] = { 0 };
 	struct pcg_out out = { .kind = PCG_OUT_LOST, .ts = BOOT_TS, .lost = lost };
 
 	json_is(&out,
@@ -463,8 +475,12 @@ PCG_TEST(fmt_json_hostile_strings)
 	static const char comm[16] = "\"\\\x1b[2J\n\xff\xc3\xa9\x7f";
 	static const char fn[] =
 		"/tmp/\"quoted\"\\back\x01\x1b]0;t\x07\xed\xa0\x80\xf0\x9f\x98\x80";
-	struct pcg_out out = { .kind = PCG_OUT_EXEC, .ts = BOOT_TS, .obj = &ctr_info, .task = &task,
-			       .filename = fn, .filename_len = sizeof(fn) - 1 };
+	struct pcg_out out = { .kind = PCG_OUT_EXEC,
+			       .ts = BOOT_TS,
+			       .obj = &ctr_info,
+			       .task = &task,
+			       .filename = fn,
+			       .filename_len = sizeof(fn) - 1 };
 
 	fixtures();
 	memcpy(task.comm, comm, sizeof(comm));
@@ -482,16 +498,22 @@ PCG_TEST(fmt_json_hostile_strings)
 /* Every kind, with and without an object and a task: always one valid JSON line. */
 PCG_TEST(fmt_json_every_kind)
 {
-	static const __u64 lost[_PCG_EV_MAX] = { [PCG_EV_FORK] = 1 };
+	static const __u64 lost[PCG_LOST_SLOTS] = { [PCG_EV_FORK] = 1 };
 	static const __u32 pids[] = { 1 };
 
 	fixtures();
 	for (int k = 0; k < _PCG_OUT_MAX; k++) {
 		for (int v = 0; v < 4; v++) {
 			struct pcg_out out = {
-				.kind = k, .ts = BOOT_TS, .obj = v & 1 ? &ctr_info : NULL,
-				.task = v & 2 ? &task : NULL, .filename = "/x", .filename_len = 2,
-				.lost = lost, .pids = pids, .nr_pids = 1,
+				.kind = k,
+				.ts = BOOT_TS,
+				.obj = v & 1 ? &ctr_info : NULL,
+				.task = v & 2 ? &task : NULL,
+				.filename = "/x",
+				.filename_len = 2,
+				.lost = lost,
+				.pids = pids,
+				.nr_pids = 1,
 			};
 			struct pcg_sbuf sb;
 			const char *err = NULL;
@@ -518,10 +540,14 @@ PCG_TEST(fmt_json_every_kind)
 PCG_TEST(fmt_text_lines)
 {
 	struct pcg_out out = {
-		.kind = PCG_OUT_CONTAINER_START, .ts = BOOT_TS, .obj = &ctr_info, .task = &task,
-		.filename = "/pause", .filename_len = 6,
+		.kind = PCG_OUT_CONTAINER_START,
+		.ts = BOOT_TS,
+		.obj = &ctr_info,
+		.task = &task,
+		.filename = "/pause",
+		.filename_len = 6,
 	};
-	__u64 lost[_PCG_EV_MAX] = { [PCG_EV_EXEC] = 3, [PCG_EV_FORK] = 1 };
+	__u64 lost[PCG_LOST_SLOTS] = { [PCG_EV_EXEC] = 3, [PCG_EV_FORK] = 1 };
 	struct pcg_sbuf sb;
 
 	fixtures();
@@ -582,15 +608,22 @@ PCG_TEST(fmt_text_lines)
  * control bytes may reach the line. */
 PCG_TEST(fmt_text_hostile)
 {
-	static const char comm[16] = "\x1b[2J\x07" "evil\r\n\x9b\x7f\xff";
-	static const char fn[] = "/bin/\x1b]0;pwned\x07\n\r\xc2\x9b" "31m\x1b[0m";
-	struct pcg_out out = { .kind = PCG_OUT_CONTAINER_START, .ts = BOOT_TS, .obj = &ctr_info,
-			       .task = &task, .filename = fn, .filename_len = sizeof(fn) - 1 };
+	static const char comm[16] = "\x1b[2J\x07"
+				     "evil\r\n\x9b\x7f\xff";
+	static const char fn[] = "/bin/\x1b]0;pwned\x07\n\r\xc2\x9b"
+				 "31m\x1b[0m";
+	struct pcg_out out = { .kind = PCG_OUT_CONTAINER_START,
+			       .ts = BOOT_TS,
+			       .obj = &ctr_info,
+			       .task = &task,
+			       .filename = fn,
+			       .filename_len = sizeof(fn) - 1 };
 	struct pcg_sbuf sb;
 
 	fixtures();
 	memcpy(task.comm, comm, sizeof(comm));
-	ctr_info.cgroup = "/kubepods/\x1b[31m\n\x1b" "c\x08\x7f\xe2\x80\xae";
+	ctr_info.cgroup = "/kubepods/\x1b[31m\n\x1b"
+			  "c\x08\x7f\xe2\x80\xae";
 	pcg_sbuf_init(&sb);
 	for (int k = 0; k < _PCG_OUT_MAX; k++) {
 		if (k == PCG_OUT_LOST)

@@ -8,19 +8,19 @@
 #include "pipeline.h"
 #include "test.h"
 
-#define UID_A "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
+#define UID_A  "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
 #define UIDU_A "7e44ee88_1e65_4a16_8cdf_9a90c819180e"
-#define UID_B "0b7e6a1c-2d3e-4f50-9a8b-7c6d5e4f3a2b"
-#define CID_A "aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111"
+#define UID_B  "0b7e6a1c-2d3e-4f50-9a8b-7c6d5e4f3a2b"
+#define CID_A  "aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111"
 #define CID_A2 "aaaa2222aaaa2222aaaa2222aaaa2222aaaa2222aaaa2222aaaa2222aaaa2222"
-#define CID_B "bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111"
+#define CID_B  "bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111"
 /* pod A: systemd driver; pod B: cgroupfs driver (both spellings of a UID appear) */
-#define POD_A "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UIDU_A ".slice"
-#define CTR_A POD_A "/cri-containerd-" CID_A ".scope"
+#define POD_A  "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UIDU_A ".slice"
+#define CTR_A  POD_A "/cri-containerd-" CID_A ".scope"
 #define CTR_A2 POD_A "/cri-containerd-" CID_A2 ".scope"
-#define POD_B "/kubepods/burstable/pod" UID_B
-#define CTR_B POD_B "/" CID_B
-#define MS 1000000ull
+#define POD_B  "/kubepods/burstable/pod" UID_B
+#define CTR_B  POD_B "/" CID_B
+#define MS     1000000ull
 
 /* ---- building raw records ---------------------------------------------------------------- */
 
@@ -57,8 +57,14 @@ static struct raw cgroup_rec(__u16 type, __u32 hier, __u64 cgid, const char *pat
 
 static struct pcg_task mk_task(__u32 tgid, __u64 dfl, __u64 v1, const char *comm)
 {
-	struct pcg_task t = { .pid = tgid, .tgid = tgid, .ppid = 1, .nspid = 1, .uid = 0,
-			      .start_ns = 1000 + tgid, .cg_dfl = dfl, .cg_v1 = v1 };
+	struct pcg_task t = { .pid = tgid,
+			      .tgid = tgid,
+			      .ppid = 1,
+			      .nspid = 1,
+			      .uid = 0,
+			      .start_ns = 1000 + tgid,
+			      .cg_dfl = dfl,
+			      .cg_v1 = v1 };
 
 	for (int i = 0; i < PCG_NS_COUNT; i++)
 		t.ns[i] = 4026532000u + tgid + i;
@@ -111,18 +117,18 @@ static struct raw lost_rec(__u64 exec, __u64 fork, __u64 ts)
 /* ---- a pipeline with a capturing sink and tap -------------------------------------------- */
 
 #define MAX_LINES 128
-#define MAX_LOG 512
+#define MAX_LOG	  512
 
 struct cap {
 	char *lines[MAX_LINES];
 	int n;
-	int sink_err;		/* returned by the sink when set */
-	int tap_err_at;		/* the tap fails on this record (1-based), 0 = never */
+	int sink_err;	/* returned by the sink when set */
+	int tap_err_at; /* the tap fails on this record (1-based), 0 = never */
 	/* the order in which the tap and the sink were called: record number, or -line */
 	int log[MAX_LOG];
 	int nlog;
-	int fed;		/* records fed so far */
-	const void *last_rec;	/* what the tap should see */
+	int fed;	      /* records fed so far */
+	const void *last_rec; /* what the tap should see */
 	size_t last_len;
 	bool tap_mismatch;
 	bool bad_line;
@@ -174,8 +180,10 @@ struct filt {
 static struct pcg_pipeline *new_pipeline(struct cap *c, const struct filt *f)
 {
 	struct pcg_pipeline_opts o = {
-		.corr = { .traced_hier_mask = (1ull << 0) | (1ull << 4), .key_v1_hier = 4,
-			  .all = f->all, .grace_ns = 100 * MS },
+		.corr = { .traced_hier_mask = (1ull << 0) | (1ull << 4),
+			  .key_v1_hier = 4,
+			  .all = f->all,
+			  .grace_ns = 100 * MS },
 		.fmt = { .json = !f->text, .boot_to_realtime_ns = 1795764662ll * 1000000000 },
 		.pod_filter = f->pod,
 		.container_filter = f->ctr,
@@ -370,7 +378,9 @@ out:
 PCG_TEST(pipeline_pod_filter)
 {
 	static const char *const spellings[] = {
-		UID_A, UIDU_A, "7E44EE88-1E65-4A16-8CDF-9A90C819180E",
+		UID_A,
+		UIDU_A,
+		"7E44EE88-1E65-4A16-8CDF-9A90C819180E",
 		"7E44EE88_1E65_4A16_8CDF_9A90C819180E",
 	};
 	struct pcg_pipeline_stats st;

@@ -14,7 +14,7 @@
 #include "test.h"
 
 #define MAX_WRITES 4096
-#define MAX_DMG 16
+#define MAX_DMG	   16
 #define EV_BUF_MAX 65536
 
 /* ---- a memory sink for the writer ------------------------------------------------------- */
@@ -128,8 +128,8 @@ struct rec {
 
 static const size_t sizes[] = { 16, 24, 40, 112, 129, 200, 1041, 17, 64, 300 };
 
-static void make_recording(struct rec *rec, size_t nr_snap, size_t nr, size_t block_size,
-			   int level, bool random, bool finish)
+static void make_recording(struct rec *rec, size_t nr_snap, size_t nr, size_t block_size, int level,
+			   bool random, bool finish)
 {
 	unsigned char ev[EV_BUF_MAX];
 	struct pcg_rec_writer_opts opts = { .block_size = block_size, .level = level };
@@ -763,8 +763,8 @@ static void check_flips(unsigned char mask)
 			     ASSERT_TRUE(g.damage >= 1, "damage reported") &&
 			     /* a trailer whose header is unreadable is not known to be a block */
 			     ASSERT_TRUE(st.bad_blocks >= 1 ||
-					 (o >= trailer_off && o < trailer_off + 32),
-				 "bad block counted") &&
+						 (o >= trailer_off && o < trailer_off + 32),
+					 "bad block counted") &&
 			     ASSERT_EQ(g.invalid + g.misaligned, 0, "events valid");
 			if (ok && o >= trailer_off)
 				ok = ASSERT_EQ(g.trailers, 0, "corrupt trailer not used");
@@ -1371,7 +1371,10 @@ PCG_TEST(record_resync_long_garbage)
 	memcpy(buf + at + glen, rec.s.p + at, rec.s.len - at);
 	for (int pass = 0; pass < 3; pass++) {
 		got_init(&g);
-		ASSERT_OK(read_mem(buf, rec.s.len + glen, pass == 0 ? 0 : pass == 1 ? 65536 : 4093,
+		ASSERT_OK(read_mem(buf, rec.s.len + glen,
+				   pass == 0 ? 0 :
+				   pass == 1 ? 65536 :
+					       4093,
 				   0, &g, &st),
 			  "read");
 		ASSERT_EQ(g.evs.nr, rec.evs.nr, "every event");

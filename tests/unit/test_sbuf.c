@@ -333,8 +333,8 @@ PCG_TEST(sbuf_addf_long)
 				pcg_sbuf_addc(&sb, '.');
 			pcg_sbuf_addf(&sb, "<%s|%d>", s, (int)n);
 			memset(want, '.', pre);
-			wl = pre + (size_t)snprintf(want + pre, WANT_SZ - pre, "<%s|%d>", s,
-						    (int)n);
+			wl = pre +
+			     (size_t)snprintf(want + pre, WANT_SZ - pre, "<%s|%d>", s, (int)n);
 			if (!ASSERT_EQ(sb.len, wl, "addf len") ||
 			    !ASSERT_TRUE(memcmp(sb.buf, want, wl + 1) == 0, "addf contents") ||
 			    !ASSERT_TRUE(sb_invariants(&sb), "addf invariants") ||
@@ -397,8 +397,7 @@ PCG_TEST(sbuf_json_known)
 		/* surrogates (CESU-8) */
 		{ "\xed\xa0\x80", 3, "\"\\u00ed\\u00a0\\u0080\"" },
 		{ "\xed\xbf\xbf", 3, "\"\\u00ed\\u00bf\\u00bf\"" },
-		{ "\xed\xa0\xbd\xed\xb8\x80", 6,
-		  "\"\\u00ed\\u00a0\\u00bd\\u00ed\\u00b8\\u0080\"" },
+		{ "\xed\xa0\xbd\xed\xb8\x80", 6, "\"\\u00ed\\u00a0\\u00bd\\u00ed\\u00b8\\u0080\"" },
 		/* beyond U+10FFFF, and bytes that never start a sequence */
 		{ "\xf4\x90\x80\x80", 4, "\"\\u00f4\\u0090\\u0080\\u0080\"" },
 		{ "\xf5\x80\x80\x80", 4, "\"\\u00f5\\u0080\\u0080\\u0080\"" },
@@ -406,11 +405,15 @@ PCG_TEST(sbuf_json_known)
 		{ "\xfe\xff", 2, "\"\\u00fe\\u00ff\"" },
 		/* lone continuation bytes */
 		{ "\x80", 1, "\"\\u0080\"" },
-		{ "a\xbf" "b", 3, "\"a\\u00bfb\"" },
+		{ "a\xbf"
+		  "b",
+		  3, "\"a\\u00bfb\"" },
 		/* truncated: by the end of the input, by an ASCII byte, by another lead byte */
 		{ "\xe2\x82", 2, "\"\\u00e2\\u0082\"" },
 		{ "\xf0\x9f\x98", 3, "\"\\u00f0\\u009f\\u0098\"" },
-		{ "\xe2" "A", 2, "\"\\u00e2A\"" },
+		{ "\xe2"
+		  "A",
+		  2, "\"\\u00e2A\"" },
 		{ "\xc3\xc3\xa9", 3, "\"\\u00c3\xc3\xa9\"" },
 		/* the length cuts a valid sequence */
 		{ "\xe2\x82\xac", 2, "\"\\u00e2\\u0082\"" },
@@ -508,10 +511,18 @@ PCG_TEST(sbuf_json_random)
 
 			/* biased towards UTF-8 structure: leads, continuations, ASCII */
 			switch (r % 4) {
-			case 0: in[i] = 0x80 | (r >> 8) % 0x40; break;
-			case 1: in[i] = 0xc0 | (r >> 8) % 0x40; break;
-			case 2: in[i] = (r >> 8) % 0x80; break;
-			default: in[i] = (unsigned char)(r >> 8); break;
+			case 0:
+				in[i] = 0x80 | (r >> 8) % 0x40;
+				break;
+			case 1:
+				in[i] = 0xc0 | (r >> 8) % 0x40;
+				break;
+			case 2:
+				in[i] = (r >> 8) % 0x80;
+				break;
+			default:
+				in[i] = (unsigned char)(r >> 8);
+				break;
 			}
 		}
 		if (!check_json(in, len, "random"))
@@ -522,8 +533,9 @@ PCG_TEST(sbuf_json_random)
 PCG_TEST(sbuf_json_valid_utf8_passes)
 {
 	/* every code point boundary, encoded, passes through unchanged */
-	static const unsigned cps[] = { 0x20, 0x7e, 0x80, 0xff, 0x100, 0x7ff, 0x800, 0xfff,
-					0x1000, 0xd7ff, 0xe000, 0xfffd, 0xfffe, 0xffff, 0x10000,
+	static const unsigned cps[] = { 0x20,	 0x7e,	  0x80,	   0xff,     0x100,
+					0x7ff,	 0x800,	  0xfff,   0x1000,   0xd7ff,
+					0xe000,	 0xfffd,  0xfffe,  0xffff,   0x10000,
 					0x3ffff, 0x40000, 0xfffff, 0x100000, 0x10ffff };
 	struct pcg_sbuf sb;
 
@@ -590,7 +602,9 @@ PCG_TEST(sbuf_safe_sequences)
 	} cases[] = {
 		{ "\x1b[31mred\x1b[0m", 12, "\\x1b[31mred\\x1b[0m" },
 		{ "\x1b]0;pwned\x07", 10, "\\x1b]0;pwned\\x07" },
-		{ "\x9b" "31m", 4, "\\x9b31m" }, /* 8-bit CSI */
+		{ "\x9b"
+		  "31m",
+		  4, "\\x9b31m" }, /* 8-bit CSI */
 		{ "a\rb\nc\td", 7, "a\\x0db\\x0ac\\x09d" },
 		{ "caf\xc3\xa9", 5, "caf\\xc3\\xa9" },
 		{ "\x7f\x08", 2, "\\x7f\\x08" },

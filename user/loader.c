@@ -22,12 +22,6 @@ struct pcg_loader {
 	int ncpu;
 };
 
-struct cg_key {
-	__u64 cgid;
-	__u32 hier;
-	__u32 _pad;
-};
-
 static int libbpf_verbosity;
 
 /* libbpf's own messages (a verifier log runs to thousands of lines) only with -v: without
@@ -96,7 +90,7 @@ fail:
 
 int pcg_loader__track(struct pcg_loader *l, __u32 hier, __u64 cgid)
 {
-	struct cg_key k = { .cgid = cgid, .hier = hier };
+	struct pcg_cg_key k = { .cgid = cgid, .hier = hier };
 	__u8 one = 1;
 
 	if (bpf_map__update_elem(l->skel->maps.tracked, &k, sizeof(k), &one, sizeof(one), BPF_ANY))

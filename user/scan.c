@@ -51,7 +51,7 @@ __s64 pcg_boot_to_realtime_ns(void)
 
 static const struct {
 	const char *name;
-	enum pcg_v1_ctrl ctrl;
+	int ctrl; /* PCG_V1_* */
 } key_ctrls[] = {
 	{ "memory", PCG_V1_MEMORY }, { "pids", PCG_V1_PIDS },	    { "cpuset", PCG_V1_CPUSET },
 	{ "cpu", PCG_V1_CPU },	     { "devices", PCG_V1_DEVICES }, { "freezer", PCG_V1_FREEZER },

@@ -15,19 +15,6 @@
 
 #define PCG_LAYOUT_MAX_HIER 16
 
-/* Controllers that can key membership on cgroup v1, in order of preference; values are the
- * BPF side's v1_ctrl. */
-enum pcg_v1_ctrl {
-	PCG_V1_NONE = 0,
-	PCG_V1_MEMORY,
-	PCG_V1_PIDS,
-	PCG_V1_CPUSET,
-	PCG_V1_CPU,
-	PCG_V1_DEVICES,
-	PCG_V1_FREEZER,
-	PCG_V1_BLKIO,
-};
-
 struct pcg_hier_desc {
 	__u32 id;	      /* 0 = cgroup2 */
 	char controllers[64]; /* "memory", "cpu,cpuacct", "name=systemd", "" for cgroup2 */
@@ -38,11 +25,11 @@ struct pcg_layout {
 	unsigned mode; /* 1 = v1, 2 = v2 (unified), 3 = hybrid */
 	unsigned nr;
 	struct pcg_hier_desc h[PCG_LAYOUT_MAX_HIER];
-	enum pcg_v1_ctrl key_ctrl; /* v1 controller keying membership, NONE on pure v2 */
-	__u32 key_hier;		   /* its hierarchy id */
-	__u64 traced_mask;	   /* hierarchies whose cgroup events are traced */
-	__u64 nsfs_dev;		   /* st_dev of /proc/self/ns/mnt */
-	bool host_view;		   /* read through /proc/1/root: we run in a container */
+	int key_ctrl;	   /* PCG_V1_*: v1 controller keying membership, NONE on pure v2 */
+	__u32 key_hier;	   /* its hierarchy id */
+	__u64 traced_mask; /* hierarchies whose cgroup events are traced */
+	__u64 nsfs_dev;	   /* st_dev of /proc/self/ns/mnt */
+	bool host_view;	   /* read through /proc/1/root: we run in a container */
 };
 
 /* Reads the layout; @all_hier: trace every hierarchy rather than cgroup2 + the key v1 one.

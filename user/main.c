@@ -24,6 +24,7 @@
 #include "recio.h"
 #include "record.h"
 #include "sbuf.h"
+#include "clock.h"
 #include "scan.h"
 
 #ifndef PCG_VERSION

@@ -934,6 +934,18 @@ int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *
 	return err ? err : fn(ctx, &b, pcg_enc_mark(&b, PCG_EV_SCAN_DONE, ts));
 }
 
+bool pcg_corr__runtime_known(const struct pcg_corr *c, const char *container_id)
+{
+	const struct obj *o = *obj_slot((struct pcg_corr *)c, false, container_id);
+
+	if (o)
+		return o->info.runtime != PCG_RT_UNKNOWN;
+	for (size_t i = 0; i < c->nr_hints; i++)
+		if (!strcmp(c->hints[i].id, container_id))
+			return true;
+	return false;
+}
+
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret)
 {
 	*ret = c->stats;

@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# t_image.sh - e2e: the container image (`make image`) run by podman the way the DaemonSet
+# (deploy/podcg-trace.yaml) runs it: host PID and cgroup namespaces, its own mount namespace
+# and read-only root, the host's /sys/kernel/btf and /sys/fs/cgroup bound read-only.  Two
+# containerised tracers run side by side, one with the manifest's capabilities (BPF, PERFMON,
+# SYS_PTRACE, SYS_RESOURCE, no_new_privs, seccomp unconfined) and one --privileged (the
+# manifest's fallback); real pods start on the host (one before the tracers), and each
+# tracer's JSON is checked against ground truth like the native suite: host cgroup paths, host
+# PIDs, host namespace inodes.  The tracer's own podman container must not show up.  Then:
+# a missing mount (an empty tmpfs over it, not copied up) or a seccomp profile that forbids bpf() ends the tracer with exit 1 and a
+# clear message.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
+e2e_init t_image
+e2e_require_tracer podman timeout
+
+if ! make -C "$root" --no-print-directory -s image >"$E2E_TMP/make-image.log" 2>&1; then
+	e2e_bail "make image failed" "$(tail -20 "$E2E_TMP/make-image.log")"
+fi
+IMAGE=localhost/podcg-trace:$(cat "$root/VERSION")
+# The flags this host needs (../shared/HARNESS.md): no systemd as PID 1, no journald, no
+# CAP_SYS_RESOURCE in the bounding set (so podman's default rlimits cannot be set).
+PODMAN=(podman --cgroup-manager=cgroupfs --events-backend=file)
+"${PODMAN[@]}" image exists "$IMAGE" || e2e_bail "make image did not produce $IMAGE"
+
+# podman puts each container (and conmon) below a cgroup parent of ours, removed at cleanup
+suffix=$(e2e_hex 8)
+parent=/podcg-e2e-image-$suffix
+cg_mkdir "$parent"
+
+# As the DaemonSet runs it (deploy/podcg-trace.yaml): hostPID, host cgroup namespace, read-only
+# root, /sys/kernel/btf and /sys/fs/cgroup read-only.  --network=none and the ulimits are what
+# podman needs on this host; the kubelet has no such flags.
+run_base=("${PODMAN[@]}" run --rm --runtime=runc --network=none
+	--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --cgroup-parent="$parent"
+	--pid=host --cgroupns=host --read-only)
+mnt_btf=(-v /sys/kernel/btf:/sys/kernel/btf:ro)
+mnt_cg=(-v /sys/fs/cgroup:/sys/fs/cgroup:ro)
+# the manifest's securityContext
+sec_caps=(--cap-drop=all --cap-add=BPF,PERFMON,SYS_PTRACE,SYS_RESOURCE
+	--security-opt=no-new-privileges --security-opt=seccomp=unconfined)
+sec_priv=(--privileged)
+
+declare -A T_OUT=() T_ERR=() T_PID=() T_ST=() T_CID=()
+
+# start_image KIND SECURITY-FLAGS...: a containerised tracer, its output kept apart by KIND.
+start_image() {
+	local kind=$1 name=podcg-e2e-$1-$suffix
+	shift
+	e2e_defer "${PODMAN[@]}" rm -f -t 0 "$name"
+	E2E_TRACER_CMD=("${run_base[@]}" --name "$name" --cidfile "$E2E_TMP/$kind.cid"
+		"${mnt_btf[@]}" "${mnt_cg[@]}" "$@" "$IMAGE")
+	tracer_start
+	unset E2E_TRACER_CMD
+	# tracer_start writes trace.jsonl/trace.err: the running tracer keeps writing to them
+	# under their new names
+	mv "$E2E_TRACE_OUT" "$E2E_TMP/trace-$kind.jsonl"
+	mv "$E2E_TRACE_ERR" "$E2E_TMP/trace-$kind.err"
+	T_OUT[$kind]=$E2E_TMP/trace-$kind.jsonl
+	T_ERR[$kind]=$E2E_TMP/trace-$kind.err
+	T_PID[$kind]=$E2E_TRACER_PID
+	T_ST[$kind]=$E2E_TRACER_ST
+	T_CID[$kind]=$(cat "$E2E_TMP/$kind.cid")
+}
+use_tracer() {
+	E2E_TRACE_OUT=${T_OUT[$1]} E2E_TRACE_ERR=${T_ERR[$1]}
+	E2E_TRACER_PID=${T_PID[$1]} E2E_TRACER_ST=${T_ST[$1]}
+	E2E_TEST="t_image[$1]"
+}
+
+# a pod that exists before the tracers start: its namespaces come from /proc (SYS_PTRACE)
+pod_create P_old cgroupfs besteffort
+ctr_create S_old P_old bare -- /bin/sleep 60
+ctr_start S_old
+ctr_mark_existing S_old
+
+start_image caps "${sec_caps[@]}"
+start_image priv "${sec_priv[@]}"
+
+check_begin "the tracer runs inside its podman container"
+for kind in caps priv; do
+	cid=${T_CID[$kind]}
+	cpid=$("${PODMAN[@]}" inspect --format '{{.State.Pid}}' "$cid" 2>&1)
+	if ! [[ $cpid =~ ^[0-9]+$ ]] || [ "$cpid" = 0 ]; then
+		check_fail "$kind: podman inspect: $cpid"
+		continue
+	fi
+	[ "$(cat "/proc/$cpid/comm")" = podcg-trace ] || check_fail "$kind: pid $cpid is $(cat "/proc/$cpid/comm")"
+	[ "$(stat -L -c %i "/proc/$cpid/ns/mnt")" != "$(stat -L -c %i /proc/self/ns/mnt)" ] ||
+		check_fail "$kind: the tracer shares our mount namespace"
+	grep -q "$parent/libpod-$cid\$" "/proc/$cpid/cgroup" ||
+		check_fail "$kind: not in its container cgroup: $(head -3 "/proc/$cpid/cgroup")"
+	# attached: the tracer dropped every capability and cannot regain one
+	grep -q '^CapEff:[[:space:]]*0*$' "/proc/$cpid/status" ||
+		check_fail "$kind: $(grep CapEff "/proc/$cpid/status") after attaching"
+done
+check_end
+
+# new pods while both tracers run: a containerd-style burstable pod, a sandbox and an app, an
+# exec in the app; a CRI-O-style guaranteed pod whose app exits with 3
+pod_create P systemd burstable
+ctr_create S P containerd -- /bin/sleep 60
+ctr_start S
+ctr_create A P containerd --join S -- /bin/sleep 60
+ctr_start A
+ctr_exec A XPID -- /bin/sh -c 'sleep 0.5; exit 5'
+ctr_exec_wait A "$XPID"
+pod_create Q cgroupfs guaranteed
+ctr_create QS Q crio -- /bin/sleep 60
+ctr_start QS
+ctr_create QA Q crio --join QS -- /bin/sh -c 'sleep 0.3; exit 3'
+ctr_start QA
+ctr_wait_stopped QA
+ctr_expect_exit QA "${CTR_PID[QA]}" 3 0
+e2e_teardown
+
+for kind in caps priv; do
+	use_tracer "$kind"
+	e2e_standard_checks
+	check_no_mention "its own container is not reported" "${T_CID[$kind]}" "$parent"
+done
+E2E_TEST=t_image
+
+# --- misconfigurations: exit 1 and say what is missing --------------------------------------
+# fail_run KIND EXPECTED-REGEX FLAGS...: a tracer that must not attach.
+fail_run() {
+	local kind=$1 re=$2 name=podcg-e2e-$1-$suffix rc
+	shift 2
+	e2e_defer "${PODMAN[@]}" rm -f -t 0 "$name"
+	timeout 60 "${run_base[@]}" --name "$name" "$@" "$IMAGE" --json --duration 3 \
+		</dev/null >"$E2E_TMP/$kind.out" 2>"$E2E_TMP/$kind.err"
+	rc=$?
+	[ "$rc" = 1 ] || check_fail "exit status $rc, expected 1"
+	grep -q -- "$re" "$E2E_TMP/$kind.err" || check_fail "no message matching '$re'"
+	grep -q '^podcg-trace: attached' "$E2E_TMP/$kind.err" && check_fail "it attached"
+	[ -s "$E2E_TMP/$kind.out" ] && check_fail "stdout: $(head -3 "$E2E_TMP/$kind.out")"
+	[ ${#_E2E_CG_DIAG[@]} -gt 0 ] && check_fail "stderr:" "$(tail -5 "$E2E_TMP/$kind.err")"
+}
+
+check_begin "without /sys/kernel/btf: exit 1, says the kernel BTF is missing"
+fail_run nobtf "cannot find kernel BTF at '/sys/kernel/btf/vmlinux'" \
+	--mount type=tmpfs,destination=/sys/kernel/btf,notmpcopyup "${mnt_cg[@]}" "${sec_caps[@]}"
+check_end
+
+# Without the host's /sys/fs/cgroup the tracer reads the host's layout through /proc/1/root,
+# which needs PID 1's namespaces to be readable.  On this machine PID 1 is protected even from
+# root (then the mount is needed: exit 1); elsewhere the tracer attaches with the host view.
+if stat -L /proc/1/ns/mnt >/dev/null 2>&1; then
+	check_begin "without /sys/fs/cgroup: the host's view through /proc/1/root"
+	name=podcg-e2e-nocg-$suffix
+	e2e_defer "${PODMAN[@]}" rm -f -t 0 "$name"
+	timeout 60 "${run_base[@]}" --name "$name" --mount type=tmpfs,destination=/sys/fs/cgroup,notmpcopyup \
+		"${mnt_btf[@]}" "${sec_caps[@]}" "$IMAGE" --json --duration 1 \
+		</dev/null >"$E2E_TMP/nocg.out" 2>"$E2E_TMP/nocg.err"
+	rc=$?
+	[ "$rc" = 0 ] || check_fail "exit status $rc" "$(tail -5 "$E2E_TMP/nocg.err")"
+	grep -q 'host view through /proc/1/root' "$E2E_TMP/nocg.err" ||
+		check_fail "$(grep attached "$E2E_TMP/nocg.err")"
+	check_end
+else
+	check_begin "without /sys/fs/cgroup (PID 1 unreadable here): exit 1, says no cgroup filesystem"
+	fail_run nocg "cannot find a mounted cgroup filesystem" \
+		--mount type=tmpfs,destination=/sys/fs/cgroup,notmpcopyup "${mnt_btf[@]}" "${sec_caps[@]}"
+	check_end
+fi
+
+# Why the manifest says seccompProfile: Unconfined: podman's default profile (like older
+# Docker/containerd ones) allows bpf() only with CAP_SYS_ADMIN.
+check_begin "the runtime's default seccomp profile: exit 1, says the BPF load was refused"
+fail_run seccomp "cannot load BPF programs: permission denied" \
+	"${mnt_btf[@]}" "${mnt_cg[@]}" --cap-drop=all --cap-add=BPF,PERFMON,SYS_PTRACE,SYS_RESOURCE \
+	--security-opt=no-new-privileges
+check_end
+
+e2e_finish

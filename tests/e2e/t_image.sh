@@ -29,28 +29,90 @@ suffix=$(e2e_hex 8)
 parent=/podcg-e2e-image-$suffix
 cg_mkdir "$parent"
 
-# As the DaemonSet runs it (deploy/podcg-trace.yaml): hostPID, host cgroup namespace, read-only
-# root, /sys/kernel/btf and /sys/fs/cgroup read-only.  --network=none and the ulimits are what
-# podman needs on this host; the kubelet has no such flags.
+# As the DaemonSet runs it: podman flags derived from deploy/podcg-trace.yaml (hostPID,
+# securityContext, resources, env, volume mounts, args).  hostPath volumes outside /sys go
+# to a directory of the test.  --cgroupns=host: Kubernetes on cgroup v1 makes no cgroup
+# namespace.  --network=none and the ulimits are what podman needs on this host.
+py=python3
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import yaml' 2>/dev/null && py=/usr/bin/python3
+"$py" -c 'import yaml' 2>/dev/null || e2e_skip_all "python3-yaml missing (scripts/install-deps.sh)"
+hostroot=$E2E_TMP/hostpath
+mkdir -p "$hostroot"
+m_out=$("$py" - "$root/deploy/podcg-trace.yaml" "$hostroot" "$(hostname)" <<'EOF2'
+import os, shlex, sys, yaml
+path, hostroot, node = sys.argv[1:4]
+ds = next(d for d in yaml.safe_load_all(open(path)) if d and d["kind"] == "DaemonSet")
+pod = ds["spec"]["template"]["spec"]
+c = pod["containers"][0]
+sc = c.get("securityContext", {})
+run, sec, mnt = [], [], {}
+if pod.get("hostPID"):
+    run.append("--pid=host")
+if sc.get("readOnlyRootFilesystem"):
+    run.append("--read-only")
+lim = c.get("resources", {}).get("limits", {})
+if "memory" in lim:
+    q = lim["memory"]
+    run.append("--memory=%d" % (int(q[:-2]) * {"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30}[q[-2:]]))
+if "cpu" in lim:
+    q = str(lim["cpu"])
+    run.append("--cpus=%s" % (int(q[:-1]) / 1000 if q.endswith("m") else q))
+for e in c.get("env", []):
+    v = e.get("value")
+    if e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "spec.nodeName":
+        v = node
+    run.append("--env=%s=%s" % (e["name"], v))
+if sc.get("privileged"):
+    sec.append("--privileged")
+caps = sc.get("capabilities", {})
+if caps.get("drop") == ["ALL"]:
+    sec.append("--cap-drop=all")
+sec += ["--cap-add=%s" % a for a in caps.get("add", [])]
+if sc.get("allowPrivilegeEscalation") is False:
+    sec.append("--security-opt=no-new-privileges")
+if sc.get("seccompProfile", {}).get("type") == "Unconfined":
+    sec.append("--security-opt=seccomp=unconfined")
+vols = {v["name"]: v for v in pod.get("volumes", [])}
+for m in c.get("volumeMounts", []):
+    hp = vols[m["name"]]["hostPath"]["path"]
+    if not hp.startswith("/sys/"):
+        hp = hostroot + hp
+        os.makedirs(hp, exist_ok=True)
+    o = ["ro"] if m.get("readOnly") else []
+    if m.get("mountPropagation") == "HostToContainer":
+        o.append("rslave")
+    mnt[m["mountPath"]] = "--volume=%s:%s%s" % (hp, m["mountPath"], ":" + ",".join(o) if o else "")
+q = lambda l: " ".join(shlex.quote(x) for x in l)
+print("m_run=(%s)" % q(run))
+print("m_sec=(%s)" % q(sec))
+print("m_args=(%s)" % q([str(a) for a in c.get("args", [])]))
+print("declare -A m_mnt=(%s)" % " ".join("[%s]=%s" % (shlex.quote(k), shlex.quote(v)) for k, v in mnt.items()))
+EOF2
+) || e2e_bail "cannot read deploy/podcg-trace.yaml" "$m_out"
+eval "$m_out"
+e2e_log "from the manifest: ${m_run[*]} ${m_sec[*]} ${m_mnt[*]} -- ${m_args[*]}"
 run_base=("${PODMAN[@]}" run --rm --runtime=runc --network=none
 	--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --cgroup-parent="$parent"
-	--pid=host --cgroupns=host --read-only)
-mnt_btf=(-v /sys/kernel/btf:/sys/kernel/btf:ro)
-mnt_cg=(-v /sys/fs/cgroup:/sys/fs/cgroup:ro)
-# the manifest's securityContext
-sec_caps=(--cap-drop=all --cap-add=BPF,PERFMON,SYS_PTRACE,SYS_RESOURCE
-	--security-opt=no-new-privileges --security-opt=seccomp=unconfined)
+	--cgroupns=host "${m_run[@]}")
+mnt_btf=("${m_mnt[/sys/kernel/btf]}")
+mnt_cg=("${m_mnt[/sys/fs/cgroup]}")
+mnt_all=("${m_mnt[@]}")
+# the manifest's securityContext, and its documented fallback for kernels < 5.8
+sec_caps=("${m_sec[@]}")
 sec_priv=(--privileged)
 
 declare -A T_OUT=() T_ERR=() T_PID=() T_ST=() T_CID=()
 
-# start_image KIND SECURITY-FLAGS...: a containerised tracer, its output kept apart by KIND.
+# start_image KIND PODMAN-FLAGS... -- TRACER-ARGS...: a containerised tracer, its output kept
+# apart by KIND.
 start_image() {
-	local kind=$1 name=podcg-e2e-$1-$suffix
+	local kind=$1 name=podcg-e2e-$1-$suffix flags=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do flags+=("$1"); shift; done
 	shift
 	e2e_defer "${PODMAN[@]}" rm -f -t 0 "$name"
 	E2E_TRACER_CMD=("${run_base[@]}" --name "$name" --cidfile "$E2E_TMP/$kind.cid"
-		"${mnt_btf[@]}" "${mnt_cg[@]}" "$@" "$IMAGE")
+		"${flags[@]}" "$IMAGE" "$@")
 	tracer_start
 	unset E2E_TRACER_CMD
 	# tracer_start writes trace.jsonl/trace.err: the running tracer keeps writing to them
@@ -75,8 +137,10 @@ ctr_create S_old P_old bare -- /bin/sleep 60
 ctr_start S_old
 ctr_mark_existing S_old
 
-start_image caps "${sec_caps[@]}"
-start_image priv "${sec_priv[@]}"
+# exactly the manifest's container (its recording goes to $hostroot/var/log/...)
+start_image caps "${mnt_all[@]}" "${sec_caps[@]}" -- "${m_args[@]}"
+# the privileged fallback, JSON only
+start_image priv "${mnt_btf[@]}" "${mnt_cg[@]}" "${sec_priv[@]}" -- --json
 
 check_begin "the tracer runs inside its podman container"
 for kind in caps priv; do
@@ -121,6 +185,26 @@ for kind in caps priv; do
 	check_no_mention "its own container is not reported" "${T_CID[$kind]}" "$parent"
 done
 E2E_TEST=t_image
+
+# the manifest's recording, written through its hostPath volume, replays (no root needed) to
+# what the containerised tracer printed live
+check_begin "the DaemonSet's recording on the host replays to its live output"
+rec=
+for ((i = 0; i < ${#m_args[@]}; i++)); do [ "${m_args[i]}" = -w ] && rec=${m_args[i + 1]}; done
+recf=$(ls "$hostroot$rec"* 2>/dev/null | head -1)
+if [ -z "$rec" ] || [ -z "$recf" ]; then
+	check_fail "no recording under $hostroot$rec: $(find "$hostroot" | head -5)"
+else
+	[ "$(stat -c %a "$recf")" = 600 ] || check_fail "$recf has mode $(stat -c %a "$recf")"
+	"$PODCG" -r "$recf" --json >"$E2E_TMP/replay.jsonl" 2>"$E2E_TMP/replay.err" ||
+		check_fail "replay failed: $(head -3 "$E2E_TMP/replay.err")"
+	if ! cmp -s "$E2E_TMP/replay.jsonl" "${T_OUT[caps]}"; then
+		check_fail "replay differs from the live output:" \
+			"$(diff "${T_OUT[caps]}" "$E2E_TMP/replay.jsonl" | head -10)"
+	fi
+	e2e_log "$recf: $(stat -c %s "$recf") bytes, $(wc -l <"$E2E_TMP/replay.jsonl") events"
+fi
+check_end
 
 # --- misconfigurations: exit 1 and say what is missing --------------------------------------
 # fail_run KIND EXPECTED-REGEX FLAGS...: a tracer that must not attach.

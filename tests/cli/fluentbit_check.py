@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # fluentbit_check.py - runs the parse steps of a Fluent Bit classic config (Fluent Bit is not
 # in Debian 12) on a CRI-format container log and compares the records with the events the
-# tracer printed.  Implements what deploy/fluent-bit.conf uses: tail's path glob and regex
-# parser, Time_Key / Time_Format (%Y %m %d %H %M %S %L %z) / Time_Keep, the grep filter
+# tracer printed.  Implements what deploy/fluent-bit.conf uses: tail's path glob, its
+# built-in "cri" multiline parser (split lines joined) or a regex parser, Time_Key / Time_Format (%Y %m %d %H %M %S %L %z) / Time_Keep, the grep filter
 # (Regex, Exclude), the parser filter (Key_Name, json parser, Reserve_Data) and
 # record_modifier (Record, ${ENV}).  Anything else in the config is an error, so the checker
 # cannot silently skip a step.
@@ -151,7 +151,19 @@ try:
     if not fnmatch.fnmatch("/var/log/containers/" + log_name, path):
         problems.append(f"Path {path} does not match the kubelet's /var/log/containers/{log_name}")
     tag = get(inp, "Tag")
-    in_parser = make_parser(get(inp, "Parser"))
+    mlp = get(inp, "multiline.parser")
+    if mlp == "cri":
+        # Fluent Bit's built-in (src/multiline/flb_ml_parser_cri.c): this regex and time
+        # format; "log" joined over "P" lines until an "F" line, per stream
+        parsers["_builtin_cri"] = [
+            ("Format", "regex"),
+            ("Regex", r"^(?<time>.+) (?<stream>stdout|stderr) (?<_p>F|P) (?<log>.*)$"),
+            ("Time_Key", "time"), ("Time_Format", "%Y-%m-%dT%H:%M:%S.%L%z")]
+        in_parser = make_parser("_builtin_cri")
+    elif mlp:
+        raise ValueError(f"multiline.parser {mlp} not supported by this checker")
+    else:
+        in_parser = make_parser(get(inp, "Parser"))
     steps = []
     for f in filters:
         fname, match = get(f, "Name"), get(f, "Match")
@@ -176,7 +188,8 @@ except ValueError as e:
 result("config", problems)
 
 env = dict(os.environ)
-records, errors, dropped = [], [], 0
+records, errors, dropped, joined = [], [], 0, 0
+pending = {}  # stream -> (first line number, time, record) of a line split by the runtime
 with open(cri_log) as f:
     for n, line in enumerate(f, 1):
         line = line.rstrip("\n")
@@ -184,10 +197,18 @@ with open(cri_log) as f:
         if err:
             errors.append(f"line {n}: {err}")
             continue
-        if rec.get("logtag") not in ("F", "P"):
-            errors.append(f"line {n}: logtag {rec.get('logtag')!r}")
-        if rec.get("logtag") == "P":
-            errors.append(f"line {n}: a partial line (longer than the runtime's 16 KiB buffer)")
+        if mlp == "cri":
+            part = rec.pop("_p")
+            if rec["stream"] in pending:
+                n0, t, first = pending.pop(rec["stream"])
+                first["log"] += rec["log"]
+                rec, n = first, n0
+                joined += 1
+            if part == "P":
+                pending[rec["stream"]] = (n, t, rec)
+                continue
+        elif rec.get("logtag") not in ("F", None):
+            errors.append(f"line {n}: a partial line ({rec.get('logtag')}): 'multiline.parser cri' joins them")
         keep = True
         for kind, arg in steps:
             if kind == "grep":
@@ -213,6 +234,7 @@ with open(cri_log) as f:
             records.append((n, t, rec))
         else:
             dropped += 1
+errors += [f"line {v[0]}: partial line never completed" for v in pending.values()]
 result("parse", errors)
 
 with open(expected) as f:
@@ -232,5 +254,5 @@ for (n, t, rec), w in zip(records, want):
         if not rec.get(k):
             problems.append(f"line {n}: {k} empty (is its environment variable set?)")
 result("records", problems)
-print(f"# {len(records)} records, {dropped} other lines dropped")
+print(f"# {len(records)} records, {joined} split lines joined, {dropped} other lines dropped")
 sys.exit(1 if failed else 0)

@@ -3,7 +3,8 @@
 # t_fluentbit.sh - deploy/fluent-bit.conf's parse steps on real podcg-trace output (no root;
 # Fluent Bit is not in Debian 12, so tests/cli/fluentbit_check.py runs the config's steps):
 # the golden recording replayed by the real binary, its JSON Lines written into a kubelet-named
-# CRI log with the tracer's stderr lines in between, as containerd writes it.  Every event
+# CRI log with the tracer's stderr lines in between and long lines split into "P" parts, as
+# the runtime writes it (tests/e2e/t_image.sh does the same with the log podman's conmon wrote).  Every event
 # must come out as one record equal to the event, timed by its "ts" to the nanosecond, with
 # the node's name added; the stderr lines must not.
 set -uo pipefail
@@ -24,7 +25,15 @@ fi
 	cri() { printf '%s %s F %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" "$1" "$2"; }
 	cri stderr "podcg-trace: attached in 90 ms (cgroup hybrid, hierarchies traced: 0x11, key v1 hierarchy 4)"
 	cri stderr "podcg-trace: attached"
-	while IFS= read -r l; do cri stdout "$l"; done <"$tmp/events.jsonl"
+	# a line longer than the runtime's read buffer comes as "P" parts and a last "F" part
+	# (conmon: 8 KiB, containerd: 16 KiB; here 200 bytes, so most lines are split)
+	while IFS= read -r l; do
+		while ((${#l} > 200)); do
+			printf '%s stdout P %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)" "${l:0:200}"
+			l=${l:200}
+		done
+		cri stdout "$l"
+	done <"$tmp/events.jsonl"
 	while IFS= read -r l; do cri stderr "$l"; done <"$tmp/err"
 	cri stderr "podcg-trace: $(wc -l <"$tmp/events.jsonl") events, 40 records, 0 lost"
 } >"$tmp/cri.log"

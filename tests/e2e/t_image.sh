@@ -83,6 +83,9 @@ for m in c.get("volumeMounts", []):
         o.append("rslave")
     mnt[m["mountPath"]] = "--volume=%s:%s%s" % (hp, m["mountPath"], ":" + ",".join(o) if o else "")
 q = lambda l: " ".join(shlex.quote(x) for x in l)
+# the kubelet's name for this container's log: <pod>_<namespace>_<container>-<id>.log
+print("m_logname=%s" % shlex.quote("%s-x7k2q_%s_%s-%s.log" % (
+    ds["metadata"]["name"], ds["metadata"]["namespace"], c["name"], "0" * 64)))
 print("m_run=(%s)" % q(run))
 print("m_sec=(%s)" % q(sec))
 print("m_args=(%s)" % q([str(a) for a in c.get("args", [])]))
@@ -138,7 +141,8 @@ ctr_start S_old
 ctr_mark_existing S_old
 
 # exactly the manifest's container (its recording goes to $hostroot/var/log/...)
-start_image caps "${mnt_all[@]}" "${sec_caps[@]}" -- "${m_args[@]}"
+start_image caps "${mnt_all[@]}" "${sec_caps[@]}" \
+	--log-driver=k8s-file --log-opt=path="$E2E_TMP/caps.cri.log" -- "${m_args[@]}"
 # the privileged fallback, JSON only
 start_image priv "${mnt_btf[@]}" "${mnt_cg[@]}" "${sec_priv[@]}" -- --json
 
@@ -204,6 +208,15 @@ else
 	fi
 	e2e_log "$recf: $(stat -c %s "$recf") bytes, $(wc -l <"$E2E_TMP/replay.jsonl") events"
 fi
+check_end
+
+# deploy/fluent-bit.conf's parse steps on the CRI log the runtime (conmon) wrote for the
+# manifest's container: every event one record, equal to what the tracer printed
+check_begin "deploy/fluent-bit.conf parses the CRI log the runtime wrote"
+NODE_NAME=$(hostname) "$py" "$root/tests/cli/fluentbit_check.py" fluentbit "$root/deploy/fluent-bit.conf" \
+	"$E2E_TMP/caps.cri.log" "${T_OUT[caps]}" "$m_logname" >"$E2E_TMP/fluentbit.out" 2>&1 ||
+	check_fail "$(grep -v '^ok' "$E2E_TMP/fluentbit.out" | head -10)"
+e2e_log "$(grep '^#' "$E2E_TMP/fluentbit.out")"
 check_end
 
 # --- misconfigurations: exit 1 and say what is missing --------------------------------------

@@ -113,13 +113,21 @@ static:
 PODMAN ?= podman
 PODMAN_FLAGS ?= --cgroup-manager=cgroupfs --events-backend=file
 IMAGE ?= localhost/podcg-trace
+# reproducible: the same binary at the same commit gives the same image id
+IMAGE_TIMESTAMP ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 .PHONY: image install uninstall
 
 image: static
 	$(call msg,IMAGE,$(IMAGE):$(VERSION))
 	$(Q)command -v $(PODMAN) >/dev/null || { echo "make image: needs $(PODMAN) (scripts/install-deps.sh)" >&2; exit 1; }
-	$(Q)$(PODMAN) $(PODMAN_FLAGS) build --pull=never --network=none --layers=false --timestamp=0 -f Containerfile \
-		--build-arg VERSION=$(VERSION) -t $(IMAGE):latest -t $(IMAGE):$(VERSION) .
+	$(Q)old=$$($(PODMAN) $(PODMAN_FLAGS) image inspect --format '{{.Id}}' $(IMAGE):latest 2>/dev/null); \
+	$(PODMAN) $(PODMAN_FLAGS) build --pull=never --network=none --layers=false \
+		--timestamp=$(IMAGE_TIMESTAMP) -f Containerfile --build-arg VERSION=$(VERSION) \
+		-t $(IMAGE):latest -t $(IMAGE):$(VERSION) . && \
+	new=$$($(PODMAN) $(PODMAN_FLAGS) image inspect --format '{{.Id}}' $(IMAGE):latest) && \
+	if [ -n "$$old" ] && [ "$$old" != "$$new" ] && \
+		[ -z "$$($(PODMAN) $(PODMAN_FLAGS) image inspect --format '{{.RepoTags}}' $$old | tr -d '[]')" ]; then \
+		$(PODMAN) $(PODMAN_FLAGS) rmi $$old >/dev/null; fi
 
 # `make install PREFIX=/usr DESTDIR=/tmp/pkg`: binary, man page, bash completion.
 PREFIX ?= /usr/local

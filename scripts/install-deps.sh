@@ -13,7 +13,7 @@ pkgs=(
 	docker.io containerd
 	# the container image (make image, FROM scratch: nothing pulled) and its e2e test
 	podman
-	# the DaemonSet manifest's test (tests/cli/t_manifest.sh)
+	# the manifest, Fluent Bit and image tests (t_manifest, t_fluentbit, t_image)
 	python3-yaml
 )
 missing=()

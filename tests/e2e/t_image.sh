@@ -262,6 +262,27 @@ else
 	check_end
 fi
 
+# A private cgroup namespace (what containerd gives a pod's container on a cgroup v2 node):
+# the host's cgroup mounts, seen from it, no longer start at the hierarchy root, so again only
+# the view through /proc/1/root works.
+if stat -L /proc/1/ns/mnt >/dev/null 2>&1; then
+	check_begin "private cgroup namespace: the host's view through /proc/1/root"
+	name=podcg-e2e-cgns-$suffix
+	e2e_defer "${PODMAN[@]}" rm -f -t 0 "$name"
+	timeout 60 "${run_base[@]}" --cgroupns=private --name "$name" "${mnt_btf[@]}" "${mnt_cg[@]}" \
+		"${sec_caps[@]}" "$IMAGE" --json --duration 1 </dev/null >"$E2E_TMP/cgns.out" 2>"$E2E_TMP/cgns.err"
+	rc=$?
+	[ "$rc" = 0 ] || check_fail "exit status $rc" "$(tail -5 "$E2E_TMP/cgns.err")"
+	grep -q 'host view through /proc/1/root' "$E2E_TMP/cgns.err" ||
+		check_fail "$(grep attached "$E2E_TMP/cgns.err")"
+	check_end
+else
+	check_begin "private cgroup namespace (PID 1 unreadable here): exit 1, says no cgroup filesystem"
+	fail_run cgns "cannot find a mounted cgroup filesystem" --cgroupns=private \
+		"${mnt_btf[@]}" "${mnt_cg[@]}" "${sec_caps[@]}"
+	check_end
+fi
+
 # Why the manifest says seccompProfile: Unconfined: podman's default profile (like older
 # Docker/containerd ones) allows bpf() only with CAP_SYS_ADMIN.
 check_begin "the runtime's default seccomp profile: exit 1, says the BPF load was refused"

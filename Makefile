@@ -64,6 +64,8 @@ help:
 	@echo 'make test-unit  unit + fuzz corpus + golden tests only (no root)'
 	@echo 'make fuzz       run the libFuzzer targets for FUZZ_SECONDS each (default 60)'
 	@echo 'make static     a fully static ./podcg-trace-static'
+	@echo 'make image      the container image localhost/podcg-trace (offline, podman)'
+	@echo 'make install    binary, man page, bash completion (PREFIX, DESTDIR); make uninstall'
 	@echo 'make bench      overhead benchmark against bpftrace and perf (root)'
 	@echo 'make vmlinux    regenerate vmlinux/$(ARCH)/ from this kernel'
 
@@ -105,6 +107,45 @@ $(BIN): $(IMPURE_OBJS) $(OUTPUT)/libpcg_core.a
 static:
 	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-static STATIC=1 BIN=podcg-trace-static \
 		podcg-trace-static
+
+# --- container image, install ------------------------------------------------------------
+# The image (Containerfile): FROM scratch + the static binary, built offline (nothing pulled).
+# PODMAN_FLAGS suit a host without systemd as PID 1 and without journald.
+PODMAN ?= podman
+PODMAN_FLAGS ?= --cgroup-manager=cgroupfs --events-backend=file
+IMAGE ?= localhost/podcg-trace
+# reproducible: the same binary at the same commit gives the same image id
+IMAGE_TIMESTAMP ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+.PHONY: image install uninstall
+
+image: static
+	$(call msg,IMAGE,$(IMAGE):$(VERSION))
+	$(Q)command -v $(PODMAN) >/dev/null || { echo "make image: needs $(PODMAN) (scripts/install-deps.sh)" >&2; exit 1; }
+	$(Q)old=$$($(PODMAN) $(PODMAN_FLAGS) image inspect --format '{{.Id}}' $(IMAGE):latest 2>/dev/null); \
+	$(PODMAN) $(PODMAN_FLAGS) build --pull=never --network=none --layers=false \
+		--timestamp=$(IMAGE_TIMESTAMP) -f Containerfile --build-arg VERSION=$(VERSION) \
+		-t $(IMAGE):latest -t $(IMAGE):$(VERSION) . && \
+	new=$$($(PODMAN) $(PODMAN_FLAGS) image inspect --format '{{.Id}}' $(IMAGE):latest) && \
+	if [ -n "$$old" ] && [ "$$old" != "$$new" ] && \
+		[ -z "$$($(PODMAN) $(PODMAN_FLAGS) image inspect --format '{{.RepoTags}}' $$old | tr -d '[]')" ]; then \
+		$(PODMAN) $(PODMAN_FLAGS) rmi $$old >/dev/null; fi
+
+# `make install PREFIX=/usr DESTDIR=/tmp/pkg`: binary, man page, bash completion.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
+
+install: $(BIN)
+	$(Q)$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	$(Q)$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/podcg-trace
+	$(Q)$(INSTALL) -m 0644 docs/podcg-trace.8 $(DESTDIR)$(MANDIR)/man8/podcg-trace.8
+	$(Q)$(INSTALL) -m 0644 scripts/podcg-trace.bash-completion $(DESTDIR)$(BASHCOMPDIR)/podcg-trace
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/podcg-trace $(DESTDIR)$(MANDIR)/man8/podcg-trace.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/podcg-trace
 
 # --- tests -------------------------------------------------------------------------------
 # Unit tests and fuzz-corpus replays build the pure modules again with ASan/UBSan.

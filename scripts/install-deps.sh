@@ -11,6 +11,10 @@ pkgs=(
 	runc crun busybox-static jq iproute2 util-linux procps
 	# the end-to-end test against a real Docker engine
 	docker.io containerd
+	# the container image (make image, FROM scratch: nothing pulled) and its e2e test
+	podman
+	# the manifest, Fluent Bit and image tests (t_manifest, t_fluentbit, t_image)
+	python3-yaml
 )
 missing=()
 for p in "${pkgs[@]}"; do

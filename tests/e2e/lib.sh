@@ -882,7 +882,9 @@ E2E_TRACER_RC=
 
 # tracer_start [ARGS...]: `$PODCG --json [--duration 180] ARGS` in the background, JSON Lines to
 # $E2E_TMP/trace.jsonl, stderr to trace.err; waits (E2E_ATTACH_TIMEOUT) for the stderr line
-# "podcg-trace: attached".
+# "podcg-trace: attached".  If the array E2E_TRACER_CMD is set, it replaces "$PODCG" (e.g.
+# `podman run ... IMAGE`, whose entrypoint is the tracer); it must pass SIGINT on to the tracer
+# and end with the tracer's exit status.
 tracer_start() {
 	E2E_TRACE_OUT=$E2E_TMP/trace.jsonl
 	E2E_TRACE_ERR=$E2E_TMP/trace.err
@@ -891,7 +893,9 @@ tracer_start() {
 	local dur=()
 	[[ " $* " == *" --duration "* ]] || dur=(--duration "${E2E_TRACER_DURATION:-180}")
 	# non-interactive bash starts background jobs with SIGINT ignored: give it back its default
-	env --default-signal=INT,TERM "$PODCG" --json "${dur[@]}" "$@" </dev/null >"$E2E_TRACE_OUT" 2>"$E2E_TRACE_ERR" &
+	local cmd=("$PODCG")
+	[ -n "${E2E_TRACER_CMD+x}" ] && cmd=("${E2E_TRACER_CMD[@]}")
+	env --default-signal=INT,TERM "${cmd[@]}" --json "${dur[@]}" "$@" </dev/null >"$E2E_TRACE_OUT" 2>"$E2E_TRACE_ERR" &
 	E2E_TRACER_PID=$!
 	E2E_TRACER_ST=$(e2e_starttime "$E2E_TRACER_PID")
 	_e2e_created proc "$E2E_TRACER_PID" "$E2E_TRACER_ST"

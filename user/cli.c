@@ -17,6 +17,9 @@ enum {
 	OPT_FORCE,
 	OPT_VERSION,
 	OPT_RINGBUF,
+	OPT_NODE,
+	OPT_HEALTH_FILE,
+	OPT_CHECK_HEALTH,
 };
 
 static const struct option long_opts[] = {
@@ -29,6 +32,9 @@ static const struct option long_opts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "ringbuf-mb", required_argument, NULL, OPT_RINGBUF },
+	{ "node", required_argument, NULL, OPT_NODE },
+	{ "health-file", required_argument, NULL, OPT_HEALTH_FILE },
+	{ "check-health", required_argument, NULL, OPT_CHECK_HEALTH },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -53,7 +59,12 @@ const char *pcg_cli_usage(void)
 	       "  -W N                 with -C: keep at most N files, reusing names (ring)\n"
 	       "  --force              with -w: overwrite an existing regular file\n"
 	       "  -q, --quiet          with -w: no live output\n"
-	       "  -r, --read FILE      replay a recording ('-' = stdin); needs no privileges\n"
+	       "  -r, --read FILE      replay a recording ('-' = stdin); needs no privileges.  Several\n"
+	       "                       -r (or a directory, or a rotated set) merge into one stream\n"
+	       "  --node NAME          the node's name in the recording and the output (default:\n"
+	       "                       the host name)\n"
+	       "  --health-file PATH   touch PATH every second while events are read and written\n"
+	       "  --check-health PATH  exit 0 if PATH was touched in the last 10 s, else 1\n"
 	       "  --ringbuf-mb N       BPF ring buffer size (default 8, a power of two)\n"
 	       "  -v, --verbose        libbpf debug output (-vv: verifier log)\n"
 	       "  -h, --help           this text\n"
@@ -154,7 +165,39 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			o.write = optarg;
 			break;
 		case 'r':
-			o.read = optarg;
+			if (o.nr_reads >= PCG_CLI_MAX_READS) {
+				*ret_reason =
+					"too many -r (256 at most; a directory counts as one)";
+				return -EINVAL;
+			}
+			if (!o.read)
+				o.read = optarg;
+			o.reads[o.nr_reads++] = optarg;
+			break;
+		case OPT_NODE:
+			if (!*optarg || strlen(optarg) > 253 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					   "0123456789-._") != strlen(optarg)) {
+				*ret_reason =
+					"--node takes a node name (letters, digits, '-', '.', '_'; "
+					"253 characters at most)";
+				return -EINVAL;
+			}
+			o.node = optarg;
+			break;
+		case OPT_HEALTH_FILE:
+			if (!*optarg) {
+				*ret_reason = "--health-file takes a file name";
+				return -EINVAL;
+			}
+			o.health_file = optarg;
+			break;
+		case OPT_CHECK_HEALTH:
+			if (!*optarg) {
+				*ret_reason = "--check-health takes a file name";
+				return -EINVAL;
+			}
+			o.check_health = optarg;
 			break;
 		case OPT_POD:
 			if (!*optarg || strlen(optarg) > 36) {
@@ -214,6 +257,20 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 		*ret_reason = "unexpected argument";
 		return -EINVAL;
 	}
+	if (o.check_health && (o.read || o.write)) {
+		*ret_reason = "--check-health only checks a health file";
+		return -EINVAL;
+	}
+	if (o.read && (o.node || o.health_file)) {
+		*ret_reason = "--node and --health-file apply to live tracing, not to -r";
+		return -EINVAL;
+	}
+	if (o.nr_reads > 1)
+		for (unsigned i = 0; i < o.nr_reads; i++)
+			if (!strcmp(o.reads[i], "-")) {
+				*ret_reason = "-r - (stdin) cannot be merged with other inputs";
+				return -EINVAL;
+			}
 	if (o.read && o.write) {
 		*ret_reason = "-r and -w cannot be combined";
 		return -EINVAL;

@@ -123,6 +123,10 @@ static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 	pcg_sbuf_addf(sb, "{\"schema\":%d,\"ts\":\"", PCG_JSON_SCHEMA);
 	pcg_fmt_rfc3339(sb, wall_ns(opts, out->ts));
 	pcg_sbuf_addf(sb, "\",\"event\":\"%s\"", pcg_out_name(out->kind));
+	if (opts->node) {
+		json_key(sb, "node");
+		pcg_sbuf_add_json_str(sb, opts->node, strlen(opts->node));
+	}
 
 	if (out->kind == PCG_OUT_LOST) {
 		__u64 total = 0;
@@ -166,6 +170,8 @@ void pcg_fmt_header(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts)
 {
 	if (opts->json)
 		return;
+	if (opts->node_column)
+		pcg_sbuf_addf(sb, "%-16s ", "NODE");
 	pcg_sbuf_addf(sb, "%-15s %-18s %-8s %-12s %-7s %s\n", "TIME(UTC)", "EVENT", "POD",
 		      "CONTAINER", "PID", "DETAILS");
 }
@@ -185,6 +191,15 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 	long frac;
 	char pid[16] = "-";
 
+	if (opts->node_column) {
+		const char *node = opts->node ? opts->node : "-";
+		size_t start = sb->len;
+
+		pcg_sbuf_add_safe(sb, node, strlen(node));
+		do
+			pcg_sbuf_addc(sb, ' ');
+		while (sb->len - start < 17);
+	}
 	split_ns(wall_ns(opts, out->ts), &sec, &frac);
 	sec %= 86400;
 	if (sec < 0)

@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "decode.h"
 #include "encode.h"
+#include "health.h"
 #include "loader.h"
 #include "log.h"
 #include "modes.h"
@@ -52,6 +53,8 @@ struct live {
 	struct pcg_loader *ld;
 	__u64 drops_seen[PCG_LOST_SLOTS];
 	int sfd, ep;
+	int health_fd;	/* --health-file, -1 if none */
+	int health_err; /* said once */
 };
 
 /* Every record of the live side enters the pipeline here: the recorder rotates, if due, between
@@ -131,6 +134,8 @@ static void fill_header(struct live *l)
 			h->boot_id[strcspn(h->boot_id, "\n")] = 0;
 		fclose(f);
 	}
+	if (l->opts->node)
+		snprintf(h->node, sizeof(h->node), "%s", l->opts->node);
 	h->boot_to_realtime_ns = pcg_boot_to_realtime_ns();
 	h->cgroup_mode = lay->mode;
 	h->key_v1_hier = lay->key_hier;
@@ -317,6 +322,15 @@ static int live_setup(struct live *l)
 	err = watch_fds(l);
 	if (err)
 		return err;
+	if (o->health_file) {
+		l->health_fd = pcg_health_open(o->health_file);
+		if (l->health_fd < 0) {
+			err = l->health_fd;
+			pcg_err("cannot create the health file '%s': %s", o->health_file,
+				strerror(-err));
+			return err;
+		}
+	}
 	if (!o->json && !o->quiet)
 		pcg_output_header(&l->out, &po.fmt);
 	fflush(stdout);
@@ -388,6 +402,12 @@ static int live_loop(struct live *l)
 			check_drops(l);
 			if (l->rec)
 				pcg_recorder__flush(l->rec);
+			/* alive: the ring buffer was read and the output written this second */
+			if (!l->out.err && (err = pcg_health_touch(l->health_fd)) &&
+			    !l->health_err) {
+				pcg_warn("cannot touch the health file: %s", strerror(-err));
+				l->health_err = err;
+			}
 		}
 		if (pcg_pipeline__has_pending(l->pl) && now - last_tick >= TICK_EVERY_NS) {
 			union pcg_enc_buf b;
@@ -428,6 +448,8 @@ static int live_teardown(struct live *l, int ret)
 		close(l->ep);
 	if (l->sfd >= 0)
 		close(l->sfd);
+	if (l->health_fd >= 0)
+		close(l->health_fd);
 	pcg_loader__free(l->ld);
 	pcg_pipeline__free(l->pl);
 	pcg_recorder__free(l->rec);
@@ -445,7 +467,7 @@ int pcg_live_run(const struct pcg_opts *o)
 	}
 	l->opts = o;
 	l->out.quiet = o->quiet;
-	l->sfd = l->ep = -1;
+	l->sfd = l->ep = l->health_fd = -1;
 	if (!live_setup(l) && !live_loop(l))
 		ret = pcg_output_finish(&l->out, PCG_EXIT_OK);
 	ret = live_teardown(l, ret);

@@ -34,6 +34,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	/* a reader that goes away is EPIPE from write(), not a signal that kills */
 	signal(SIGPIPE, SIG_IGN);
+	if (o.check_health)
+		return pcg_health_check_run(&o);
 	if (o.read)
 		return pcg_replay_run(&o);
 	return pcg_live_run(&o);

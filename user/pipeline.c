@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* pipeline.c - the one ingestion path: raw bytes -> decode -> correlate -> format (pure). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,8 @@ struct pcg_pipeline {
 	struct pcg_pipeline_opts opts;
 	char pod_filter[PCG_POD_UID_LEN + 1];
 	char ctr_filter[PCG_CONTAINER_ID_LEN + 1];
+	char node[256];
+	__u64 out_ts; /* ts of the record being formatted */
 	struct pcg_corr *corr;
 	pcg_sink_fn sink;
 	pcg_tap_fn tap;
@@ -47,6 +50,7 @@ static int on_record(void *ctx, const struct pcg_out *out)
 	if (!want(p, out))
 		return 0;
 	pcg_sbuf_reset(&p->line);
+	p->out_ts = out->ts;
 	pcg_fmt_record(&p->line, &p->opts.fmt, out);
 	if (p->line.oom)
 		return -ENOMEM;
@@ -76,6 +80,7 @@ void pcg_pipeline_opts_init(struct pcg_pipeline_opts *ret, const struct pcg_rec_
 	ret->corr.all = h->flags & PCG_REC_F_ALL;
 	ret->fmt.json = o->json;
 	ret->fmt.boot_to_realtime_ns = h->boot_to_realtime_ns;
+	ret->fmt.node = h->node[0] ? h->node : h->hostname;
 	ret->pod_filter = o->pod;
 	ret->container_filter = o->container;
 }
@@ -101,6 +106,10 @@ struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg
 	norm_filter(p->pod_filter, sizeof(p->pod_filter), opts->pod_filter, true);
 	norm_filter(p->ctr_filter, sizeof(p->ctr_filter), opts->container_filter, false);
 	p->opts.pod_filter = p->opts.container_filter = NULL;
+	if (opts->fmt.node) {
+		snprintf(p->node, sizeof(p->node), "%s", opts->fmt.node);
+		p->opts.fmt.node = p->node;
+	}
 	p->corr = pcg_corr__new(&opts->corr, on_record, p);
 	if (!p->corr) {
 		int err = errno;
@@ -149,6 +158,11 @@ bool pcg_pipeline__has_pending(const struct pcg_pipeline *p)
 int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn, void *ctx)
 {
 	return pcg_corr__snapshot(p->corr, ts, fn, ctx);
+}
+
+__u64 pcg_pipeline__out_ts(const struct pcg_pipeline *p)
+{
+	return p->out_ts;
 }
 
 bool pcg_pipeline__runtime_known(const struct pcg_pipeline *p, const char *container_id)

@@ -56,6 +56,9 @@ int pcg_pipeline__flush(struct pcg_pipeline *p);
 bool pcg_pipeline__has_pending(const struct pcg_pipeline *p);
 /* The correlator's state as raw records: see pcg_corr__snapshot(). */
 int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn, void *ctx);
+/* During a sink call: the ts (CLOCK_BOOTTIME of the recording's host) of the record whose line
+ * is being written. */
+__u64 pcg_pipeline__out_ts(const struct pcg_pipeline *p);
 /* See pcg_corr__runtime_known(). */
 bool pcg_pipeline__runtime_known(const struct pcg_pipeline *p, const char *container_id);
 void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret);

@@ -164,11 +164,31 @@ check("recording", [
     None if (opt("-W") or "").isdigit() and int(opt("-W")) > 0 else f"-W {opt('-W')}: no bound on the number of files",
     None if "--force" in args else "no --force: a restarted pod would find its files and exit",
 ])
+hf = opt("--health-file")
+live = c.get("livenessProbe", {}).get("exec", {}).get("command", [])
+hf_mount = next((mp for mp in mounts if hf and hf.startswith(mp.rstrip("/") + "/")), None)
+env_node = any(e.get("name") == "NODE_NAME" and
+               e.get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "spec.nodeName"
+               for e in c.get("env", []))
+check("node_name", [
+    None if opt("--node") == "$(NODE_NAME)" else f"--node {opt('--node')}: events would carry the pod's hostname, not the node's",
+    None if env_node else "NODE_NAME does not come from spec.nodeName",
+])
+check("liveness", [
+    None if hf else "no --health-file: a stalled loop goes unnoticed",
+    None if live[:3] == ["/podcg-trace", "--check-health", hf] else f"livenessProbe {live} does not check the health file {hf}",
+    None if hf_mount and "emptyDir" in vols.get(mounts[hf_mount]["name"], {}) else f"the health file {hf} is not on an emptyDir (the root is read-only)",
+    None if c.get("livenessProbe", {}).get("periodSeconds", 10) * c.get("livenessProbe", {}).get("failureThreshold", 3) >= 10 else "the probe gives up before the file can age 10 s",
+])
 if w and (opt("-C") or "").isdigit() and (opt("-W") or "").isdigit():
     print(f"# recording bounded at {int(opt('-C')) * int(opt('-W'))} MB per node")
 
+# as the kubelet passes them: $(VAR) expanded from the environment (a node's name here)
+import re
+expanded = [re.sub(r"\$\((\w+)\)", lambda m: "worker-1.example" if m.group(1) == "NODE_NAME" else m.group(0), a)
+            for a in args]
 with open(f"{tmp}/args", "w") as f:
-    f.write("\0".join(args) + "\0")
+    f.write("\0".join(expanded) + "\0")
 probes = []
 for p in ("livenessProbe", "readinessProbe", "startupProbe"):
     cmd = c.get(p, {}).get("exec", {}).get("command")

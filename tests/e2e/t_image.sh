@@ -74,6 +74,9 @@ if sc.get("seccompProfile", {}).get("type") == "Unconfined":
     sec.append("--security-opt=seccomp=unconfined")
 vols = {v["name"]: v for v in pod.get("volumes", [])}
 for m in c.get("volumeMounts", []):
+    if "emptyDir" in vols[m["name"]]:
+        mnt[m["mountPath"]] = "--tmpfs=%s" % m["mountPath"]
+        continue
     hp = vols[m["name"]]["hostPath"]["path"]
     if not hp.startswith("/sys/"):
         hp = hostroot + hp
@@ -88,7 +91,13 @@ print("m_logname=%s" % shlex.quote("%s-x7k2q_%s_%s-%s.log" % (
     ds["metadata"]["name"], ds["metadata"]["namespace"], c["name"], "0" * 64)))
 print("m_run=(%s)" % q(run))
 print("m_sec=(%s)" % q(sec))
-print("m_args=(%s)" % q([str(a) for a in c.get("args", [])]))
+# the kubelet expands $(VAR) in args from the container's environment
+envs = dict(r[len("--env="):].split("=", 1) for r in run if r.startswith("--env="))
+args = [__import__("re").sub(r"\$\((\w+)\)", lambda m: envs.get(m.group(1), m.group(0)), str(a))
+        for a in c.get("args", [])]
+print("m_args=(%s)" % q(args))
+probe = c.get("livenessProbe", {}).get("exec", {}).get("command", [])
+print("m_probe=(%s)" % q(probe))
 print("declare -A m_mnt=(%s)" % " ".join("[%s]=%s" % (shlex.quote(k), shlex.quote(v)) for k, v in mnt.items()))
 EOF2
 ) || e2e_bail "cannot read deploy/podcg-trace.yaml" "$m_out"
@@ -163,6 +172,21 @@ for kind in caps priv; do
 	grep -q '^CapEff:[[:space:]]*0*$' "/proc/$cpid/status" ||
 		check_fail "$kind: $(grep CapEff "/proc/$cpid/status") after attaching"
 done
+check_end
+
+check_begin "the manifest's liveness probe passes while the tracer runs, and names the node"
+if [ ${#m_probe[@]} -eq 0 ]; then
+	check_fail "the manifest has no exec livenessProbe"
+else
+	sleep 1.5 # one housekeeping second after attaching
+	out=$("${PODMAN[@]}" exec "${T_CID[caps]}" "${m_probe[@]}" 2>&1) ||
+		check_fail "probe '${m_probe[*]}' failed in the running container: $out"
+	# the probe fails on a file that is not fresh (a stalled tracer)
+	"$PODCG" --check-health "$E2E_TMP/no-such-health-file" 2>/dev/null &&
+		check_fail "--check-health passed on a missing file"
+fi
+nodes=$(jq -r -R 'fromjson? | .node' "${T_OUT[caps]}" | sort -u)
+[ "$nodes" = "$(hostname)" ] || check_fail "events name node(s) '$nodes', expected $(hostname) (--node \$(NODE_NAME))"
 check_end
 
 # new pods while both tracers run: a containerd-style burstable pod, a sandbox and an app, an

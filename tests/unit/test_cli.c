@@ -353,3 +353,31 @@ PCG_TEST(cli_usage_text)
 		ASSERT_TRUE(strstr(u, opts[i]) != NULL, opts[i]);
 	ASSERT_EQ(u[strlen(u) - 1], '\n', "ends with a newline");
 }
+
+PCG_TEST(cli_several_reads_node_health)
+{
+	struct pcg_opts o;
+
+	if (ok(&o, "-r", "a.pcgt", "-r", "dir", "--read", "c.pcgt", NULL)) {
+		ASSERT_EQ(o.nr_reads, 3, "three inputs");
+		ASSERT_STREQ(o.read, "a.pcgt", "the first");
+		ASSERT_STREQ(o.reads[1], "dir", "the second");
+		ASSERT_STREQ(o.reads[2], "c.pcgt", "the third");
+	}
+	bad("stdin", "-r", "-", "-r", "b.pcgt", NULL);
+	if (ok(&o, "-r", "-", NULL))
+		ASSERT_EQ(o.nr_reads, 1, "stdin alone");
+	if (ok(&o, "--node", "worker-1.example_2", "--health-file", "/run/x", NULL)) {
+		ASSERT_STREQ(o.node, "worker-1.example_2", "node");
+		ASSERT_STREQ(o.health_file, "/run/x", "health file");
+	}
+	bad("--node takes a node name", "--node", "", NULL);
+	bad("--node takes a node name", "--node", "a b", NULL);
+	bad("--node takes a node name", "--node", "$(NODE_NAME)", NULL);
+	bad("live tracing", "-r", "a.pcgt", "--node", "n1", NULL);
+	bad("live tracing", "-r", "a.pcgt", "--health-file", "/run/x", NULL);
+	if (ok(&o, "--check-health", "/run/x", NULL))
+		ASSERT_STREQ(o.check_health, "/run/x", "check-health");
+	bad("only checks a health file", "--check-health", "/run/x", "-r", "a.pcgt", NULL);
+	bad("--check-health takes a file name", "--check-health", "", NULL);
+}

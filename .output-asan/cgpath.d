@@ -1,0 +1,2 @@
+.output-asan/cgpath.o: user/cgpath.c user/cgpath.h
+user/cgpath.h:

@@ -1,0 +1,2 @@
+.output-asan/clock.o: user/clock.c user/clock.h
+user/clock.h:

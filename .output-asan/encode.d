@@ -1,0 +1,3 @@
+.output-asan/encode.o: user/encode.c user/encode.h bpf/pcg_abi.h
+user/encode.h:
+bpf/pcg_abi.h:

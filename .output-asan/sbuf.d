@@ -1,0 +1,2 @@
+.output-asan/sbuf.o: user/sbuf.c user/sbuf.h
+user/sbuf.h:

@@ -147,6 +147,9 @@ use_tracer() {
 pod_create P_old cgroupfs besteffort
 ctr_create S_old P_old bare -- /bin/sleep 60
 ctr_start S_old
+# its init must have exec'd its entrypoint (comm "sleep", not runc's) before its truth is read
+_old_execd() { [ "$(cat "/proc/${CTR_PID[S_old]}/comm" 2>/dev/null)" = sleep ]; }
+e2e_wait_until 5 _old_execd || e2e_bail "S_old did not exec its entrypoint"
 ctr_mark_existing S_old
 
 # exactly the manifest's container (its recording goes to $hostroot/var/log/...)

@@ -43,16 +43,24 @@ static int replay_event(void *ctx, const void *ev, size_t len)
 	return pcg_pipeline__feed(r->pl, ev, len);
 }
 
+/* Says (once, naming @path) when a recording holds events of another ABI version. */
+static bool abi_ok(const char *path, const struct pcg_rec_header *h)
+{
+	if (h->abi_version == PCG_ABI_VERSION)
+		return true;
+	pcg_err("cannot replay '%s': the recording holds events of ABI version %u, this build "
+		"reads %u",
+		path, h->abi_version, PCG_ABI_VERSION);
+	return false;
+}
+
 static int replay_header(void *ctx, const struct pcg_rec_header *h)
 {
 	struct replay *r = ctx;
 	struct pcg_pipeline_opts po;
 	int err;
 
-	if (h->abi_version != PCG_ABI_VERSION) {
-		pcg_err("cannot replay '%s': the recording holds events of ABI version %u, this "
-			"build reads %u",
-			r->path, h->abi_version, PCG_ABI_VERSION);
+	if (!abi_ok(r->path, h)) {
 		r->error_said = true;
 		return -EPROTONOSUPPORT;
 	}
@@ -250,10 +258,7 @@ static int merge_header(void *ctx, const struct pcg_rec_header *h)
 	struct pcg_pipeline_opts po;
 	int err;
 
-	if (h->abi_version != PCG_ABI_VERSION) {
-		pcg_err("cannot replay '%s': the recording holds events of ABI version %u, this "
-			"build reads %u",
-			s->files[s->cur]->path, h->abi_version, PCG_ABI_VERSION);
+	if (!abi_ok(s->files[s->cur]->path, h)) {
 		s->files[s->cur]->err = -EPROTONOSUPPORT;
 		return -EPROTONOSUPPORT;
 	}

@@ -1,2 +1,0 @@
-.output-asan/cgpath.o: user/cgpath.c user/cgpath.h
-user/cgpath.h:

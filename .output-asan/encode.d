@@ -1,3 +1,0 @@
-.output-asan/encode.o: user/encode.c user/encode.h bpf/pcg_abi.h
-user/encode.h:
-bpf/pcg_abi.h:

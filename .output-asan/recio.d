@@ -1,3 +1,0 @@
-.output-asan/recio.o: user/recio.c user/record.h user/recio.h
-user/record.h:
-user/recio.h:

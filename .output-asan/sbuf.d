@@ -1,2 +1,0 @@
-.output-asan/sbuf.o: user/sbuf.c user/sbuf.h
-user/sbuf.h:

@@ -21,6 +21,12 @@ const volatile __u64 hier_mask = 1;	/* hierarchy ids whose cgroup events are rep
 const volatile int v1_ctrl = 0;		/* PCG_V1_* controller whose v1 hierarchy keys membership */
 const volatile __u32 v1_hier = 0;	/* that hierarchy's id */
 const volatile __u64 wake_interval_ns = 1000000; /* at most one consumer wakeup per interval */
+/* CLOCK_BOOTTIME just before the programs were loaded, and how long after it the filter is
+ * surely complete (the loader checks, and marks the processes in between if not): a process
+ * started after both without task storage was decided untracked at fork.  Constants, so the
+ * common case reads no map. */
+const volatile __u64 membership_from_ns = ~0ULL;
+const volatile __u64 membership_window_ns = 0;
 
 /* Must match the loader's table. */
 #define PCG_V1_NONE    0
@@ -54,6 +60,22 @@ struct {
 	__type(value, __u8);
 } tracked SEC(".maps");
 
+/* Membership of a process, decided once and carried with it (task-local storage on the
+ * thread-group leader, 5.11+), so that the fork, exec and exit of a process outside every
+ * container touch no cgroup pointer and no map.  Absent: the process is untracked if pcg_fork
+ * saw it being made with the filter complete (absent_is_untracked), unknown otherwise (it
+ * existed before: decide now, from its cgroups). */
+#define PCG_M_UNKNOWN	0
+#define PCG_M_UNTRACKED 1
+#define PCG_M_TRACKED	2
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} membership SEC(".maps");
+
 /* Failed ring-buffer writes, per record type. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -76,6 +98,10 @@ struct {
 } scratch_map SEC(".maps");
 
 __u64 last_wake_ns = 0;
+/* CLOCK_BOOTTIME at which the tracked map became complete (the loader's second seed done);
+ * ~0 until then.  A process started after it was decided by pcg_fork.  Only read on slow
+ * paths: on this kind of machine a load from a map value's page costs ~200 ns. */
+__u64 filter_complete_ns = ~0ULL;
 /* Set by the loader through the mmapped .bss: until this time it polls the ring buffer every
  * millisecond anyway, so no record needs to wake it. */
 __u64 consumer_active_until_ns = 0;
@@ -166,31 +192,91 @@ static __always_inline bool is_tracked(__u64 cgid, __u32 hier)
 	return bpf_map_lookup_elem(&tracked, &k) != NULL;
 }
 
-/* The cgroups a task belongs to, and whether any of them is tracked. */
-/* The cgroups a task belongs to, and whether any of them is tracked.  This runs for every
- * fork, exec and exit on the machine, so the cgroup2 id is read with direct (BTF, CO-RE
- * relocated) loads rather than bpf_probe_read calls, and the v1 id only when needed. */
-static __always_inline bool task_cgroups(struct task_struct *t, __u64 *dfl, __u64 *v1)
+/* The cgroup ids a reported task carries. */
+static __always_inline void task_ids(struct task_struct *t, __u64 *dfl, __u64 *v1)
+{
+	*dfl = t->cgroups->dfl_cgrp->kn->id;
+	*v1 = v1_ctrl ? task_v1_cgid(t) : 0;
+}
+
+/* Whether any of the task's cgroups is tracked, from its cgroups (the slow path: once per
+ * process, or when it moves).  The cgroup2 id is read with direct (BTF, CO-RE relocated)
+ * loads, the v1 id only when needed. */
+static __always_inline bool task_in_tracked(struct task_struct *t)
 {
 	struct cgroup *dcg = t->cgroups->dfl_cgrp;
+	__u64 v1;
 
-	*dfl = dcg->kn->id;
-	*v1 = 0;
-	if (filter_all) {
-		*v1 = v1_ctrl ? task_v1_cgid(t) : 0;
+	if (is_tracked(dcg->kn->id, 0))
 		return true;
-	}
-	if (is_tracked(*dfl, 0)) {
-		*v1 = v1_ctrl ? task_v1_cgid(t) : 0;
-		return true;
-	}
 	/* A task below the cgroup2 root that is not tracked there is not in a container whose
 	 * runtime made cgroup2 directories: the v1 lookup is for runtimes that did not (and
 	 * pure v1 hosts), whose tasks all sit at the cgroup2 root. */
 	if (!v1_ctrl || dcg->level != 0)
 		return false;
-	*v1 = task_v1_cgid(t);
-	return *v1 && is_tracked(*v1, v1_hier);
+	v1 = task_v1_cgid(t);
+	return v1 && is_tracked(v1, v1_hier);
+}
+
+static __always_inline bool filter_ready(void)
+{
+	return filter_complete_ns != ~0ULL;
+}
+
+/* Whether a process of @leader without storage is known to be untracked: made by a fork
+ * that pcg_fork decided with the filter complete. */
+static __always_inline bool absent_is_untracked(struct task_struct *leader)
+{
+	__u64 st = leader->start_boottime;
+
+	if (st <= membership_from_ns)
+		return false; /* existed before we looked */
+	if (st - membership_from_ns > membership_window_ns)
+		return true;
+	return st > filter_complete_ns; /* started during start-up */
+}
+
+/* Stores the decision for @leader's process (@m: its storage, NULL if it has none).  An
+ * untracked process needs none when absence says so already (it started after the filter was
+ * complete); before that, "untracked" may only mean "its cgroup is not seeded yet", so it is
+ * decided again next time. */
+static __always_inline void remember(struct task_struct *leader, __u32 *m, bool tracked)
+{
+	if (!m) {
+		if (!tracked && (!filter_ready() || absent_is_untracked(leader)))
+			return;
+		m = bpf_task_storage_get(&membership, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!m) {
+			/* out of memory: this process's events would be missed, say so */
+			if (tracked)
+				count_drop(PCG_EV_FORK);
+			return;
+		}
+	}
+	*m = tracked ? PCG_M_TRACKED : filter_ready() ? PCG_M_UNTRACKED : PCG_M_UNKNOWN;
+}
+
+/* Whether the process of @leader is tracked: its stored decision, or (unknown) decided from
+ * @t's cgroups now and stored if @keep. */
+static __always_inline bool process_tracked(struct task_struct *t, struct task_struct *leader,
+					    bool keep)
+{
+	bool tracked;
+	__u32 *m;
+
+	/* the common case, a process outside every container, without a helper call: no
+	 * storage at all on its leader (one load) and started after the filter was complete */
+	if (!pcg_task_has_storage(leader) && absent_is_untracked(leader))
+		return false;
+	m = bpf_task_storage_get(&membership, leader, 0, 0);
+	if (m && *m != PCG_M_UNKNOWN)
+		return *m == PCG_M_TRACKED;
+	if (!m && absent_is_untracked(leader))
+		return false;
+	tracked = task_in_tracked(t);
+	if (keep)
+		remember(leader, m, tracked);
+	return tracked;
 }
 
 /* The task's facts.  @t is a trusted tp_btf pointer: plain (CO-RE relocated) loads replace
@@ -384,6 +470,14 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 	struct pcg_ev_attach *e;
 	long n;
 
+	/* a move in a hierarchy that keys membership: decide the process again (the task is
+	 * already in @dst here) */
+	if (!filter_all && (hier == 0 || (v1_ctrl && hier == v1_hier))) {
+		struct task_struct *leader = task->group_leader;
+
+		remember(leader, bpf_task_storage_get(&membership, leader, 0, 0),
+			 task_in_tracked(leader));
+	}
 	if (hier >= 64 || !(hier_mask & (1ULL << hier)))
 		return 0;
 	cgid = pcg_kn_id(BPF_CORE_READ(dst, kn));
@@ -392,7 +486,7 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 	e = scratch();
 	if (!e)
 		return 0;
-	task_cgroups(task, &dfl, &v1);
+	task_ids(task, &dfl, &v1);
 	fill_task(&e->task, task, dfl, v1);
 	e->cgid = cgid;
 	e->hier = hier;
@@ -413,7 +507,9 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 }
 
 /* The child is already in its final cgroup here, including clone3(CLONE_INTO_CGROUP), which
- * places it without a cgroup_attach_task event. */
+ * places it without a cgroup_attach_task event.  The process is decided here, once: in the
+ * same css_set (the same cgroups everywhere) as its parent's leader, it is what the parent
+ * is; elsewhere (CLONE_INTO_CGROUP, a parent moving meanwhile), its cgroups say. */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -422,8 +518,19 @@ int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (child->pid != child->tgid)
 		return 0; /* a new thread, not a new process */
-	if (!task_cgroups(child, &dfl, &v1))
-		return 0;
+	if (!filter_all) {
+		struct task_struct *pl = parent->group_leader;
+		bool tracked;
+
+		if (child->cgroups == pl->cgroups)
+			tracked = process_tracked(pl, pl, true);
+		else
+			tracked = task_in_tracked(child);
+		if (!tracked)
+			return 0; /* nothing stored: absence says untracked */
+		remember(child, NULL, true);
+	}
+	task_ids(child, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {
@@ -443,8 +550,20 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 	struct pcg_ev_exec *e;
 	long n;
 
-	if (!task_cgroups(p, &dfl, &v1))
-		return 0;
+	if (!filter_all) {
+		bool tracked;
+
+		/* a non-leader thread's exec: it became the leader, the old one's storage went */
+		if (old_pid != p->pid) {
+			tracked = task_in_tracked(p);
+			remember(p, bpf_task_storage_get(&membership, p, 0, 0), tracked);
+		} else {
+			tracked = process_tracked(p, p, true);
+		}
+		if (!tracked)
+			return 0;
+	}
+	task_ids(p, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
 	e = scratch();
 	if (!e)
@@ -477,8 +596,9 @@ int BPF_PROG(pcg_exit, struct task_struct *p)
 
 	if (sig->live.counter != 0)
 		return 0;
-	if (!task_cgroups(p, &dfl, &v1))
+	if (!filter_all && !process_tracked(p, p->group_leader, false))
 		return 0;
+	task_ids(p, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {

@@ -68,6 +68,7 @@ struct {
 #define PCG_M_UNKNOWN	0
 #define PCG_M_UNTRACKED 1
 #define PCG_M_TRACKED	2
+#define PCG_M_FRESH	3 /* tracked, came in by an attach or CLONE_INTO_CGROUP, no exec yet */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -148,8 +149,8 @@ static __always_inline void fill_hdr(struct pcg_ev_hdr *h, __u16 type, __u16 siz
 
 static __always_inline __u64 task_v1_cgid(struct task_struct *t)
 {
-	struct css_set *cset = BPF_CORE_READ(t, cgroups);
-	struct cgroup_subsys_state *css = NULL;
+	struct css_set *cset = t->cgroups;
+	struct cgroup_subsys_state *css;
 	int id;
 
 	switch (v1_ctrl) {
@@ -179,10 +180,12 @@ static __always_inline __u64 task_v1_cgid(struct task_struct *t)
 	}
 	if (id < 0 || id >= 16)
 		return 0;
-	bpf_core_read(&css, sizeof(css), &cset->subsys[id]);
+	/* v1_ctrl is a load-time constant and id a relocated one: a direct load at a known
+	 * offset, and direct loads down to the id (no probe-read helper calls) */
+	css = cset->subsys[id];
 	if (!css)
 		return 0;
-	return pcg_kn_id(BPF_CORE_READ(css, cgroup, kn));
+	return css->cgroup->kn->id;
 }
 
 static __always_inline bool is_tracked(__u64 cgid, __u32 hier)
@@ -236,47 +239,60 @@ static __always_inline bool absent_is_untracked(struct task_struct *leader)
 	return st > filter_complete_ns; /* started during start-up */
 }
 
-/* Stores the decision for @leader's process (@m: its storage, NULL if it has none).  An
- * untracked process needs none when absence says so already (it started after the filter was
- * complete); before that, "untracked" may only mean "its cgroup is not seeded yet", so it is
- * decided again next time. */
-static __always_inline void remember(struct task_struct *leader, __u32 *m, bool tracked)
+/* Stores the decision for @leader's process (@m: its storage, NULL if it has none): @state is
+ * PCG_M_UNTRACKED, PCG_M_TRACKED or PCG_M_FRESH.  An untracked process needs no storage when
+ * absence says so already (it started after the filter was complete); before that,
+ * "untracked" may only mean "its cgroup is not seeded yet", so it is decided again next time. */
+static __always_inline void remember(struct task_struct *leader, __u32 *m, __u32 state)
 {
 	if (!m) {
-		if (!tracked && (!filter_ready() || absent_is_untracked(leader)))
+		if (state == PCG_M_UNTRACKED && (!filter_ready() || absent_is_untracked(leader)))
 			return;
 		m = bpf_task_storage_get(&membership, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (!m) {
 			/* out of memory: this process's events would be missed, say so */
-			if (tracked)
+			if (state != PCG_M_UNTRACKED)
 				count_drop(PCG_EV_FORK);
 			return;
 		}
 	}
-	*m = tracked ? PCG_M_TRACKED : filter_ready() ? PCG_M_UNTRACKED : PCG_M_UNKNOWN;
+	if (state == PCG_M_UNTRACKED && !filter_ready())
+		state = PCG_M_UNKNOWN;
+	*m = state;
 }
 
-/* Whether the process of @leader is tracked: its stored decision, or (unknown) decided from
- * @t's cgroups now and stored if @keep. */
+/* The state of @leader's process (PCG_M_UNTRACKED, _TRACKED or _FRESH): its stored decision,
+ * or (unknown) decided from @t's cgroups now and stored if @keep.  *@mp: its storage if it has
+ * one and the decision was stored before. */
+static __always_inline __u32 process_state(struct task_struct *t, struct task_struct *leader,
+					   bool keep, __u32 **mp)
+{
+	__u32 *m, state;
+
+	*mp = NULL;
+	/* the common case, a process outside every container, without a helper call: no
+	 * storage at all on its leader (one load) and made by a fork we decided */
+	if (!pcg_task_has_storage(leader) && absent_is_untracked(leader))
+		return PCG_M_UNTRACKED;
+	m = bpf_task_storage_get(&membership, leader, 0, 0);
+	if (m && *m != PCG_M_UNKNOWN) {
+		*mp = m;
+		return *m;
+	}
+	if (!m && absent_is_untracked(leader))
+		return PCG_M_UNTRACKED;
+	state = task_in_tracked(t) ? PCG_M_TRACKED : PCG_M_UNTRACKED;
+	if (keep)
+		remember(leader, m, state);
+	return state;
+}
+
 static __always_inline bool process_tracked(struct task_struct *t, struct task_struct *leader,
 					    bool keep)
 {
-	bool tracked;
 	__u32 *m;
 
-	/* the common case, a process outside every container, without a helper call: no
-	 * storage at all on its leader (one load) and started after the filter was complete */
-	if (!pcg_task_has_storage(leader) && absent_is_untracked(leader))
-		return false;
-	m = bpf_task_storage_get(&membership, leader, 0, 0);
-	if (m && *m != PCG_M_UNKNOWN)
-		return *m == PCG_M_TRACKED;
-	if (!m && absent_is_untracked(leader))
-		return false;
-	tracked = task_in_tracked(t);
-	if (keep)
-		remember(leader, m, tracked);
-	return tracked;
+	return process_state(t, leader, keep, &m) >= PCG_M_TRACKED;
 }
 
 /* The task's facts.  @t is a trusted tp_btf pointer: plain (CO-RE relocated) loads replace
@@ -474,9 +490,13 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 	 * already in @dst here) */
 	if (!filter_all && (hier == 0 || (v1_ctrl && hier == v1_hier))) {
 		struct task_struct *leader = task->group_leader;
+		__u32 *m = bpf_task_storage_get(&membership, leader, 0, 0);
+		__u32 state = PCG_M_UNTRACKED;
 
-		remember(leader, bpf_task_storage_get(&membership, leader, 0, 0),
-			 task_in_tracked(leader));
+		/* coming in (not moving within): its next exec may start a container */
+		if (task_in_tracked(leader))
+			state = m && *m >= PCG_M_TRACKED ? *m : PCG_M_FRESH;
+		remember(leader, m, state);
 	}
 	if (hier >= 64 || !(hier_mask & (1ULL << hier)))
 		return 0;
@@ -520,15 +540,15 @@ int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 		return 0; /* a new thread, not a new process */
 	if (!filter_all) {
 		struct task_struct *pl = parent->group_leader;
-		bool tracked;
+		__u32 state;
 
 		if (child->cgroups == pl->cgroups)
-			tracked = process_tracked(pl, pl, true);
+			state = process_tracked(pl, pl, true) ? PCG_M_TRACKED : PCG_M_UNTRACKED;
 		else
-			tracked = task_in_tracked(child);
-		if (!tracked)
+			state = task_in_tracked(child) ? PCG_M_FRESH : PCG_M_UNTRACKED;
+		if (state == PCG_M_UNTRACKED)
 			return 0; /* nothing stored: absence says untracked */
-		remember(child, NULL, true);
+		remember(child, NULL, state);
 	}
 	task_ids(child, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
@@ -543,31 +563,45 @@ int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* A runtime re-executing itself on its way into the container (runc: /proc/self/exe, a sealed
+ * copy through /dev/fd/N or /proc/self/fd/N): not the container's start. */
+static __always_inline bool runtime_reexec_path(const char *f)
+{
+	return (f[0] == '/' && f[1] == 'p' && f[2] == 'r' && f[3] == 'o' && f[4] == 'c' &&
+		f[5] == '/') ||
+	       (f[0] == '/' && f[1] == 'd' && f[2] == 'e' && f[3] == 'v' && f[4] == '/' &&
+		f[5] == 'f' && f[6] == 'd' && f[7] == '/');
+}
+
+/* The record is written in place in the ring buffer (reserved at its largest, the loader
+ * hands on hdr.size bytes): no per-CPU scratch copy.  The first exec of a process that came
+ * into a container (its runtime's init: the container starts) wakes the consumer at once. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	__u64 now, dfl, v1;
+	__u32 state = PCG_M_TRACKED, *m = NULL;
+	__u64 now, dfl, v1, flags;
 	struct pcg_ev_exec *e;
 	long n;
 
 	if (!filter_all) {
-		bool tracked;
-
 		/* a non-leader thread's exec: it became the leader, the old one's storage went */
 		if (old_pid != p->pid) {
-			tracked = task_in_tracked(p);
-			remember(p, bpf_task_storage_get(&membership, p, 0, 0), tracked);
+			state = task_in_tracked(p) ? PCG_M_TRACKED : PCG_M_UNTRACKED;
+			remember(p, bpf_task_storage_get(&membership, p, 0, 0), state);
 		} else {
-			tracked = process_tracked(p, p, true);
+			state = process_state(p, p, true, &m);
 		}
-		if (!tracked)
+		if (state == PCG_M_UNTRACKED)
 			return 0;
 	}
 	task_ids(p, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
-	e = scratch();
-	if (!e)
+	e = bpf_ringbuf_reserve(&rb, sizeof(*e) + PCG_PATH_MAX, 0);
+	if (!e) {
+		count_drop(PCG_EV_EXEC);
 		return 0;
+	}
 	fill_task(&e->task, p, dfl, v1);
 	e->old_pid = old_pid;
 	e->_pad0 = 0;
@@ -580,7 +614,14 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 	fill_hdr(&e->hdr, PCG_EV_EXEC, sizeof(*e) + n, now);
 	if (n == PCG_PATH_MAX)
 		e->hdr.flags |= PCG_F_TRUNC;
-	emit(e, sizeof(*e) + n, PCG_EV_EXEC, now);
+	flags = BPF_RB_NO_WAKEUP;
+	if (state == PCG_M_FRESH && m && !runtime_reexec_path(e->filename)) {
+		*m = PCG_M_TRACKED;
+		flags = BPF_RB_FORCE_WAKEUP;
+	} else {
+		flags = wake_flags(now);
+	}
+	bpf_ringbuf_submit(e, flags);
 	return 0;
 }
 

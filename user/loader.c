@@ -130,7 +130,13 @@ int pcg_loader__track(struct pcg_loader *l, __u32 hier, __u64 cgid)
 static int on_sample(void *ctx, void *data, size_t len)
 {
 	struct pcg_loader *l = ctx;
-	int err = l->fn(l->ctx, data, len);
+	const struct pcg_ev_hdr *h = data;
+	int err;
+
+	/* a record written in place was reserved at its largest: hand on what it holds */
+	if (len >= sizeof(*h) && h->size >= sizeof(*h) && h->size < len)
+		len = h->size;
+	err = l->fn(l->ctx, data, len);
 
 	if (err && !l->err)
 		l->err = err;

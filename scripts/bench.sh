@@ -18,6 +18,9 @@
 #      speed (podcg-trace -r FILE --json > /dev/null) of a big recording made during `cg`;
 #   4. latency: mkdir -> container_create and exec -> container_start lines visible in the
 #      tracer's output file (tests/bench/cgstorm.c -L), p50/p90/p99/max;
+#   5. scale: SCALE_N containers created and held (cgroups only) while podcg-trace --json
+#      runs: its RSS, its CPU per mkdir event while they are made, and its CPU per event of
+#      a churn of SCALE_CHURN containers beside them;
 # then prints a Markdown report and writes it to .output/bench/results.md (raw rows beside it).
 #
 # Workloads (built here with gcc -O2 -static into .output/bench/):
@@ -31,7 +34,10 @@
 #   TARGET_S=3        size the workloads so that one no-tracer run takes about this long
 #   EXEC_N, CG_N      or set the sizes directly (execs, containers)
 #   TRACERS="none podcg podcg-all bpftrace perf"   (none is always run: it is the baseline)
-#   BPFSTATS=1 RECORD=1 LATENCY=1                  0 skips that pass
+#   BPFSTATS=1 RECORD=1 LATENCY=1 SCALE=1          0 skips that pass
+#   SCALE_N=20000     containers held in the scale pass (pod + container cgroups in cgroup2 and
+#                     the key v1 hierarchy, no processes); SCALE_CHURN=200 containers churned
+#                     beside them
 #   LAT_N=200         containers in the latency pass (10 ms apart)
 #   KEEP=0            1 keeps the per-run outputs (in /tmp/podcgbench-<id>.*, so that a concurrent
 #                     `make clean` cannot pull the ground from under a run)
@@ -57,6 +63,9 @@ BPFSTATS=${BPFSTATS:-1}
 RECORD=${RECORD:-1}
 LATENCY=${LATENCY:-1}
 LAT_N=${LAT_N:-200}
+SCALE=${SCALE:-1}
+SCALE_N=${SCALE_N:-20000}
+SCALE_CHURN=${SCALE_CHURN:-200}
 KEEP=${KEEP:-0}
 
 RUNID=$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
@@ -66,6 +75,7 @@ RUNS=runs.tsv            # one row per matrix run
 BPFS=bpfstats.tsv        # one row per (tracer, workload, BPF program)
 REC=record.tsv           # recording / replay
 LAT=latency.txt          # cgstorm -L output
+SCALEF=scale.txt         # scale pass: one key=value line
 RESULTS=$BOUT/results.md
 T_START=$EPOCHREALTIME
 RUN_DATE=$(date -u +%Y-%m-%dT%H:%MZ)
@@ -263,7 +273,7 @@ write_report() {
 		echo "Cgroup hierarchies: ${HIERS:-?}. bench_true: $BT_KIND."
 		echo "Tools: $(bpftrace --version 2>/dev/null | head -1 || echo 'no bpftrace'), $(perf --version 2>/dev/null || echo 'no perf'), $(bpftool version 2>/dev/null | head -1 || echo 'no bpftool')."
 		echo "Workloads: \`exec\` = $EXEC_N fork+exec+wait; \`cg\` = $CG_N containers (one per pod, mkdir+attach in every hierarchy, exec, rmdir)."
-		echo "$REPS interleaved repetitions (tracer order rotated and reversed every other repetition, workload order alternated). Matrix ${T_MATRIX:-0}s, bpf_stats pass ${T_BPFS:-0}s, recording ${T_REC:-0}s, latency ${T_LAT:-0}s, total ${T_TOTAL:-0}s."
+		echo "$REPS interleaved repetitions (tracer order rotated and reversed every other repetition, workload order alternated). Matrix ${T_MATRIX:-0}s, bpf_stats pass ${T_BPFS:-0}s, recording ${T_REC:-0}s, latency ${T_LAT:-0}s, scale ${T_SCALE:-0}s, total ${T_TOTAL:-0}s."
 		echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 		echo
 		targets_table
@@ -426,7 +436,7 @@ AWK
 			printf -- '- %s\n' "${NOTES[@]}"
 			echo
 		fi
-		echo "Raw rows: .output/bench/runs.tsv, bpfstats.tsv, record.tsv, latency.txt."
+		echo "Raw rows: .output/bench/runs.tsv, bpfstats.tsv, record.tsv, latency.txt, scale.txt."
 	} >"$RESULTS"
 }
 
@@ -434,7 +444,8 @@ if [ "${REPORT_ONLY:-0}" = 1 ]; then
 	trap - EXIT
 	[ -f "$BOUT/meta.env" ] || die "no earlier run in $BOUT"
 	. "$BOUT/meta.env"
-	RUNS=$BOUT/$RUNS BPFS=$BOUT/$BPFS REC=$BOUT/$REC LAT=$BOUT/$LAT
+	RUNS=$BOUT/$RUNS BPFS=$BOUT/$BPFS REC=$BOUT/$REC LAT=$BOUT/$LAT SCALEF=$BOUT/$SCALEF
+	[ -f "$SCALEF" ] || SCALEF=
 	write_report
 	cat "$RESULTS"
 	exit 0
@@ -448,7 +459,7 @@ fi
 WORK=$(mktemp -d "/tmp/$TOPBASE.XXXXXX") || die "cannot create a scratch dir in /tmp"
 chmod 755 "$WORK"
 mkdir -p "$WORK/bin" "$BOUT" || die "cannot create '$WORK/bin' or '$BOUT'"
-RUNS=$WORK/$RUNS BPFS=$WORK/$BPFS REC=$WORK/$REC LAT=$WORK/$LAT
+RUNS=$WORK/$RUNS BPFS=$WORK/$BPFS REC=$WORK/$REC LAT=$WORK/$LAT SCALEF=$WORK/$SCALEF
 # the binary under test, copied: a rebuild during the run does not change what is measured
 cp "$PODCG" "$WORK/bin/podcg-trace" || die "cannot copy '$PODCG'"
 PODCG_BUILD="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git --no-optional-locks -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', dirty'), built $(date -u -r "$PODCG" +%H:%MZ)"
@@ -976,15 +987,88 @@ if [ "$LATENCY" = 1 ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# 5. scale: many containers held, RSS and CPU per event at that size
+
+# the mount point of the v1 hierarchy with id $1 ("" if none): its controllers from
+# /proc/self/cgroup, matched against the super options of the cgroup mounts
+v1_mount() {
+	local ctrls
+	ctrls=$(awk -F: -v h="$1" '$1 == h { print $2; exit }' /proc/self/cgroup)
+	[ -n "$ctrls" ] || return 0
+	awk -v c="$ctrls" '{ for (i = 7; i <= NF; i++) if ($i == "-") break
+		if ($(i + 1) != "cgroup" || $4 != "/") next
+		n = split(c, want, ","); ok = 1
+		for (k = 1; k <= n; k++) if (index("," $(i + 3) ",", "," want[k] ",") == 0) ok = 0
+		if (ok) { print $5; exit } }' /proc/self/mountinfo
+}
+: >"$SCALEF"
+if [ "$SCALE" = 1 ]; then
+	T_SCALE=$EPOCHREALTIME
+	start_tracer podcg scale
+	if wait_ready podcg; then
+		nap 0.3
+		key=$(sed -n 's/.*key v1 hierarchy \([0-9]*\).*/\1/p' "$TR_ERR" | head -1)
+		mnts=()
+		[ -n "$CG2_MNT" ] && mnts+=("$CG2_MNT")
+		[ -n "$key" ] && [ "$key" != 0 ] && km=$(v1_mount "$key") && [ -n "$km" ] && mnts+=("$km")
+		stop_top="$TOPBASE-scale"
+		# SCALE_N pods of one container each, systemd layout (cgstorm's), ids from awk
+		awk -v n="$SCALE_N" -v top="$stop_top" 'BEGIN { srand(); h = "0123456789abcdef"
+			q = top "/kubepods.slice/kubepods-besteffort.slice"
+			for (i = 0; i < n; i++) {
+				u = ""; for (k = 0; k < 32; k++) u = u substr(h, int(rand() * 16) + 1, 1)
+				u = substr(u, 1, 8) "_" substr(u, 9, 4) "_" substr(u, 13, 4) "_" substr(u, 17, 4) "_" substr(u, 21, 12)
+				c = ""; for (k = 0; k < 64; k++) c = c substr(h, int(rand() * 16) + 1, 1)
+				p = q "/kubepods-besteffort-pod" u ".slice"
+				print p; print p "/cri-containerd-" c ".scope"
+			} }' >"$WORK/scale.dirs"
+		rss0=$(awk '/^VmRSS:/ { print $2 }' "/proc/$TR_PID/status")
+		c0=$(cpu_ns "$TR_PID")
+		t0=$EPOCHREALTIME
+		for m in "${mnts[@]}"; do
+			(cd "$m" && mkdir -p "$stop_top/kubepods.slice/kubepods-besteffort.slice" &&
+				xargs -a "$WORK/scale.dirs" mkdir) || note "scale pass: mkdir below $m failed"
+		done
+		tc=$(fsub "$EPOCHREALTIME" "$t0")
+		drain "$TR_OUT"
+		c1=$(cpu_ns "$TR_PID")
+		cev=$((${#mnts[@]} * (2 * SCALE_N + 3)))
+		made=$(grep -F "\"cgroup\":\"/$stop_top/" "$TR_OUT" | grep -c -F '"event":"container_create"')
+		c2=$(cpu_ns "$TR_PID")
+		run_wl cg "$SCALE_CHURN" "$TOPBASE-scalechurn" || note "scale pass: the churn failed"
+		drain "$TR_OUT"
+		c3=$(cpu_ns "$TR_PID")
+		rss=$(rss_kib "$TR_PID")
+		alive "$TR_PID" || note "scale pass: the tracer died"
+		stop_ours "$TR_PID" INT 60
+		printf 'containers=%s churn=%s hierarchies=%s rss0_kib=%s rss_kib=%s create_s=%s create_events=%s create_cpu_ns=%s reported=%s events=%s cpu_ns=%s\n' \
+			"$SCALE_N" "$WL_UNITS" "${#mnts[@]}" "$rss0" "$rss" "$tc" "$cev" "$((c1 - c0))" "$made" \
+			"$WL_EVENTS" "$((c3 - c2))" >"$SCALEF"
+		log "scale: $(cat "$SCALEF")"
+		# 2 x SCALE_N directories per hierarchy: rmdir in bulk, deepest first
+		for m in "${mnts[@]}"; do
+			[ -d "$m/$stop_top" ] && find "$m/$stop_top" -depth -mindepth 1 -type d -print0 | xargs -0 -r rmdir 2>/dev/null
+		done
+		remove_our_cgroups
+	else
+		stop_ours "$TR_PID" INT 10
+		note "scale pass: podcg-trace did not start"
+	fi
+	[ "$KEEP" = 1 ] || rm -f "$WORK/scale.dirs" "$WORK"/scale.out "$WORK"/scale.err
+	T_SCALE=$(fsub "$EPOCHREALTIME" "$T_SCALE")
+fi
+
+# ---------------------------------------------------------------------------------------------
 # report
 
 T_TOTAL=$(fsub "$EPOCHREALTIME" "$T_START")
 mkdir -p "$BOUT"
-for f in "$RUNS" "$BPFS" "$REC" "$LAT"; do
+for f in "$RUNS" "$BPFS" "$REC" "$LAT" "$SCALEF"; do
 	cp "$f" "$BOUT/" 2>/dev/null
 done
-RUNS=$BOUT/${RUNS##*/} BPFS=$BOUT/${BPFS##*/} REC=$BOUT/${REC##*/} LAT=$BOUT/${LAT##*/}
-declare -p EXEC_N CG_N REPS HIERS BT_KIND LAT_N T_MATRIX T_BPFS T_REC T_LAT T_TOTAL RUNID NOTES \
+RUNS=$BOUT/${RUNS##*/} BPFS=$BOUT/${BPFS##*/} REC=$BOUT/${REC##*/} LAT=$BOUT/${LAT##*/} SCALEF=$BOUT/${SCALEF##*/}
+[ -s "$SCALEF" ] || SCALEF=
+declare -p EXEC_N CG_N REPS HIERS BT_KIND LAT_N T_MATRIX T_BPFS T_REC T_LAT T_SCALE T_TOTAL RUNID NOTES \
 	PODCG_BUILD RUN_DATE >"$BOUT/meta.env" 2>/dev/null
 write_report
 echo

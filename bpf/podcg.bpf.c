@@ -21,6 +21,7 @@ const volatile __u64 hier_mask = 1;	/* hierarchy ids whose cgroup events are rep
 const volatile int v1_ctrl = 0;		/* PCG_V1_* controller whose v1 hierarchy keys membership */
 const volatile __u32 v1_hier = 0;	/* that hierarchy's id */
 const volatile __u64 wake_interval_ns = 1000000; /* at most one consumer wakeup per interval */
+const volatile bool start_wakeup = true;	 /* a container's first exec wakes the consumer */
 /* CLOCK_BOOTTIME just before the programs were loaded, and how long after it the filter is
  * surely complete (the loader checks, and marks the processes in between if not): a process
  * started after both without task storage was decided untracked at fork.  Constants, so the
@@ -617,7 +618,7 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 	flags = BPF_RB_NO_WAKEUP;
 	if (state == PCG_M_FRESH && m && !runtime_reexec_path(e->filename)) {
 		*m = PCG_M_TRACKED;
-		flags = BPF_RB_FORCE_WAKEUP;
+		flags = start_wakeup ? BPF_RB_FORCE_WAKEUP : wake_flags(now);
 	} else {
 		flags = wake_flags(now);
 	}

@@ -82,6 +82,7 @@ struct pcg_loader *pcg_loader__load(const struct pcg_loader_opts *opts)
 	l->skel->rodata->v1_hier = opts->v1_hier;
 	if (opts->wake_interval_ns)
 		l->skel->rodata->wake_interval_ns = opts->wake_interval_ns;
+	l->skel->rodata->start_wakeup = !opts->no_start_wakeup;
 	/* processes started from here on are seen by pcg_fork once attached; those started
 	 * before the filter is complete are marked by pcg_loader__filter_complete */
 	l->from_ns = boottime_ns();

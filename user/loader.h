@@ -18,7 +18,8 @@ struct pcg_loader_opts {
 	__u32 v1_hier;
 	unsigned ringbuf_mb;
 	__u64 wake_interval_ns;
-	int verbose; /* 1: libbpf debug, 2: + verifier log */
+	bool no_start_wakeup; /* a container's first exec waits for the next poll like the rest */
+	int verbose;	      /* 1: libbpf debug, 2: + verifier log */
 };
 
 typedef int (*pcg_ring_fn)(void *ctx, const void *data, size_t len);

@@ -37,8 +37,11 @@ struct cg_key {
 static int libbpf_verbosity;
 
 /* How long after the load the in-kernel filter is expected to be complete (seeded twice,
- * attached): processes started within it look the completion time up in the kernel. */
-#define MEMBERSHIP_WINDOW_NS (300ull * 1000 * 1000)
+ * attached): processes started within it look the completion time up in the kernel (one
+ * global read, ~200 ns here).  Past it, those started before completion are only marked by
+ * pcg_loader__filter_complete's /proc walk, so an event of one of them between the attach
+ * and that walk could be missed: start-up takes 0.1-0.5 s, hence a second. */
+#define MEMBERSHIP_WINDOW_NS (1000ull * 1000 * 1000)
 
 static __u64 boottime_ns(void)
 {

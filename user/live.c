@@ -189,6 +189,22 @@ static int drop_privileges(void)
 	return 0;
 }
 
+/* Asks the scheduler (EEVDF, Linux 6.12+) for a short time slice, so that a reader woken for
+ * a container's first exec runs soon on a busy machine: the tail of the exec -> container_start
+ * latency is the wait for a CPU.  Best effort: older kernels refuse it, and that is fine. */
+static void prefer_short_slice(void)
+{
+	struct {
+		__u32 size, policy;
+		__u64 flags;
+		__s32 nice;
+		__u32 prio;
+		__u64 runtime, deadline, period;
+	} sa = { .size = 48, .runtime = 100000 /* ns */ };
+
+	(void)syscall(SYS_sched_setattr, 0, &sa, 0);
+}
+
 static int preflight(void)
 {
 	struct stat st;
@@ -311,6 +327,7 @@ static int live_setup(struct live *l)
 	}
 	if (!o->all && pcg_scan_seed(&l->layout, seed, l->ld) < 0)
 		pcg_warn("cannot seed the kubepods filter from the cgroup filesystem");
+	pcg_loader__filter_complete(l->ld);
 	if (l->rec) {
 		err = pcg_recorder__start(l->rec, &l->hdr);
 		if (err) {
@@ -342,6 +359,7 @@ static int live_setup(struct live *l)
 				       "v1",
 		 (unsigned long long)l->layout.traced_mask, l->layout.key_hier,
 		 l->layout.host_view ? ", host view through /proc/1/root" : "");
+	prefer_short_slice();
 	err = drop_privileges();
 	if (err)
 		pcg_warn("cannot drop capabilities after attaching: %s", strerror(-err));

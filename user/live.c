@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -202,6 +203,10 @@ static void prefer_short_slice(void)
 		__u64 runtime, deadline, period;
 	} sa = { .size = 48, .runtime = 100000 /* ns */ };
 
+	errno = 0;
+	sa.nice = getpriority(PRIO_PROCESS, 0); /* keep the nice value the user chose */
+	if (errno)
+		return;
 	(void)syscall(SYS_sched_setattr, 0, &sa, 0);
 }
 

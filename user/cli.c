@@ -17,6 +17,9 @@ enum {
 	OPT_FORCE,
 	OPT_VERSION,
 	OPT_RINGBUF,
+	OPT_CHECK,
+	OPT_TIMELINE,
+	OPT_TIMELINE_SVG,
 };
 
 static const struct option long_opts[] = {
@@ -29,6 +32,9 @@ static const struct option long_opts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "ringbuf-mb", required_argument, NULL, OPT_RINGBUF },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "timeline", no_argument, NULL, OPT_TIMELINE },
+	{ "timeline-svg", required_argument, NULL, OPT_TIMELINE_SVG },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -56,6 +62,9 @@ const char *pcg_cli_usage(void)
 	       "  -r, --read FILE      replay a recording ('-' = stdin); needs no privileges\n"
 	       "  --ringbuf-mb N       BPF ring buffer size (default 8, a power of two)\n"
 	       "  -v, --verbose        libbpf debug output (-vv: verifier log)\n"
+	       "  --check              say whether this node can be traced, and why not; exit 0/1\n"
+	       "  --timeline           per-pod start-up timelines instead of events (live or -r)\n"
+	       "  --timeline-svg FILE  with --timeline: also draw them as an SVG Gantt chart\n"
 	       "  -h, --help           this text\n"
 	       "  --version            print the version\n"
 	       "\n"
@@ -202,6 +211,20 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			}
 			o.ringbuf_mb = v;
 			break;
+		case OPT_CHECK:
+			o.check = true;
+			break;
+		case OPT_TIMELINE:
+			o.timeline = true;
+			break;
+		case OPT_TIMELINE_SVG:
+			if (!*optarg) {
+				*ret_reason = "--timeline-svg takes a file name";
+				return -EINVAL;
+			}
+			o.timeline = true;
+			o.timeline_svg = optarg;
+			break;
 		case ':':
 			*ret_reason = "an option is missing its argument";
 			return -EINVAL;
@@ -212,6 +235,11 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 	}
 	if (optind < argc) {
 		*ret_reason = "unexpected argument";
+		return -EINVAL;
+	}
+	if (o.check &&
+	    (o.read || o.write || o.timeline || o.duration > 0 || o.pod || o.container)) {
+		*ret_reason = "--check runs alone (with --json, -v at most)";
 		return -EINVAL;
 	}
 	if (o.read && o.write) {

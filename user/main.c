@@ -25,6 +25,7 @@
 #include "record.h"
 #include "sbuf.h"
 #include "scan.h"
+#include "check.h"	 /* irkit: --check */
 
 #ifndef PCG_VERSION
 #define PCG_VERSION "0.0.0"
@@ -667,6 +668,8 @@ int main(int argc, char **argv)
 	pcg_log_verbose = a.opts.verbose;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	signal(SIGPIPE, SIG_IGN);
+	if (a.opts.check) /* irkit */
+		return pcg_check_run(&a.opts);
 	if (a.opts.read)
 		return run_replay(&a);
 	return run_live(&a);

@@ -42,9 +42,9 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf \
 
 # Pure modules: no syscalls, unit-tested and fuzzed without root.
 CORE_SRCS := $(wildcard user/cgpath.c user/sbuf.c user/decode.c user/correlate.c user/fmt.c \
-	user/pipeline.c user/record.c user/cli.c user/check_report.c)
+	user/pipeline.c user/record.c user/cli.c user/timeline.c user/check_report.c)
 IMPURE_SRCS := user/loader.c user/scan.c user/recio.c user/log.c user/live.c user/main.c
-IMPURE_SRCS += user/check.c
+IMPURE_SRCS += user/check.c user/timeline_io.c
 IMPURE_SRCS := $(wildcard $(IMPURE_SRCS))
 CORE_OBJS := $(CORE_SRCS:user/%.c=$(OUTPUT)/%.o)
 IMPURE_OBJS := $(IMPURE_SRCS:user/%.c=$(OUTPUT)/%.o)

@@ -26,6 +26,7 @@
 #include "sbuf.h"
 #include "scan.h"
 #include "check.h"	 /* irkit: --check */
+#include "timeline_io.h" /* irkit: --timeline */
 
 #ifndef PCG_VERSION
 #define PCG_VERSION "0.0.0"
@@ -264,6 +265,7 @@ static void pipeline_opts(const struct app *a, const struct pcg_rec_header *h,
 	ret->fmt.boot_to_realtime_ns = h->boot_to_realtime_ns;
 	ret->pod_filter = a->opts.pod;
 	ret->container_filter = a->opts.container;
+	pcg_timeline_io_attach(&a->opts, ret); /* irkit: --timeline observes the records */
 }
 
 static int check_drops(struct app *a, struct pcg_loader *ld, __u64 seen[PCG_LOST_SLOTS])
@@ -670,7 +672,6 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (a.opts.check) /* irkit */
 		return pcg_check_run(&a.opts);
-	if (a.opts.read)
-		return run_replay(&a);
-	return run_live(&a);
+	/* irkit: --timeline-svg is written at the end */
+	return pcg_timeline_io_finish(&a.opts, a.opts.read ? run_replay(&a) : run_live(&a));
 }

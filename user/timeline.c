@@ -711,7 +711,7 @@ static double axis_step(double max_ms)
 static void svg_bar(struct pcg_sbuf *sb, double scale, double y, __s64 from_ns, __s64 len_ns,
 		    const char *cls, const char *step, const char *title)
 {
-	double ms = len_ns / 1e6;
+	double ms = (double)(len_ns / 1000) / 1000; /* microseconds, as the JSON */
 
 	pcg_sbuf_addf(sb,
 		      "<rect class=\"bar %s\" data-step=\"%s\" data-ms=\"%.3f\" x=\"%.3f\" "
@@ -768,10 +768,10 @@ void pcg_timeline__svg(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 		      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
 		      "viewBox=\"0 0 %.0f %.0f\" data-px-per-ms=\"%.9f\" data-axis-ms=\"%.3f\" "
 		      "font-family=\"sans-serif\" font-size=\"11\">\n",
-		      SVG_LABEL_W + SVG_CHART_W + 20, height, SVG_LABEL_W + SVG_CHART_W + 20,
+		      SVG_LABEL_W + SVG_CHART_W + 50, height, SVG_LABEL_W + SVG_CHART_W + 50,
 		      height, scale, max_ms);
 	pcg_sbuf_adds(sb,
-		      "<style>.pod1{fill:#9ecae1}.pod2{fill:#3182bd}.pod3{fill:#6baed6}"
+		      "<style>.pod1{fill:#9ecae1}.pod2{fill:#3182bd}.pod3{fill:#9e9ac8}"
 		      ".sandbox{fill:#fd8d3c}.app{fill:#74c476}.exec{stroke:#d62728;stroke-width:2}"
 		      ".start{stroke:#000;stroke-width:2}.grid{stroke:#ddd}.lbl{fill:#222}"
 		      ".pod-lbl{font-weight:bold}</style>\n"

@@ -27,6 +27,7 @@
 #include "scan.h"
 #include "check.h"	 /* irkit: --check */
 #include "timeline_io.h" /* irkit: --timeline */
+#include "evidence.h"	 /* irkit: SHA-256 of the files written */
 
 #ifndef PCG_VERSION
 #define PCG_VERSION "0.0.0"
@@ -141,6 +142,8 @@ static int tap_record(void *ctx, const void *rec, size_t len)
 		err = pcg_rec_writer__finish(a->rec);
 		pcg_rec_writer__free(a->rec);
 		a->rec = NULL;
+		if (!err) /* irkit: the finished file's size, events, SHA-256 */
+			pcg_evidence_add(pcg_recio_rotator__path(a->rot));
 		if (!err)
 			err = pcg_recio_rotator__next(a->rot);
 		if (!err) {
@@ -522,6 +525,7 @@ out:
 			pcg_err("cannot close the recording '%s'", pcg_recio_rotator__path(a->rot));
 			ret = EXIT_FAIL;
 		}
+		pcg_evidence_add(pcg_recio_rotator__path(a->rot)); /* irkit */
 		pcg_recio_rotator__free(a->rot);
 	}
 	if (a->rec_err)
@@ -653,6 +657,7 @@ int main(int argc, char **argv)
 {
 	struct app a = { 0 };
 	const char *reason;
+	int ret;
 
 	pcg_sbuf_init(&a.snapshot);
 	if (pcg_cli_parse(argc, argv, &a.opts, &reason)) {
@@ -673,5 +678,7 @@ int main(int argc, char **argv)
 	if (a.opts.check) /* irkit */
 		return pcg_check_run(&a.opts);
 	/* irkit: --timeline-svg is written at the end */
-	return pcg_timeline_io_finish(&a.opts, a.opts.read ? run_replay(&a) : run_live(&a));
+	ret = pcg_timeline_io_finish(&a.opts, a.opts.read ? run_replay(&a) : run_live(&a));
+	pcg_evidence_print(); /* irkit: files written with -w */
+	return ret;
 }

@@ -52,7 +52,8 @@ struct tl_pod {
 
 struct pcg_timeline {
 	struct pcg_timeline_opts opts;
-	__u64 now; /* newest event time */
+	__u64 now;	/* newest event time */
+	__u64 next_due; /* no pending pod settles before this (may be early, never late) */
 	unsigned nr_pods, untracked, nr_pending;
 	struct tl_pod *pods;
 	int hash[TL_HASH];
@@ -450,6 +451,8 @@ static void set_pending(struct pcg_timeline *tl, struct tl_pod *p)
 		p->pending = true;
 		tl->nr_pending++;
 	}
+	if (p->t_last + tl->opts.settle_ns < tl->next_due)
+		tl->next_due = p->t_last + tl->opts.settle_ns;
 }
 
 /* --- observer hooks -------------------------------------------------------------------- */
@@ -535,13 +538,20 @@ int pcg_timeline__time(void *ctx, __u64 ts, struct pcg_sbuf *sb)
 
 	if (ts > tl->now)
 		tl->now = ts;
-	if (!tl->nr_pending)
+	if (!tl->nr_pending || tl->now < tl->next_due)
 		return 0;
+	/* one walk per settle deadline, not per record */
+	tl->next_due = ~0ull;
 	for (unsigned i = 0; i < tl->nr_pods && tl->nr_pending; i++) {
 		struct tl_pod *p = &tl->pods[i];
+		__u64 due = p->t_last + tl->opts.settle_ns;
 
-		if (p->pending && tl->now >= p->t_last + tl->opts.settle_ns && all_started(p))
+		if (!p->pending)
+			continue;
+		if (tl->now >= due && all_started(p))
 			report(tl, p, true, sb);
+		else if (due > tl->now && due < tl->next_due)
+			tl->next_due = due;
 	}
 	return 0;
 }

@@ -267,3 +267,44 @@ PCG_TEST(timeline_pipeline_observer)
 	pcg_timeline__free(tl);
 	pcg_sbuf_done(&out);
 }
+
+PCG_TEST(timeline_two_pods_settle_in_turn)
+{
+	struct pcg_timeline_opts o = { .json = true, .settle_ns = 1000 * MS };
+	struct pcg_timeline *tl = pcg_timeline__new(&o);
+	struct pcg_obj_info a_pod, a_ctr;
+	struct pcg_sbuf sb;
+
+	pcg_sbuf_init(&sb);
+	mk_pod("aaaaaaaa-0000-0000-0000-000000000000");
+	a_pod = pod;
+	a_ctr = ctr[0];
+	feed(tl, PCG_OUT_POD_CREATE, &a_pod, T0, &sb);
+	feed(tl, PCG_OUT_CONTAINER_CREATE, &a_ctr, T0 + 10 * MS, &sb);
+	feed(tl, PCG_OUT_CONTAINER_START, &a_ctr, T0 + 20 * MS, &sb); /* A due at +1020 */
+	mk_pod("bbbbbbbb-0000-0000-0000-000000000000");
+	feed(tl, PCG_OUT_POD_CREATE, &pod, T0 + 500 * MS, &sb);
+	feed(tl, PCG_OUT_CONTAINER_CREATE, &ctr[0], T0 + 510 * MS, &sb);
+	feed(tl, PCG_OUT_CONTAINER_START, &ctr[0], T0 + 900 * MS, &sb); /* B due at +1900 */
+	pcg_timeline__time(tl, T0 + 1019 * MS, &sb);
+	ASSERT_EQ(sb.len, 0, "none due yet");
+	pcg_timeline__time(tl, T0 + 1020 * MS, &sb);
+	ASSERT_TRUE(strstr(sb.buf, "aaaaaaaa-") && !strstr(sb.buf, "bbbbbbbb-"), "A only");
+	pcg_sbuf_reset(&sb);
+	pcg_timeline__time(tl, T0 + 1899 * MS, &sb);
+	ASSERT_EQ(sb.len, 0, "B not yet");
+	/* B gains an app container: its deadline moves */
+	feed(tl, PCG_OUT_CONTAINER_CREATE, &ctr[1], T0 + 1899 * MS, &sb);
+	pcg_timeline__time(tl, T0 + 5000 * MS, &sb);
+	ASSERT_EQ(sb.len, 0, "B waits for its app to start");
+	feed(tl, PCG_OUT_CONTAINER_START, &ctr[1], T0 + 5000 * MS, &sb);
+	pcg_timeline__time(tl, T0 + 5999 * MS, &sb);
+	ASSERT_EQ(sb.len, 0, "B settles 1 s after its app's start");
+	pcg_timeline__time(tl, T0 + 6000 * MS, &sb);
+	ASSERT_TRUE(strstr(sb.buf, "\"pod_uid\":\"bbbbbbbb-") &&
+			    strstr(sb.buf, "\"total_ms\":4500.000"),
+		    "B reported with its app");
+	ASSERT_TRUE(!pcg_timeline__pending(tl), "nothing pending");
+	pcg_sbuf_done(&sb);
+	pcg_timeline__free(tl);
+}

@@ -131,12 +131,14 @@ int pcg_pipeline__feed(struct pcg_pipeline *p, const void *rec, size_t len)
 		p->stats.bad_records++;
 		return 0;
 	}
-	err = pcg_corr__feed(p->corr, &ev);
-	if (!err && p->opts.observer && p->opts.observer->time) {
+	/* time first: what was due before this record is settled before the record counts */
+	if (p->opts.observer && p->opts.observer->time) {
 		pcg_sbuf_reset(&p->line);
 		err = observed(p, p->opts.observer->time(p->opts.observer_ctx, ev.ts, &p->line));
+		if (err)
+			return err;
 	}
-	return err;
+	return pcg_corr__feed(p->corr, &ev);
 }
 
 int pcg_pipeline__flush(struct pcg_pipeline *p)

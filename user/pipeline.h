@@ -27,7 +27,8 @@ struct pcg_sbuf;
 struct pcg_observer {
 	/* every output record that passes the filters, before it is formatted */
 	int (*out)(void *ctx, const struct pcg_out *out, struct pcg_sbuf *sb);
-	/* the time of every decoded record, PCG_EV_TICK included: the observer's only clock */
+	/* the time of every decoded record, PCG_EV_TICK included, before the record is
+	 * processed: the observer's only clock */
 	int (*time)(void *ctx, __u64 ts, struct pcg_sbuf *sb);
 	/* end of input (pcg_pipeline__flush), after the correlator's flush */
 	int (*flush)(void *ctx, struct pcg_sbuf *sb);

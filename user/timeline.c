@@ -540,18 +540,28 @@ int pcg_timeline__time(void *ctx, __u64 ts, struct pcg_sbuf *sb)
 		tl->now = ts;
 	if (!tl->nr_pending || tl->now < tl->next_due)
 		return 0;
-	/* one walk per settle deadline, not per record */
+	/* one walk per settle deadline, not per record; pods due are reported in the order of
+	 * their deadlines, so the order does not depend on how often time is fed (ticks) */
 	tl->next_due = ~0ull;
-	for (unsigned i = 0; i < tl->nr_pods && tl->nr_pending; i++) {
-		struct tl_pod *p = &tl->pods[i];
-		__u64 due = p->t_last + tl->opts.settle_ns;
+	for (;;) {
+		struct tl_pod *first = NULL;
 
-		if (!p->pending)
-			continue;
-		if (tl->now >= due && all_started(p))
-			report(tl, p, true, sb);
-		else if (due > tl->now && due < tl->next_due)
-			tl->next_due = due;
+		for (unsigned i = 0; i < tl->nr_pods; i++) {
+			struct tl_pod *p = &tl->pods[i];
+			__u64 due = p->t_last + tl->opts.settle_ns;
+
+			if (!p->pending)
+				continue;
+			if (tl->now >= due && all_started(p)) {
+				if (!first || due < first->t_last + tl->opts.settle_ns)
+					first = p;
+			} else if (due > tl->now && due < tl->next_due) {
+				tl->next_due = due;
+			}
+		}
+		if (!first)
+			break;
+		report(tl, first, true, sb);
 	}
 	return 0;
 }

@@ -308,3 +308,25 @@ PCG_TEST(timeline_two_pods_settle_in_turn)
 	pcg_sbuf_done(&sb);
 	pcg_timeline__free(tl);
 }
+
+/* Without ticks (a recording made without --timeline), the next record settles what was due
+ * before it counts: the same reports as live with ticks. */
+PCG_TEST(timeline_settles_before_the_next_record)
+{
+	struct pcg_timeline_opts o = { .json = true };
+	struct pcg_timeline *tl = pcg_timeline__new(&o);
+	struct pcg_out out = { .kind = PCG_OUT_CONTAINER_CREATE, .obj = &ctr[3] };
+	struct pcg_sbuf sb;
+
+	pcg_sbuf_init(&sb);
+	mk_pod("11111111-2222-3333-4444-555555555555");
+	start_pod(tl, T0, &sb);
+	/* the pipeline's order: time, then the record's outputs */
+	out.ts = T0 + 700 * MS + PCG_TL_SETTLE_NS + 5 * MS;
+	pcg_timeline__time(tl, out.ts, &sb);
+	pcg_timeline__out(tl, &out, &sb);
+	ASSERT_TRUE(strstr(sb.buf, "\"total_ms\":700.000") != NULL, "reported as it was when due");
+	ASSERT_TRUE(pcg_timeline__pending(tl), "re-opened by the late container");
+	pcg_sbuf_done(&sb);
+	pcg_timeline__free(tl);
+}

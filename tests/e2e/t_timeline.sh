@@ -9,7 +9,8 @@
 # [before(Y) - after(X), after(Y) - before(X)], widened by TOL_MS for the two clocks.
 # Checked: every duration of the live timeline event; it comes live (the settle rule, driven by
 # in-band ticks) before the pod is torn down; a replay of the recording gives the same
-# timeline line byte for byte; the SVG from the replay parses as XML, has a row for the pod and
+# timeline line byte for byte, and so does one of a recording made at the same time by a
+# second tracer without --timeline (no ticks); the SVG from the replay parses as XML, has a row for the pod and
 # one per container, bar widths proportional to the durations (and equal to the JSON's), and
 # renders to PNG with rsvg-convert.
 . "$(dirname "$0")/lib.sh"
@@ -28,6 +29,15 @@ step() { # step NAME command...: runs the command between two clock readings
 }
 
 rec=$E2E_TMP/rec.pcgt
+# a second tracer records the same events without --timeline (so without its ticks)
+plain=$E2E_TMP/plain.pcgt
+env --default-signal=INT,TERM "$PODCG" -q -w "$plain" --duration 120 </dev/null 2>"$E2E_TMP/plain.err" &
+plain_pid=$!
+plain_st=$(e2e_starttime "$plain_pid")
+_e2e_created proc "$plain_pid" "$plain_st"
+e2e_defer _e2e_tracer_cleanup "$plain_pid" "$plain_st"
+e2e_wait_until 15 grep -q '^podcg-trace: attached$' "$E2E_TMP/plain.err" ||
+	e2e_bail "the plain recorder did not attach: $(cat "$E2E_TMP/plain.err")"
 tracer_start --timeline -w "$rec"
 step pod pod_create P systemd besteffort
 sleep 0.4
@@ -50,6 +60,8 @@ check_end
 e2e_teardown
 tracer_stop
 check_tracer_exit
+e2e_kill_recorded "$plain_pid" "$plain_st" INT
+wait "$plain_pid"
 
 # the last one: a pod whose next container comes later than the settle time is reported
 # again, updated (under heavy load, runc create alone can take that long)
@@ -107,6 +119,33 @@ want=$(jq -r '.total_ms' <<<"$tl")
 grep -q "^timeline pod $uid besteffort systemd: running after $want ms (3 containers)$" "$E2E_TMP/replay.txt" ||
 	check_fail "text replay: $(grep "$uid" "$E2E_TMP/replay.txt")"
 grep -q '^timeline summary: ' "$E2E_TMP/replay.txt" || check_fail "no text summary"
+# a recording made without --timeline replays to the same timeline
+"$PODCG" -r "$plain" --timeline --json >"$E2E_TMP/plain.jsonl" 2>>"$E2E_TMP/replay.err" ||
+	check_fail "replay of the plain recording failed: $(cat "$E2E_TMP/replay.err")"
+# (two tracers stamp the same kernel event microseconds apart: equal within 0.1 ms)
+ptl=$(jq -c "select($sel)" "$E2E_TMP/plain.jsonl")
+python3 - "$all_tl" "$ptl" >"$E2E_TMP/plain.cmp" 2>&1 <<'PY' || check_fail "replay of a recording made without --timeline differs:" "$(cat "$E2E_TMP/plain.cmp")" "live:  $all_tl" "plain: $ptl"
+import json, sys
+a = [json.loads(l) for l in sys.argv[1].splitlines() if l]
+b = [json.loads(l) for l in sys.argv[2].splitlines() if l]
+assert len(a) == len(b), ("reports", len(a), len(b))
+def same(x, y, path):
+    if isinstance(x, float) or isinstance(y, float):
+        assert abs(x - y) < 0.1, (path, x, y)
+    elif isinstance(x, dict):
+        assert sorted(x) == sorted(y), (path, sorted(x), sorted(y))
+        for k in x:
+            if k not in ("ts", "t0"):
+                same(x[k], y[k], path + "." + k)
+    elif isinstance(x, list):
+        assert len(x) == len(y), (path, len(x), len(y))
+        for i, (u, v) in enumerate(zip(x, y)):
+            same(u, v, "%s[%d]" % (path, i))
+    else:
+        assert x == y, (path, x, y)
+for x, y in zip(a, b):
+    same(x, y, "")
+PY
 check_end
 
 check_begin "the SVG parses, a row per pod and container, bars proportional, renders to PNG"

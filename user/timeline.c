@@ -44,6 +44,7 @@ struct tl_pod {
 	__u64 t_pod;  /* pod cgroup made, 0 = not seen */
 	__u64 t_last; /* last container cgroup made or container started */
 	bool existing, reported, pending;
+	bool removed; /* pod_remove seen: once reported, it may be forgotten to make room */
 	unsigned nr_ctrs, dropped_ctrs;
 	struct tl_ctr *ctrs;
 	struct tl_result res; /* as last reported */
@@ -57,7 +58,13 @@ struct pcg_timeline {
 	unsigned nr_pods, untracked, nr_pending;
 	struct tl_pod *pods;
 	int hash[TL_HASH];
+	/* pods forgotten to make room for new ones: what the summary needs of them */
+	struct pcg_timeline_summary gone;
+	__u64 *gone_totals; /* their times to running, at most TL_MAX_GONE */
+	size_t nr_gone_totals, cap_gone_totals;
 };
+
+#define TL_MAX_GONE (1u << 20)
 
 const struct pcg_observer pcg_timeline_observer = {
 	.out = pcg_timeline__out,
@@ -107,6 +114,7 @@ struct pcg_timeline *pcg_timeline__new(const struct pcg_timeline_opts *opts)
 	}
 	for (int i = 0; i < TL_HASH; i++)
 		tl->hash[i] = -1;
+	tl->gone.slowest_step = -1;
 	return tl;
 }
 
@@ -117,7 +125,75 @@ void pcg_timeline__free(struct pcg_timeline *tl)
 	for (unsigned i = 0; i < tl->nr_pods; i++)
 		free(tl->pods[i].ctrs);
 	free(tl->pods);
+	free(tl->gone_totals);
 	free(tl);
+}
+
+/* Adds a reported pod's result to a summary (and its time to running to @v). */
+static void account(const struct tl_pod *p, struct pcg_timeline_summary *s, __u64 *v, size_t *n,
+		    size_t cap)
+{
+	if (p->existing || !p->reported)
+		return;
+	s->pods++;
+	if (!p->res.complete || p->res.total < 0)
+		return;
+	s->complete++;
+	if (v && *n < cap)
+		v[(*n)++] = (__u64)p->res.total;
+	for (int k = 0; k < PCG_TL_SEQ_STEPS; k++)
+		if (p->res.steps[k] >= 0 &&
+		    (s->slowest_step < 0 || (__u64)p->res.steps[k] > s->slowest_ns)) {
+			s->slowest_step = k;
+			s->slowest_ns = p->res.steps[k];
+			snprintf(s->slowest_pod, sizeof(s->slowest_pod), "%s", p->uid);
+		}
+}
+
+static void unlink_pod(struct pcg_timeline *tl, int idx)
+{
+	int *pp = &tl->hash[hash_uid(tl->pods[idx].uid)];
+
+	while (*pp != idx)
+		pp = &tl->pods[*pp].next;
+	*pp = tl->pods[idx].next;
+}
+
+/* Room for a new pod: forgets the first pod that is gone (removed) and done with (reported,
+ * or existing), keeping its result for the summary.  False if none can go. */
+static bool evict_one(struct pcg_timeline *tl)
+{
+	unsigned last = tl->nr_pods - 1, i;
+	struct tl_pod *p;
+
+	for (i = 0; i < tl->nr_pods; i++) {
+		p = &tl->pods[i];
+		if (p->removed && !p->pending && (p->reported || p->existing))
+			break;
+	}
+	if (i == tl->nr_pods)
+		return false;
+	if (p->reported && p->res.complete && p->res.total >= 0 &&
+	    tl->nr_gone_totals == tl->cap_gone_totals && tl->cap_gone_totals < TL_MAX_GONE) {
+		size_t cap = tl->cap_gone_totals ? tl->cap_gone_totals * 2 : 1024;
+		__u64 *v = realloc(tl->gone_totals, cap * sizeof(*v));
+
+		if (v) {
+			tl->gone_totals = v;
+			tl->cap_gone_totals = cap;
+		}
+	}
+	account(p, &tl->gone, tl->gone_totals, &tl->nr_gone_totals, tl->cap_gone_totals);
+	free(p->ctrs);
+	unlink_pod(tl, i);
+	if (i != last) {
+		unlink_pod(tl, last);
+		tl->pods[i] = tl->pods[last];
+		tl->pods[i].next = tl->hash[hash_uid(tl->pods[i].uid)];
+		tl->hash[hash_uid(tl->pods[i].uid)] = i;
+	}
+	tl->nr_pods--;
+	return true;
 }
 
 static struct tl_pod *find_pod(struct pcg_timeline *tl, const struct pcg_obj_info *o, bool add)
@@ -130,7 +206,7 @@ static struct tl_pod *find_pod(struct pcg_timeline *tl, const struct pcg_obj_inf
 			return &tl->pods[i];
 	if (!add)
 		return NULL;
-	if (tl->nr_pods >= tl->opts.max_pods) {
+	if (tl->nr_pods >= tl->opts.max_pods && !evict_one(tl)) {
 		tl->untracked++;
 		return NULL;
 	}
@@ -317,7 +393,8 @@ static void fmt_json(const struct pcg_timeline *tl, const struct tl_pod *p, stru
 	for (unsigned i = 0; i < p->nr_ctrs; i++) {
 		const struct tl_ctr *c = &p->ctrs[i];
 
-		pcg_sbuf_addf(sb, "%s{\"container_id\":\"%s\"", i ? "," : "", c->id);
+		pcg_sbuf_addf(sb, "%s{\"container_id\":", i ? "," : "");
+		pcg_sbuf_add_json_str(sb, c->id, strlen(c->id));
 		json_str(sb, "runtime", pcg_runtime_name(c->runtime));
 		pcg_sbuf_addf(sb, ",\"role\":\"%s\",", c->t_start ? role(r, i) : "app");
 		json_ms(sb, "cgroup_ms", rel(r, c->t_cgroup));
@@ -492,7 +569,10 @@ int pcg_timeline__out(void *ctx, const struct pcg_out *out, struct pcg_sbuf *sb)
 		break;
 	case PCG_OUT_POD_REMOVE:
 		p = find_pod(tl, o, false);
-		if (p && !p->existing && !p->reported && p->nr_ctrs)
+		if (!p)
+			return 0;
+		p->removed = true;
+		if (!p->existing && !p->reported && (p->nr_ctrs || p->t_pod))
 			report(tl, p, all_started(p), sb);
 		return 0;
 	default:
@@ -582,32 +662,16 @@ static int cmp_u64(const void *a, const void *b)
 
 void pcg_timeline__summary(const struct pcg_timeline *tl, struct pcg_timeline_summary *ret)
 {
-	__u64 *v = calloc(tl->nr_pods + 1, sizeof(*v));
-	unsigned n = 0;
+	size_t cap = tl->nr_gone_totals + tl->nr_pods + 1, n = tl->nr_gone_totals;
+	__u64 *v = calloc(cap, sizeof(*v));
 
-	memset(ret, 0, sizeof(*ret));
-	ret->slowest_step = -1;
+	*ret = tl->gone;
 	ret->untracked = tl->untracked;
-	for (unsigned i = 0; i < tl->nr_pods; i++) {
-		const struct tl_pod *p = &tl->pods[i];
-
-		if (p->existing || !p->reported)
-			continue;
-		ret->pods++;
-		if (!p->res.complete || p->res.total < 0)
-			continue;
-		ret->complete++;
-		if (v)
-			v[n++] = (__u64)p->res.total;
-		for (int s = 0; s < PCG_TL_SEQ_STEPS; s++)
-			if (p->res.steps[s] >= 0 &&
-			    (ret->slowest_step < 0 || (__u64)p->res.steps[s] > ret->slowest_ns)) {
-				ret->slowest_step = s;
-				ret->slowest_ns = p->res.steps[s];
-				snprintf(ret->slowest_pod, sizeof(ret->slowest_pod), "%s", p->uid);
-			}
-	}
-	if (n) {
+	if (v && n)
+		memcpy(v, tl->gone_totals, n * sizeof(*v));
+	for (unsigned i = 0; i < tl->nr_pods; i++)
+		account(&tl->pods[i], ret, v, &n, cap);
+	if (v && n) {
 		qsort(v, n, sizeof(*v), cmp_u64);
 		ret->median_ns = v[(n + 1) / 2 - 1];
 		ret->p90_ns = v[(9 * n + 9) / 10 - 1];
@@ -752,10 +816,45 @@ static void svg_mark(struct pcg_sbuf *sb, double scale, double y, __s64 at_ns, c
 		      cls, at_ns / 1e6, x, y + 1, x, y + SVG_ROW_H - 1);
 }
 
+/* An id for an attribute: what a pod UID or container id may hold, anything else '_'. */
+static const char *safe_id(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i < size - 1; i++)
+		dst[i] = (src[i] >= '0' && src[i] <= '9') || (src[i] >= 'a' && src[i] <= 'z') ||
+					 (src[i] >= 'A' && src[i] <= 'Z') || src[i] == '-' ?
+				 src[i] :
+				 '_';
+	dst[i] = 0;
+	return dst;
+}
+
+struct svg_order {
+	__u64 t0;
+	unsigned i;
+};
+
+static int cmp_order(const void *a, const void *b)
+{
+	const struct svg_order *x = a, *y = b;
+
+	if (x->t0 != y->t0)
+		return x->t0 < y->t0 ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 void pcg_timeline__svg(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 {
-	unsigned rows = 0, npods = 0;
+	unsigned rows = 0, npods = 0, nr_order = 0;
 	double max_ms = 0, scale, step, y, height;
+	struct svg_order *order = calloc(tl->nr_pods + 1, sizeof(*order));
+	char uid[PCG_POD_UID_LEN + 1], cid[PCG_CONTAINER_ID_LEN + 1];
+
+	if (!order) {
+		sb->oom = true;
+		return;
+	}
 
 	/* results for pods not reported yet (an SVG drawn while tracing is not; be safe) */
 	for (unsigned i = 0; i < tl->nr_pods; i++) {
@@ -764,6 +863,7 @@ void pcg_timeline__svg(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 
 		if (p->existing || !p->reported)
 			continue;
+		order[nr_order++] = (struct svg_order){ .t0 = r->t0, .i = i };
 		npods++;
 		rows += 1 + p->nr_ctrs;
 		for (unsigned k = 0; k < p->nr_ctrs; k++) {
@@ -777,6 +877,7 @@ void pcg_timeline__svg(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 				max_ms = (last - r->t0) / 1e6;
 		}
 	}
+	qsort(order, nr_order, sizeof(*order), cmp_order);
 	if (max_ms <= 0)
 		max_ms = 1;
 	step = axis_step(max_ms);
@@ -804,6 +905,12 @@ void pcg_timeline__svg(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 		"sandbox start to last app start; per container: cgroup to first exec; black: "
 		"start, red: later execs</text>\n",
 		npods, npods == 1 ? "" : "s");
+	if (tl->gone.pods)
+		pcg_sbuf_addf(
+			sb,
+			"<text x=\"10\" y=\"52\">%u earlier pods are in the summary only (the "
+			"timeline keeps the latest)</text>\n",
+			tl->gone.pods);
 	/* axis */
 	pcg_sbuf_adds(sb, "<g class=\"axis\">\n");
 	for (double t = 0; t <= max_ms + step / 2; t += step) {
@@ -818,20 +925,19 @@ void pcg_timeline__svg(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 	}
 	pcg_sbuf_adds(sb, "</g>\n");
 	y = SVG_TOP;
-	for (unsigned i = 0; i < tl->nr_pods; i++) {
-		const struct tl_pod *p = &tl->pods[i];
+	for (unsigned o = 0; o < nr_order; o++) {
+		const struct tl_pod *p = &tl->pods[order[o].i];
 		const struct tl_result *r = &p->res;
 		const struct tl_ctr *s;
 		char label[128];
 
-		if (p->existing || !p->reported)
-			continue;
+		safe_id(uid, sizeof(uid), p->uid);
 		s = r->sandbox >= 0 ? &p->ctrs[r->sandbox] : NULL;
 		pcg_sbuf_addf(
 			sb,
 			"<g class=\"row\" data-role=\"pod\" data-pod=\"%s\" data-complete=\"%s\">"
 			"<text class=\"lbl pod-lbl\" x=\"10\" y=\"%.1f\">pod %s%s</text>\n",
-			p->uid, r->complete ? "true" : "false", y + 15, p->uid,
+			uid, r->complete ? "true" : "false", y + 15, uid,
 			r->complete ? "" : " (incomplete)");
 		if (s && r->steps[PCG_TL_POD_TO_SANDBOX_CGROUP] >= 0)
 			svg_bar(sb, scale, y, 0, r->steps[PCG_TL_POD_TO_SANDBOX_CGROUP], "pod1",
@@ -852,14 +958,15 @@ void pcg_timeline__svg(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 			const struct tl_ctr *c = &p->ctrs[k];
 			const char *ro = c->t_start ? role(r, k) : "app";
 
+			safe_id(cid, sizeof(cid), c->id);
 			pcg_sbuf_addf(sb,
 				      "<g class=\"row\" data-role=\"%s\" data-pod=\"%s\" "
 				      "data-container=\"%s\"><text class=\"lbl\" x=\"22\" "
 				      "y=\"%.1f\">%s %.12s ",
-				      ro, p->uid, c->id, y + 15, ro, c->id);
+				      ro, uid, cid, y + 15, ro, cid);
 			xml_text(sb, c->filename);
 			pcg_sbuf_adds(sb, "</text>\n");
-			snprintf(label, sizeof(label), "%s %.12s cgroup to first exec", ro, c->id);
+			snprintf(label, sizeof(label), "%s %.12s cgroup to first exec", ro, cid);
 			if (c->t_start)
 				svg_bar(sb, scale, y, rel(r, ctr_cgroup_ts(c)),
 					diff(ctr_cgroup_ts(c), c->t_start), ro, "cgroup_to_start",
@@ -873,4 +980,5 @@ void pcg_timeline__svg(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 		}
 	}
 	pcg_sbuf_adds(sb, "</svg>\n");
+	free(order);
 }

@@ -330,3 +330,51 @@ PCG_TEST(timeline_settles_before_the_next_record)
 	pcg_sbuf_done(&sb);
 	pcg_timeline__free(tl);
 }
+
+/* A long run: when the table is full, pods that are gone and reported make room; the summary
+ * still counts them, the SVG draws the ones kept. */
+PCG_TEST(timeline_forgets_gone_pods)
+{
+	struct pcg_timeline_opts o = { .json = true, .max_pods = 4 };
+	struct pcg_timeline *tl = pcg_timeline__new(&o);
+	struct pcg_timeline_summary s;
+	struct pcg_sbuf sb, svg;
+	char uid[40];
+
+	pcg_sbuf_init(&sb);
+	pcg_sbuf_init(&svg);
+	for (int i = 0; i < 10; i++) {
+		__u64 t = T0 + (__u64)i * 10000 * MS;
+
+		snprintf(uid, sizeof(uid), "%08d-0000-0000-0000-000000000000", i);
+		mk_pod(uid);
+		feed(tl, PCG_OUT_POD_CREATE, &pod, t, &sb);
+		feed(tl, PCG_OUT_CONTAINER_CREATE, &ctr[0], t + 10 * MS, &sb);
+		feed(tl, PCG_OUT_CONTAINER_START, &ctr[0], t + (i + 1) * 10 * MS, &sb);
+		pcg_timeline__time(tl, t + 5000 * MS, &sb);
+		if (i < 8) /* the last two stay */
+			feed(tl, PCG_OUT_POD_REMOVE, &pod, t + 6000 * MS, &sb);
+	}
+	pcg_timeline__summary(tl, &s);
+	ASSERT_EQ(s.pods, 10, "every pod counted");
+	ASSERT_EQ(s.complete, 10, "complete");
+	ASSERT_EQ(s.untracked, 0, "none untracked");
+	ASSERT_EQ(s.median_ns, 50 * MS, "median over all ten");
+	ASSERT_EQ(s.max_ns, 100 * MS, "max");
+	ASSERT_STREQ(s.slowest_pod, "00000009-0000-0000-0000-000000000000", "slowest");
+	pcg_timeline__svg(tl, &svg);
+	ASSERT_EQ(count(svg.buf, "data-role=\"pod\""), 4, "the four kept are drawn");
+	ASSERT_TRUE(strstr(svg.buf, "6 earlier pods are in the summary only") != NULL, "noted");
+	ASSERT_TRUE(strstr(svg.buf, "00000009-0000") != NULL, "the last one drawn");
+	/* every pod live: no room, counted as untracked */
+	for (int i = 10; i < 16; i++) {
+		snprintf(uid, sizeof(uid), "%08d-0000-0000-0000-000000000000", i);
+		mk_pod(uid);
+		feed(tl, PCG_OUT_POD_CREATE, &pod, T0 + 200000 * MS + i, &sb);
+	}
+	pcg_timeline__summary(tl, &s);
+	ASSERT_EQ(s.untracked, 4, "two slots freed by removed pods, then four untracked");
+	pcg_sbuf_done(&sb);
+	pcg_sbuf_done(&svg);
+	pcg_timeline__free(tl);
+}

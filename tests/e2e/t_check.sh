@@ -4,6 +4,8 @@
 #  - as root: exit 0, every probe ok, the cgroup layout the e2e library reads, nothing left
 #    loaded in the kernel;
 #  - as nobody: exit 1, the reasons name the missing capabilities;
+#  - as nobody with CAP_BPF, CAP_PERFMON (+ SYS_PTRACE, DAC_READ_SEARCH): exit 0, and the tracer
+#    run the same way attaches;
 #  - in a private mount namespace without the cgroup2 mount: the v1 hierarchies still carry
 #    the trace (exit 0, mode v1), and the tracer itself attaches there;
 #  - in a private mount namespace with a tmpfs over /sys/fs/cgroup (a container without the
@@ -58,6 +60,21 @@ jq -e '.probes.ringbuf.ok == false' "$E2E_TMP/nobody.json" >/dev/null || check_f
 setpriv --reuid=nobody --regid=nogroup --clear-groups "$PODCG" --check >"$E2E_TMP/nobody.txt" 2>&1
 grep -q '^reason: missing capability CAP_BPF' "$E2E_TMP/nobody.txt" || check_fail "text: no CAP_BPF reason"
 grep -q '^verdict: tracing would NOT work$' "$E2E_TMP/nobody.txt" || check_fail "text verdict"
+check_end
+
+check_begin "as nobody with CAP_BPF and CAP_PERFMON: exit 0, and the tracer attaches too"
+caps=+bpf,+perfmon,+sys_ptrace,+dac_read_search
+setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=$caps --ambient-caps=$caps \
+	"$PODCG" --check --json >"$E2E_TMP/capped.json" 2>&1
+rc=$?
+[ "$rc" = 0 ] || check_fail "exit $rc: $(jq -c .reasons "$E2E_TMP/capped.json" 2>/dev/null || cat "$E2E_TMP/capped.json")"
+jq -e '.euid == 65534 and (.capabilities.held | index("CAP_BPF") and index("CAP_PERFMON"))' \
+	"$E2E_TMP/capped.json" >/dev/null || check_fail "capabilities: $(jq -c .capabilities "$E2E_TMP/capped.json")"
+(cd / && timeout 20 setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=$caps \
+	--ambient-caps=$caps "$PODCG" --duration 1 >/dev/null 2>"$E2E_TMP/capped.tracer")
+rc=$?
+[ "$rc" = 0 ] && grep -q '^podcg-trace: attached' "$E2E_TMP/capped.tracer" ||
+	check_fail "the tracer with the same capabilities exited $rc: $(tail -2 "$E2E_TMP/capped.tracer")"
 check_end
 
 # Runs "$@" in a private mount namespace after the mount command $1.

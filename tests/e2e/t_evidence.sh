@@ -14,8 +14,11 @@ tracer_start -w "$base" -C 2k -W 3
 pod_create P systemd burstable
 ctr_create S P containerd -- /bin/sleep 30
 ctr_start S
-for i in 1 2 3; do
-	ctr_exec S X -- /bin/sleep 0.2
+# the writer flushes a block every second and rotates past 2000 bytes: execs 1.3 s apart
+# make several files (and, past three, reuse their names)
+for i in 1 2 3 4 5 6 7; do
+	sleep 0.8
+	ctr_exec S X -- /bin/sleep 0.5
 	ctr_exec_wait S "$X"
 done
 e2e_teardown

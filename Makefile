@@ -29,9 +29,9 @@ USER_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser -I$(OUTPU
 	-DPCG_VERSION='"$(VERSION)"' -MMD -MP $(EXTRA_CFLAGS)
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 ifeq ($(STATIC),1)
-LDLIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+LDLIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lnettle
 else
-LDLIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+LDLIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lnettle
 endif
 
 # clang's system include dirs for -target bpf (from libbpf-bootstrap)
@@ -42,9 +42,10 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf \
 
 # Pure modules: no syscalls, unit-tested and fuzzed without root.
 CORE_SRCS := $(wildcard user/cgpath.c user/sbuf.c user/decode.c user/correlate.c user/fmt.c \
-	user/pipeline.c user/encode.c user/procfs.c user/record_wire.c user/record_writer.c user/record_reader.c user/cli.c)
+	user/pipeline.c user/encode.c user/procfs.c user/record_wire.c user/record_writer.c user/record_reader.c user/cli.c \
+	user/timeline.c user/check_report.c)
 IMPURE_SRCS := user/loader.c user/clock.c user/scan.c user/recio.c user/log.c user/output.c user/health.c \
-	user/recorder.c user/live.c user/replay.c user/main.c
+	user/recorder.c user/live.c user/replay.c user/check.c user/timeline_io.c user/evidence.c user/main.c
 IMPURE_SRCS := $(wildcard $(IMPURE_SRCS))
 CORE_OBJS := $(CORE_SRCS:user/%.c=$(OUTPUT)/%.o)
 IMPURE_OBJS := $(IMPURE_SRCS:user/%.c=$(OUTPUT)/%.o)
@@ -76,7 +77,7 @@ $(OUTPUT):
 deps-check:
 	$(Q)command -v $(CLANG) >/dev/null && command -v $(BPFTOOL) >/dev/null && \
 		test -e /usr/include/bpf/libbpf.h && test -e /usr/include/gelf.h && \
-		test -e /usr/include/zlib.h || scripts/install-deps.sh
+		test -e /usr/include/zlib.h && test -e /usr/include/nettle/sha2.h || scripts/install-deps.sh
 
 $(OUTPUT)/podcg.bpf.o: bpf/podcg.bpf.c bpf/pcg_abi.h bpf/core_compat.bpf.h $(VMLINUX_H) | $(OUTPUT) deps-check
 	$(call msg,BPF,$@)

@@ -20,6 +20,9 @@ enum {
 	OPT_NODE,
 	OPT_HEALTH_FILE,
 	OPT_CHECK_HEALTH,
+	OPT_CHECK,
+	OPT_TIMELINE,
+	OPT_TIMELINE_SVG,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +38,9 @@ static const struct option long_opts[] = {
 	{ "node", required_argument, NULL, OPT_NODE },
 	{ "health-file", required_argument, NULL, OPT_HEALTH_FILE },
 	{ "check-health", required_argument, NULL, OPT_CHECK_HEALTH },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "timeline", no_argument, NULL, OPT_TIMELINE },
+	{ "timeline-svg", required_argument, NULL, OPT_TIMELINE_SVG },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -67,6 +73,9 @@ const char *pcg_cli_usage(void)
 	       "  --check-health PATH  exit 0 if PATH was touched in the last 10 s, else 1\n"
 	       "  --ringbuf-mb N       BPF ring buffer size (default 8, a power of two)\n"
 	       "  -v, --verbose        libbpf debug output (-vv: verifier log)\n"
+	       "  --check              say whether this node can be traced, and why not; exit 0/1\n"
+	       "  --timeline           per-pod start-up timelines instead of events (live or -r)\n"
+	       "  --timeline-svg FILE  with --timeline: also draw them as an SVG Gantt chart\n"
 	       "  -h, --help           this text\n"
 	       "  --version            print the version\n"
 	       "\n"
@@ -245,6 +254,20 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			}
 			o.ringbuf_mb = v;
 			break;
+		case OPT_CHECK:
+			o.check = true;
+			break;
+		case OPT_TIMELINE:
+			o.timeline = true;
+			break;
+		case OPT_TIMELINE_SVG:
+			if (!*optarg) {
+				*ret_reason = "--timeline-svg takes a file name";
+				return -EINVAL;
+			}
+			o.timeline = true;
+			o.timeline_svg = optarg;
+			break;
 		case ':':
 			*ret_reason = "an option is missing its argument";
 			return -EINVAL;
@@ -271,6 +294,11 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 				*ret_reason = "-r - (stdin) cannot be merged with other inputs";
 				return -EINVAL;
 			}
+	if (o.check &&
+	    (o.read || o.write || o.timeline || o.duration > 0 || o.pod || o.container)) {
+		*ret_reason = "--check runs alone (with --json, -v at most)";
+		return -EINVAL;
+	}
 	if (o.read && o.write) {
 		*ret_reason = "-r and -w cannot be combined";
 		return -EINVAL;

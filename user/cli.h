@@ -29,6 +29,9 @@ struct pcg_opts {
 	unsigned long long rotate_bytes; /* -C: bytes (tcpdump: millions, or k/m/g) */
 	unsigned rotate_count;		 /* -W N */
 	unsigned ringbuf_mb;		 /* --ringbuf-mb, default 8 */
+	bool check;			 /* --check: can this node be traced? (check.c) */
+	bool timeline;			 /* --timeline: pod start-up timelines (timeline.c) */
+	const char *timeline_svg;	 /* --timeline-svg FILE (implies --timeline) */
 };
 
 /* Parses argv.  Returns 0, or -EINVAL with *ret_reason set to a static message naming the

@@ -32,6 +32,7 @@
 #include "record.h"
 #include "recorder.h"
 #include "scan.h"
+#include "timeline_io.h"
 
 #ifndef PCG_VERSION
 #define PCG_VERSION "0.0.0"
@@ -280,6 +281,7 @@ static int live_setup(struct live *l)
 	}
 	fill_header(l);
 	pcg_pipeline_opts_init(&po, &l->hdr, o);
+	pcg_timeline_io_attach(o, &po);
 	if (o->write) {
 		struct pcg_recorder_opts ro = {
 			.path = o->write,

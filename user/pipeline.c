@@ -40,14 +40,35 @@ static bool want(const struct pcg_pipeline *p, const struct pcg_out *out)
 	return true;
 }
 
+/* Passes what an observer hook appended to p->line to the sink. */
+static int observed(struct pcg_pipeline *p, int err)
+{
+	if (!err && p->line.oom)
+		err = -ENOMEM;
+	if (err || !p->line.len)
+		return err;
+	p->stats.lines_out++;
+	return p->sink(p->ctx, p->line.buf, p->line.len);
+}
+
 static int on_record(void *ctx, const struct pcg_out *out)
 {
 	struct pcg_pipeline *p = ctx;
+	const struct pcg_observer *ob = p->opts.observer;
+	int err;
 
 	if (out->kind == PCG_OUT_LOST)
 		for (int i = 0; i < PCG_LOST_SLOTS; i++)
 			p->stats.lost += out->lost[i];
 	if (!want(p, out))
+		return 0;
+	if (ob && ob->out) {
+		pcg_sbuf_reset(&p->line);
+		err = observed(p, ob->out(p->opts.observer_ctx, out, &p->line));
+		if (err)
+			return err;
+	}
+	if (p->opts.observer_only && ob)
 		return 0;
 	pcg_sbuf_reset(&p->line);
 	p->out_ts = out->ts;
@@ -142,17 +163,33 @@ int pcg_pipeline__feed(struct pcg_pipeline *p, const void *rec, size_t len)
 		p->stats.bad_records++;
 		return 0;
 	}
+	/* time first: what was due before this record is settled before the record counts */
+	if (p->opts.observer && p->opts.observer->time) {
+		pcg_sbuf_reset(&p->line);
+		err = observed(p, p->opts.observer->time(p->opts.observer_ctx, ev.ts, &p->line));
+		if (err)
+			return err;
+	}
 	return pcg_corr__feed(p->corr, &ev);
 }
 
 int pcg_pipeline__flush(struct pcg_pipeline *p)
 {
-	return pcg_corr__flush(p->corr);
+	int err = pcg_corr__flush(p->corr);
+
+	if (!err && p->opts.observer && p->opts.observer->flush) {
+		pcg_sbuf_reset(&p->line);
+		err = observed(p, p->opts.observer->flush(p->opts.observer_ctx, &p->line));
+	}
+	return err;
 }
 
 bool pcg_pipeline__has_pending(const struct pcg_pipeline *p)
 {
-	return pcg_corr__has_pending(p->corr);
+	const struct pcg_observer *ob = p->opts.observer;
+
+	return pcg_corr__has_pending(p->corr) ||
+	       (ob && ob->pending && ob->pending(p->opts.observer_ctx));
 }
 
 int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn, void *ctx)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "log.h"
 #include "pipeline.h"
 #include "recio.h"
@@ -117,6 +118,8 @@ int pcg_recorder__rotate(struct pcg_recorder *r, const struct pcg_pipeline *pl, 
 	err = pcg_rec_writer__finish(r->w);
 	pcg_rec_writer__free(r->w);
 	r->w = NULL;
+	if (!err) /* the finished file's size, events, SHA-256, said at exit */
+		pcg_evidence_add(pcg_recio_rotator__path(r->rot));
 	if (!err)
 		err = pcg_recio_rotator__next(r->rot);
 	if (!err) {
@@ -160,6 +163,8 @@ int pcg_recorder__close(struct pcg_recorder *r)
 		pcg_err("cannot close the recording '%s'", pcg_recio_rotator__path(r->rot));
 		r->err = -EIO;
 	}
+	if (r->rot)
+		pcg_evidence_add(pcg_recio_rotator__path(r->rot));
 	return r->err;
 }
 

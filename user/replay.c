@@ -18,6 +18,7 @@
 #include "pipeline.h"
 #include "recio.h"
 #include "record.h"
+#include "timeline_io.h"
 #include "sbuf.h"
 
 #ifndef PCG_VERSION
@@ -65,6 +66,7 @@ static int replay_header(void *ctx, const struct pcg_rec_header *h)
 		return -EPROTONOSUPPORT;
 	}
 	pcg_pipeline_opts_init(&po, h, r->opts);
+	pcg_timeline_io_attach(r->opts, &po);
 	r->pl = pcg_pipeline__new(&po, pcg_output_sink, NULL, r->out);
 	if (!r->pl)
 		return -errno;
@@ -265,6 +267,7 @@ static int merge_header(void *ctx, const struct pcg_rec_header *h)
 	s->b2r = h->boot_to_realtime_ns;
 	if (!s->pl) {
 		pcg_pipeline_opts_init(&po, h, s->opts);
+		pcg_timeline_io_attach(s->opts, &po);
 		po.fmt.node_column = s->node_column;
 		s->pl = pcg_pipeline__new(&po, merge_sink, NULL, s);
 		if (!s->pl)
@@ -497,7 +500,7 @@ static int replay_merge(const struct pcg_opts *o)
 	}
 	for (unsigned i = 0; i < nsrc; i++)
 		src[i].node_column = several_nodes && !o->json;
-	if (!o->json) {
+	if (!o->json && !o->timeline) {
 		struct pcg_fmt_opts fo = { .node_column = several_nodes };
 
 		pcg_output_header(&out, &fo);

@@ -381,3 +381,24 @@ PCG_TEST(cli_several_reads_node_health)
 	bad("only checks a health file", "--check-health", "/run/x", "-r", "a.pcgt", NULL);
 	bad("--check-health takes a file name", "--check-health", "", NULL);
 }
+
+PCG_TEST(cli_check_timeline)
+{
+	struct pcg_opts o;
+
+	if (ok(&o, "--check", NULL))
+		ASSERT_TRUE(o.check && !o.timeline, "--check");
+	if (ok(&o, "--check", "--json", "--all-hierarchies", "-v", NULL))
+		ASSERT_TRUE(o.check && o.json && o.all_hier, "--check with --json");
+	bad("--check runs alone", "--check", "-r", "x", NULL);
+	bad("--check runs alone", "--check", "-w", "x", NULL);
+	bad("--check runs alone", "--check", "--timeline", NULL);
+	bad("--check runs alone", "--check", "--pod", UID, NULL);
+	if (ok(&o, "--timeline", "-r", "rec.pcgt", "--json", NULL))
+		ASSERT_TRUE(o.timeline && !o.timeline_svg && o.read, "--timeline in replay");
+	if (ok(&o, "--timeline-svg", "t.svg", "-w", "rec.pcgt", NULL))
+		ASSERT_TRUE(o.timeline && o.timeline_svg && !strcmp(o.timeline_svg, "t.svg"),
+			    "--timeline-svg implies --timeline");
+	bad("--timeline-svg takes a file name", "--timeline-svg", "", NULL);
+	bad("missing its argument", "--timeline-svg", NULL);
+}

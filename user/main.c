@@ -263,6 +263,7 @@ static void pipeline_opts(const struct app *a, const struct pcg_rec_header *h,
 	ret->fmt.boot_to_realtime_ns = h->boot_to_realtime_ns;
 	ret->pod_filter = a->opts.pod;
 	ret->container_filter = a->opts.container;
+	ret->namespace_filter = a->opts.pod_namespace; /* names (issue 7) */
 }
 
 static int check_drops(struct app *a, struct pcg_loader *ld, __u64 seen[PCG_LOST_SLOTS])

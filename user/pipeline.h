@@ -22,8 +22,9 @@ typedef int (*pcg_tap_fn)(void *ctx, const void *rec, size_t len);
 struct pcg_pipeline_opts {
 	struct pcg_corr_opts corr;
 	struct pcg_fmt_opts fmt;
-	const char *pod_filter;	      /* --pod: pod UID (dashed or underscored), NULL = all */
-	const char *container_filter; /* --container: container id prefix, NULL = all */
+	const char *pod_filter; /* --pod: pod UID (dashed or underscored) or name, NULL = all */
+	const char *container_filter; /* --container: container id prefix or name, NULL = all */
+	const char *namespace_filter; /* --namespace: pod namespace, NULL = all */
 };
 
 struct pcg_pipeline_stats {

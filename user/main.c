@@ -20,6 +20,7 @@
 #include "decode.h"
 #include "loader.h"
 #include "log.h"
+#include "names.h" /* names (issue 7) */
 #include "pipeline.h"
 #include "recio.h"
 #include "record.h"
@@ -48,6 +49,7 @@ struct app {
 	const struct pcg_layout *layout;
 	char hinted[64][PCG_CONTAINER_ID_LEN + 1]; /* containers whose runtime was looked up */
 	unsigned nr_hinted;
+	struct pcg_names *names; /* names (issue 7): NULL = no lookups */
 	/* recording */
 	bool snapshotting; /* the tap collects the start-up snapshot */
 	struct pcg_sbuf snapshot;
@@ -210,6 +212,7 @@ static int live_feed(void *ctx, const void *rec, size_t len)
 	if (len >= sizeof(*h) &&
 	    (h->type == PCG_EV_CGROUP_MKDIR || h->type == PCG_EV_EXISTING_CGROUP))
 		hint_runtime(a, rec, len);
+	pcg_names__before(a->names, rec, len, feed, a); /* names (issue 7): META records first */
 	return pcg_pipeline__feed(a->pl, rec, len);
 }
 
@@ -391,6 +394,10 @@ static int run_live(struct app *a)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	a->layout = &layout;
+	a->names = pcg_names__new(a->opts.host_root); /* names (issue 7) */
+	if (!a->names)
+		pcg_warn("cannot open the host root '%s': no pod or container names: %s",
+			 a->opts.host_root ? a->opts.host_root : "/", strerror(errno));
 	if (pcg_loader__attach(ld, live_feed, a))
 		goto out;
 	err = pcg_scan_existing(&layout, a->opts.all, live_feed, a);
@@ -539,6 +546,7 @@ out:
 	if (sfd >= 0)
 		close(sfd);
 	pcg_loader__free(ld);
+	pcg_names__free(a->names); /* names (issue 7) */
 	pcg_pipeline__free(a->pl);
 	pcg_sbuf_done(&a->snapshot);
 	return ret;

@@ -571,6 +571,7 @@ _e2e_base_spec() {
 # e2e_oci_config OUT ROOTFS CGPATH HOSTNAME NSJSON USERNSMAP ARGS...
 #   NSJSON: the .linux.namespaces array (JSON); USERNSMAP: "" or host uid/gid base for
 #   container 0..65535.  Drops the /sys mounts (not needed, and simpler in user namespaces).
+#   $E2E_ANNOTATIONS (a JSON object, if set) is merged into .annotations.
 e2e_oci_config() {
 	local out=$1 rootfs=$2 cgpath=$3 hn=$4 ns=$5 umap=$6
 	shift 6
@@ -578,7 +579,7 @@ e2e_oci_config() {
 	base=$(_e2e_base_spec) || return 1
 	args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
 	jq --arg rootfs "$rootfs" --arg cg "$cgpath" --arg hn "$hn" --argjson ns "$ns" \
-		--argjson args "$args" --arg umap "$umap" '
+		--argjson args "$args" --arg umap "$umap" --argjson ann "${E2E_ANNOTATIONS:-"{}"}" '
 		.process.terminal = false
 		| .process.args = $args
 		| .root = {path: $rootfs, readonly: true}
@@ -586,6 +587,7 @@ e2e_oci_config() {
 		| .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup"))
 		| .linux.cgroupsPath = $cg
 		| .linux.namespaces = $ns
+		| .annotations = ((.annotations // {}) + $ann)
 		| if $umap != "" then
 			.linux.uidMappings = [{containerID: 0, hostID: ($umap|tonumber), size: 65536}]
 			| .linux.gidMappings = [{containerID: 0, hostID: ($umap|tonumber), size: 65536}]
@@ -696,7 +698,7 @@ ctr_create() {
 	done
 	[ $# -gt 0 ] || e2e_bail "ctr_create $h: no process args"
 	local id leaf rootfs bundle ns
-	id=$(e2e_hex 64)
+	id=${E2E_CTR_ID:-$(e2e_hex 64)} # E2E_CTR_ID: an id chosen ahead (annotations naming it)
 	if [ -z "$cgpath" ]; then
 		leaf=$(_e2e_leaf "${POD_DRIVER[$pod]}" "$rt" "$id") || e2e_bail "ctr_create: bad rt $rt"
 		cgpath=${POD_CG[$pod]}/$leaf
@@ -721,6 +723,9 @@ ctr_create() {
 	fi
 	e2e_oci_config "$bundle/config.json" "$rootfs" "$cgpath" "e2e-${id:0:12}" "$ns" "$userns" "$@" ||
 		e2e_bail "ctr_create $h: config.json generation failed"
+	# E2E_CONFIG_HOOK: a function called with the bundle dir before `runc create`
+	[ -z "${E2E_CONFIG_HOOK:-}" ] || "$E2E_CONFIG_HOOK" "$bundle" ||
+		e2e_bail "ctr_create $h: $E2E_CONFIG_HOOK failed"
 	CTR_ID[$h]=$id; CTR_POD[$h]=$pod; CTR_CG[$h]=$cgpath; CTR_BUNDLE[$h]=$bundle
 	CTR_TRUTH[$h]=$E2E_TMP/truth/$id.json; CTR_SANDBOX[$h]=$join; CTR_USERNS[$h]=$userns
 	E2E_CTRS+=("$h")

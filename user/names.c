@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,11 +282,15 @@ static void from_writer(struct pcg_names *n, int pid, const char *uid, const cha
 	ssize_t len;
 	int ppid, rootfd;
 
-	if (pid <= 1 || !outside_containers(pid))
+	if (pid <= 1 || !outside_containers(pid)) {
+		pcg_dbg("names: writer %d of %s: %s", pid, id,
+			kill(pid, 0) && errno == ESRCH ? "gone" : "inside a container");
 		return;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	len = read_small(path, args, sizeof(args));
 	bundle = len > 0 ? bundle_arg(args, len) : NULL;
+	pcg_dbg("names: writer %d of %s: bundle %s", pid, id, bundle ? bundle : "(none)");
 	if (bundle && bundle[0] == '/' &&
 	    snprintf(file, sizeof(file), "%s/config.json", bundle) < (int)sizeof(file)) {
 		snprintf(path, sizeof(path), "/proc/%d/root", pid);
@@ -507,6 +512,8 @@ void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_nam
 	if (seen(n, id[0] ? id : pp.pod_uid))
 		return;
 	n->st.lookups++;
+	pcg_dbg("names: lookup of %s, %llu us after its event", id[0] ? id : pp.pod_uid,
+		(unsigned long long)(pcg_boottime_ns() - ev.ts) / 1000);
 	if (!lookup(n, pp.pod_uid, id, ev.type == PCG_EV_CGROUP_MKDIR ? (int)ev.writer_pid : 0,
 		    ev.ts, feed, ctx))
 		retry_add(n, pp.pod_uid, id, pcg_boottime_ns());

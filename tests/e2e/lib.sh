@@ -707,7 +707,7 @@ ctr_create() {
 	fi
 	[ "$pod" = - ] && pod=
 	rootfs=$(e2e_rootfs) || e2e_bail "cannot build the busybox rootfs"
-	bundle=$E2E_TMP/bundles/$id
+	bundle=${E2E_BUNDLE_DIR:-$E2E_TMP/bundles}/$id # E2E_BUNDLE_DIR: bundles elsewhere
 	mkdir -p "$bundle"
 	if [ -z "$join" ]; then
 		ns='[{"type":"pid"},{"type":"mount"},{"type":"uts"},{"type":"ipc"},{"type":"network"}]'
@@ -1228,6 +1228,7 @@ e2e_docker_image_tar() {
 # dockerd_start [TIMEOUT]: dockerd (+ the containerd it manages) in a private mount namespace
 # (tmpfs /run, overlays on /etc /opt /var/lib: the host's stay untouched) with data-root,
 # exec-root, pidfile and socket under $E2E_TMP/docker; cgroupfs driver, no networking setup.
+# $E2E_DOCKER_DATA_ROOT: another data-root (a directory of the test's).
 dockerd_start() {
 	local timeout=${1:-30} d=$E2E_TMP/docker client
 	E2E_DOCKER_DIR=$d
@@ -1249,7 +1250,7 @@ dockerd_start() {
 			mount -t overlay -o "lowerdir=/$m,upperdir=$ov/$n.up,workdir=$ov/$n.work" podcg-e2e-$n "/$m"
 		done
 		exec "$@"' sh "$ov" \
-		dockerd --data-root "$d/data" --exec-root "$d/exec" --pidfile "$d/dockerd.pid" \
+		dockerd --data-root "${E2E_DOCKER_DATA_ROOT:-$d/data}" --exec-root "$d/exec" --pidfile "$d/dockerd.pid" \
 		-H "unix://$d/docker.sock" --config-file "$d/daemon.json" \
 		--exec-opt native.cgroupdriver=cgroupfs --storage-driver vfs \
 		--bridge none --iptables=false --ip-masq=false --userland-proxy=false --log-level warn \
@@ -1303,13 +1304,14 @@ _e2e_dockerd_cleanup() {
 	return 0
 }
 
-# docker_run HANDLE POD -- ARGS...: `docker run -d` with --cgroup-parent = the pod's cgroup
+# docker_run HANDLE POD [DOCKER-RUN-OPTIONS...] -- ARGS...: `docker run -d` with --cgroup-parent = the pod's cgroup
 # (the cgroupfs layout /kubepods/<qos>/pod<uid>/<64hex>); truth from docker inspect + /proc.
 docker_run() {
-	local h=$1 pod=$2; shift 2
+	local h=$1 pod=$2 dargs=(); shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do dargs+=("$1"); shift; done # docker run options
 	[ "${1:-}" = -- ] && shift
 	local id pid cgpath
-	id=$("${E2E_DOCKER[@]}" run -d --network none --cgroup-parent "${POD_CG[$pod]}" \
+	id=$("${E2E_DOCKER[@]}" run -d --network none --cgroup-parent "${POD_CG[$pod]}" "${dargs[@]}" \
 		podcg-e2e/busybox:latest "$@" 2>"$E2E_TMP/docker-run.err") ||
 		e2e_bail "docker run failed:" "$(cat "$E2E_TMP/docker-run.err")" "$(tail -5 "$E2E_DOCKER_DIR/dockerd.log")"
 	id=$("${E2E_DOCKER[@]}" inspect -f '{{.Id}}' "$id")

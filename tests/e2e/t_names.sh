@@ -1,19 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # t_names.sh - e2e: pod and container names from the OCI bundle's annotations, read at the
-# container's first cgroup event through the runtime process that made the cgroup (runc, and
-# crun with E2E_OCI=crun).  One pod with containerd's CRI annotations, one with CRI-O's; a
+# container's first cgroup event through the runtime process that made the cgroup (runc); with
+# E2E_OCI=crun (t_names_crun.sh) from containerd's task dir under a --host-root.  One pod with containerd's CRI annotations, one with CRI-O's; a
 # long-lived sandbox and app and a 1 ms app in each.  Every new JSON field is checked against
 # what the test wrote, on every event of the container; the recording replays with the same
 # names as nobody after every bundle was deleted.  Hostile bundles (another pod's UID, control
 # bytes and uppercase in names, a symlinked config.json, an oversized one) give null names and
 # change nothing else.
 . "$(dirname "$0")/lib.sh"
-e2e_init t_names
+e2e_init "${E2E_NAMES_TEST:-t_names}" # t_names_crun.sh runs this file with crun
 e2e_require_tracer setpriv
 
 rec=$E2E_TMP/names.pcgt
-tracer_start -w "$rec"
+topts=()
+if [ "$E2E_OCI" = crun ]; then
+	# crun create may exit a few ms after its mkdir, before the lookup reads its bundle: the
+	# bundles live where containerd keeps them, under a --host-root, and are found there
+	HR=$E2E_TMP/hostroot
+	export E2E_BUNDLE_DIR=$HR/run/containerd/io.containerd.runtime.v2.task/k8s.io
+	mkdir -p "$E2E_BUNDLE_DIR"
+	topts=(--host-root "$HR")
+fi
+tracer_start -w "$rec" "${topts[@]}"
 
 # expected names per container handle: JSON {pod_name, pod_namespace, container_name,
 # container_type, image, sandbox_id} (null = unknown)
@@ -146,7 +155,7 @@ check_end
 
 # --- replay as nobody, every bundle deleted ---------------------------------------------------
 check_begin "replay as nobody without the files equals the live output"
-rm -rf "$E2E_TMP/bundles"
+rm -rf "${E2E_BUNDLE_DIR:-$E2E_TMP/bundles}"
 cp "$rec" "$E2E_TMP/copy.pcgt" && chmod 644 "$E2E_TMP/copy.pcgt"
 if setpriv --reuid=65534 --regid=65534 --clear-groups "$PODCG" -r "$E2E_TMP/copy.pcgt" \
 	--json >"$E2E_TMP/replay.jsonl" 2>"$E2E_TMP/replay.err"; then

@@ -395,9 +395,12 @@ static int run_live(struct app *a)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	a->layout = &layout;
 	a->names = pcg_names__new(a->opts.host_root); /* names (issue 7) */
+	if (!a->names && a->opts.host_root) {
+		pcg_err("cannot open the host root '%s': %s", a->opts.host_root, strerror(errno));
+		goto out;
+	}
 	if (!a->names)
-		pcg_warn("cannot open the host root '%s': no pod or container names: %s",
-			 a->opts.host_root ? a->opts.host_root : "/", strerror(errno));
+		pcg_warn("cannot look names up: %s", strerror(errno));
 	if (pcg_loader__attach(ld, live_feed, a))
 		goto out;
 	err = pcg_scan_existing(&layout, a->opts.all, live_feed, a);

@@ -41,6 +41,7 @@ struct pcg_names {
 	char seen[SEEN_MAX][PCG_CONTAINER_ID_LEN + 1];
 	unsigned nr_seen;
 	struct retry retry[RETRY_MAX];
+	unsigned nr_retry; /* entries in use */
 	__u64 last_poll;
 	struct pcg_names_stats st;
 	char *buf; /* one file, PCG_META_FILE_MAX + 1 bytes */
@@ -142,12 +143,15 @@ static ssize_t read_file(struct pcg_names *n, int dirfd, const char *path)
 	int fd = open_beneath(dirfd, path, O_RDONLY | O_NONBLOCK);
 
 	if (fd < 0) {
-		if (fd == -ELOOP || fd == -ENOTDIR || fd == -EINVAL)
+		if (fd == -ELOOP || fd == -ENOTDIR || fd == -EINVAL) {
+			pcg_dbg("names: refused '%s': %s", path, strerror(-fd));
 			n->st.refused++;
+		}
 		return fd;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > PCG_META_FILE_MAX) {
 		close(fd);
+		pcg_dbg("names: refused '%s': not a regular file of at most 1 MiB", path);
 		n->st.refused++;
 		return -EINVAL;
 	}
@@ -175,8 +179,10 @@ static void take(struct pcg_names *n, int rc, unsigned src, const char *uid, con
 {
 	struct pcg_meta *f = &n->found, *t = &n->tmp;
 
-	if (rc == -EBADMSG)
+	if (rc == -EBADMSG) {
+		pcg_dbg("names: refused a source of %s: not valid JSON within the limits", id);
 		n->st.refused++;
+	}
 	if (rc)
 		return;
 	rc = pcg_meta_check(t, uid, id);
@@ -257,9 +263,21 @@ static bool outside_containers(int pid)
 	return true;
 }
 
-/* The value of --bundle / -b in a NUL-separated command line, NULL if none. */
+/* The value of --bundle / -b in an OCI runtime's NUL-separated command line ("runc create",
+ * "crun run", ...), NULL if none or if the process is not an OCI runtime creating a
+ * container (another tool's -b means something else). */
 static const char *bundle_arg(const char *args, size_t len)
 {
+	const char *base = strrchr(args, '/') ? strrchr(args, '/') + 1 : args;
+	bool creates = false;
+
+	if (!strstr(base, "runc") && !strstr(base, "crun") && strcmp(base, "runsc") &&
+	    strcmp(base, "youki") && !strstr(base, "-runtime"))
+		return NULL;
+	for (size_t i = 0; i < len; i += strnlen(args + i, len - i) + 1)
+		creates |= !strcmp(args + i, "create") || !strcmp(args + i, "run");
+	if (!creates)
+		return NULL;
 	for (size_t i = 0; i < len;) {
 		const char *a = args + i;
 		size_t al = strnlen(a, len - i), next = i + al + 1;
@@ -465,6 +483,7 @@ static void retry_add(struct pcg_names *n, const char *uid, const char *id, __u6
 		if (r->used)
 			continue;
 		r->used = true;
+		n->nr_retry++;
 		snprintf(r->uid, sizeof(r->uid), "%s", uid);
 		snprintf(r->id, sizeof(r->id), "%s", id);
 		r->first = now;
@@ -475,8 +494,11 @@ static void retry_add(struct pcg_names *n, const char *uid, const char *id, __u6
 
 static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, void *ctx)
 {
-	__u64 now = pcg_boottime_ns();
+	__u64 now;
 
+	if (!n->nr_retry)
+		return; /* the common case: no clock read per record */
+	now = pcg_boottime_ns();
 	if (now - n->last_poll < RETRY_POLL_NS)
 		return;
 	n->last_poll = now;
@@ -487,8 +509,10 @@ static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, voi
 		if (!r->used || now < r->first + retry_after_ns[r->attempt])
 			continue;
 		n->st.retried++;
-		if (lookup(n, r->uid, r->id, 0, ts, feed, ctx) || ++r->attempt >= nr)
+		if (lookup(n, r->uid, r->id, 0, ts, feed, ctx) || ++r->attempt >= nr) {
 			r->used = false; /* found, or given up: reported without names */
+			n->nr_retry--;
+		}
 	}
 }
 

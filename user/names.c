@@ -263,20 +263,23 @@ static bool outside_containers(int pid)
 	return true;
 }
 
-/* The value of --bundle / -b in an OCI runtime's NUL-separated command line ("runc create",
- * "crun run", ...), NULL if none or if the process is not an OCI runtime creating a
- * container (another tool's -b means something else). */
-static const char *bundle_arg(const char *args, size_t len)
+/* The value of --bundle / -b in an OCI runtime's NUL-separated command line ("runc create
+ * ... <id>", "crun run ... <id>"), NULL if none, if the process is not an OCI runtime creating
+ * a container (another tool's -b means something else), or if it creates another container
+ * than @id (its pid was reused since the mkdir). */
+static const char *bundle_arg(const char *args, size_t len, const char *id)
 {
 	const char *base = strrchr(args, '/') ? strrchr(args, '/') + 1 : args;
-	bool creates = false;
+	bool creates = false, this_one = false;
 
 	if (!strstr(base, "runc") && !strstr(base, "crun") && strcmp(base, "runsc") &&
 	    strcmp(base, "youki") && !strstr(base, "-runtime"))
 		return NULL;
-	for (size_t i = 0; i < len; i += strnlen(args + i, len - i) + 1)
+	for (size_t i = 0; i < len; i += strnlen(args + i, len - i) + 1) {
 		creates |= !strcmp(args + i, "create") || !strcmp(args + i, "run");
-	if (!creates)
+		this_one |= !strcmp(args + i, id);
+	}
+	if (!creates || !this_one)
 		return NULL;
 	for (size_t i = 0; i < len;) {
 		const char *a = args + i;
@@ -307,7 +310,7 @@ static void from_writer(struct pcg_names *n, int pid, const char *uid, const cha
 	}
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	len = read_small(path, args, sizeof(args));
-	bundle = len > 0 ? bundle_arg(args, len) : NULL;
+	bundle = len > 0 ? bundle_arg(args, len, id) : NULL;
 	pcg_dbg("names: writer %d of %s: bundle %s", pid, id, bundle ? bundle : "(none)");
 	if (bundle && bundle[0] == '/' &&
 	    snprintf(file, sizeof(file), "%s/config.json", bundle) < (int)sizeof(file)) {

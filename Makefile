@@ -33,6 +33,9 @@ LDLIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || ec
 else
 LDLIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lnettle
 endif
+# json-c parses the runtimes' metadata files (user/meta.c)
+JSONC_LIBS := -ljson-c
+LDLIBS += $(JSONC_LIBS)
 
 # clang's system include dirs for -target bpf (from libbpf-bootstrap)
 CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 \
@@ -43,9 +46,10 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf \
 # Pure modules: no syscalls, unit-tested and fuzzed without root.
 CORE_SRCS := $(wildcard user/cgpath.c user/sbuf.c user/decode.c user/correlate.c user/fmt.c \
 	user/pipeline.c user/encode.c user/procfs.c user/record_wire.c user/record_writer.c user/record_reader.c user/cli.c \
-	user/timeline.c user/check_report.c)
+	user/timeline.c user/check_report.c user/meta.c)
 IMPURE_SRCS := user/loader.c user/clock.c user/scan.c user/recio.c user/log.c user/output.c user/health.c \
-	user/recorder.c user/live.c user/replay.c user/check.c user/timeline_io.c user/evidence.c user/main.c
+	user/recorder.c user/live.c user/replay.c user/check.c user/timeline_io.c user/evidence.c user/names.c \
+	user/main.c
 IMPURE_SRCS := $(wildcard $(IMPURE_SRCS))
 CORE_OBJS := $(CORE_SRCS:user/%.c=$(OUTPUT)/%.o)
 IMPURE_OBJS := $(IMPURE_SRCS:user/%.c=$(OUTPUT)/%.o)
@@ -77,7 +81,8 @@ $(OUTPUT):
 deps-check:
 	$(Q)command -v $(CLANG) >/dev/null && command -v $(BPFTOOL) >/dev/null && \
 		test -e /usr/include/bpf/libbpf.h && test -e /usr/include/gelf.h && \
-		test -e /usr/include/zlib.h && test -e /usr/include/nettle/sha2.h || scripts/install-deps.sh
+		test -e /usr/include/zlib.h && test -e /usr/include/nettle/sha2.h && \
+		test -e /usr/include/json-c/json.h || scripts/install-deps.sh
 
 $(OUTPUT)/podcg.bpf.o: bpf/podcg.bpf.c bpf/pcg_abi.h bpf/core_compat.bpf.h $(VMLINUX_H) | $(OUTPUT) deps-check
 	$(call msg,BPF,$@)
@@ -157,19 +162,19 @@ TEST_CFLAGS := -g -O1 $(SAN) $(WARN) -Wno-missing-prototypes -std=gnu11 -D_GNU_S
 $(TEST_OUT)/unit: tests/unit/main.c $(UNIT_SRCS) $(CORE_SRCS) $(wildcard user/*.h tests/unit/*.h bpf/pcg_abi.h) | $(OUTPUT)
 	$(Q)mkdir -p $(TEST_OUT)
 	$(call msg,TEST-CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) tests/unit/main.c $(UNIT_SRCS) $(CORE_SRCS) -lz -o $@
+	$(Q)$(CC) $(TEST_CFLAGS) tests/unit/main.c $(UNIT_SRCS) $(CORE_SRCS) -lz $(JSONC_LIBS) -o $@
 
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 # The corpus runner: each fuzz target linked with a plain main() that feeds it files.
 $(TEST_OUT)/corpus_%: tests/fuzz/fuzz_%.c tests/fuzz/corpus_main.c $(CORE_SRCS) | $(OUTPUT)
 	$(Q)mkdir -p $(TEST_OUT)
 	$(call msg,TEST-CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) $^ -lz -o $@
+	$(Q)$(CC) $(TEST_CFLAGS) $^ -lz $(JSONC_LIBS) -o $@
 
 $(TEST_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) | $(OUTPUT)
 	$(Q)mkdir -p $(TEST_OUT)
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser $^ -lz -o $@
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser $^ -lz $(JSONC_LIBS) -o $@
 
 TEST_BINS := podcg-trace $(TEST_OUT)/unit $(FUZZ_TARGETS:%=$(TEST_OUT)/corpus_%)
 

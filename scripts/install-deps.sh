@@ -7,6 +7,7 @@ pkgs=(
 	# build
 	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 	nettle-dev           # SHA-256 of recordings (libnettle.a for make static)
+	libjson-c-dev        # parses the runtimes' metadata files (names, images); has the .a
 	libclang-rt-14-dev   # libFuzzer / sanitizers for clang
 	# tests and demo: a real OCI runtime and a static busybox for the rootfs
 	runc crun busybox-static jq iproute2 util-linux procps

@@ -23,6 +23,8 @@ enum {
 	OPT_CHECK,
 	OPT_TIMELINE,
 	OPT_TIMELINE_SVG,
+	OPT_NAMESPACE,
+	OPT_HOST_ROOT,
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +43,8 @@ static const struct option long_opts[] = {
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "timeline", no_argument, NULL, OPT_TIMELINE },
 	{ "timeline-svg", required_argument, NULL, OPT_TIMELINE_SVG },
+	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
+	{ "host-root", required_argument, NULL, OPT_HOST_ROOT },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -57,8 +61,10 @@ const char *pcg_cli_usage(void)
 	       "  --json               JSON Lines output (schema in README.md)\n"
 	       "  --all                report every container and process, not only kubepods ones\n"
 	       "  --all-hierarchies    trace cgroup events in every v1 hierarchy, not only the key one\n"
-	       "  --pod UID            only this pod (dashed or underscored UID)\n"
-	       "  --container ID       only containers whose id starts with ID\n"
+	       "  --pod UID|NAME       only this pod (dashed or underscored UID, or pod name)\n"
+	       "  --container ID|NAME  only containers whose id starts with ID, or named NAME\n"
+	       "  --namespace NS       only pods in the Kubernetes namespace NS\n"
+	       "  --host-root DIR      read the host's runtime files under DIR (default /)\n"
 	       "  --duration SEC       stop after SEC seconds\n"
 	       "  -w, --write FILE     record raw events to FILE ('-' = stdout)\n"
 	       "  -C SIZE              with -w: start a new file past SIZE million bytes (or 100k, 2g)\n"
@@ -81,6 +87,9 @@ const char *pcg_cli_usage(void)
 	       "\n"
 	       "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n";
 }
+
+/* Kubernetes names: lowercase DNS names */
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyz0123456789.-"
 
 static int parse_ulong(const char *s, unsigned long max, unsigned long *ret)
 {
@@ -209,19 +218,41 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			o.check_health = optarg;
 			break;
 		case OPT_POD:
-			if (!*optarg || strlen(optarg) > 36) {
-				*ret_reason = "--pod takes a pod UID (36 characters at most)";
+			if (!*optarg || strlen(optarg) > 253 ||
+			    strspn(optarg, NAME_CHARS "ABCDEF_") != strlen(optarg)) {
+				*ret_reason = "--pod takes a pod UID or a pod name";
 				return -EINVAL;
 			}
 			o.pod = optarg;
 			break;
 		case OPT_CONTAINER:
-			if (!*optarg || strlen(optarg) > 64 ||
-			    strspn(optarg, "0123456789abcdefABCDEF") != strlen(optarg)) {
-				*ret_reason = "--container takes a hexadecimal container id prefix";
+			if (!*optarg || strlen(optarg) > 253 ||
+			    strspn(optarg, NAME_CHARS "ABCDEF") != strlen(optarg) ||
+			    (strspn(optarg, "0123456789abcdefABCDEF") == strlen(optarg) ?
+				     strlen(optarg) > 64 :
+				     strspn(optarg, NAME_CHARS) != strlen(optarg))) {
+				*ret_reason =
+					"--container takes a container id prefix (hexadecimal) or a "
+					"container name";
 				return -EINVAL;
 			}
 			o.container = optarg;
+			break;
+		case OPT_NAMESPACE:
+			if (!*optarg || strlen(optarg) > 63 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+				    strlen(optarg)) {
+				*ret_reason = "--namespace takes a Kubernetes namespace name";
+				return -EINVAL;
+			}
+			o.pod_namespace = optarg;
+			break;
+		case OPT_HOST_ROOT:
+			if (optarg[0] != '/') {
+				*ret_reason = "--host-root takes an absolute directory";
+				return -EINVAL;
+			}
+			o.host_root = optarg;
 			break;
 		case OPT_DURATION:
 			errno = 0;
@@ -307,6 +338,10 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 		*ret_reason =
 			"-r replays a recording: --all, --all-hierarchies, --duration, -C and -q "
 			"apply to live tracing only";
+		return -EINVAL;
+	}
+	if (o.read && o.host_root) {
+		*ret_reason = "--host-root applies to live tracing only";
 		return -EINVAL;
 	}
 	if ((o.rotate_bytes || o.rotate_count || o.quiet || o.force) && !o.write) {

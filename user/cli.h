@@ -16,8 +16,10 @@ struct pcg_opts {
 	bool help;
 	bool version;
 	int verbose;			      /* -v, -vv */
-	const char *pod;		      /* --pod UID */
-	const char *container;		      /* --container ID-prefix */
+	const char *pod;		      /* --pod UID or name */
+	const char *container;		      /* --container ID-prefix or name */
+	const char *pod_namespace;	      /* --namespace NS */
+	const char *host_root;		      /* --host-root DIR: the host's files (default "/") */
 	double duration;		      /* --duration SEC, 0 = until a signal */
 	const char *write;		      /* -w FILE ("-" = stdout) */
 	const char *read;		      /* the first -r FILE ("-" = stdin), NULL if none */

@@ -26,6 +26,7 @@
 #include "health.h"
 #include "loader.h"
 #include "log.h"
+#include "names.h"
 #include "modes.h"
 #include "output.h"
 #include "pipeline.h"
@@ -53,6 +54,7 @@ struct live {
 	struct pcg_pipeline *pl;
 	struct pcg_recorder *rec;
 	struct pcg_loader *ld;
+	struct pcg_names *names; /* pod and container names, images; NULL = no lookups */
 	__u64 drops_seen[PCG_LOST_SLOTS];
 	int sfd, ep;
 	int health_fd;	/* --health-file, -1 if none */
@@ -99,7 +101,13 @@ static void hint_runtime(struct live *l, const void *rec, size_t len)
 	live_ingest(l, &b, pcg_enc_hint(&b, ev.ts, runtime, pp.container_id));
 }
 
-/* pcg_ring_fn and pcg_scan_fn: a record from the kernel or the start-up scan. */
+static int names_feed(void *ctx, const void *rec, size_t len)
+{
+	return live_ingest(ctx, rec, len);
+}
+
+/* pcg_ring_fn and pcg_scan_fn: a record from the kernel or the start-up scan.  What the live
+ * side learns about it (the runtime, names) goes in first, as records of its own. */
 static int live_record(void *ctx, const void *rec, size_t len)
 {
 	const struct pcg_ev_hdr *h = rec;
@@ -108,6 +116,7 @@ static int live_record(void *ctx, const void *rec, size_t len)
 	if (len >= sizeof(*h) &&
 	    (h->type == PCG_EV_CGROUP_MKDIR || h->type == PCG_EV_EXISTING_CGROUP))
 		hint_runtime(l, rec, len);
+	pcg_names__before(l->names, rec, len, names_feed, l);
 	return live_ingest(l, rec, len);
 }
 
@@ -307,6 +316,16 @@ static int live_setup(struct live *l)
 	if (l->rec)
 		pcg_pipeline__set_tap(l->pl, pcg_recorder__tap, l->rec);
 
+	/* before the capabilities go: the runtimes' files are read through the host root */
+	l->names = pcg_names__new(o->host_root);
+	if (!l->names && o->host_root) {
+		err = -errno;
+		pcg_err("cannot open the host root '%s': %s", o->host_root, strerror(-err));
+		return err;
+	}
+	if (!l->names)
+		pcg_warn("cannot look names up: %s", strerror(errno));
+
 	lo.all = o->all;
 	lo.hier_mask = l->layout.traced_mask;
 	lo.v1_ctrl = l->layout.key_ctrl;
@@ -476,6 +495,7 @@ static int live_teardown(struct live *l, int ret)
 	if (l->health_fd >= 0)
 		close(l->health_fd);
 	pcg_loader__free(l->ld);
+	pcg_names__free(l->names);
 	pcg_pipeline__free(l->pl);
 	pcg_recorder__free(l->rec);
 	return ret;

@@ -17,6 +17,10 @@ struct pcg_pipeline {
 	char ctr_filter[PCG_CONTAINER_ID_LEN + 1];
 	char node[256];
 	__u64 out_ts; /* ts of the record being formatted */
+	/* the same filters as names (PCG_EV_META), as given */
+	char pod_name_filter[PCG_META_NAME_MAX + 1];
+	char ctr_name_filter[PCG_META_NAME_MAX + 1];
+	char ns_filter[PCG_META_NS_MAX + 1];
 	struct pcg_corr *corr;
 	pcg_sink_fn sink;
 	pcg_tap_fn tap;
@@ -26,16 +30,28 @@ struct pcg_pipeline {
 	struct pcg_pipeline_stats stats;
 };
 
+static bool name_is(const struct pcg_obj_info *o, unsigned field, const char *want)
+{
+	const char *v = pcg_obj_name(o, field);
+
+	return v && want[0] && !strcmp(v, want);
+}
+
 static bool want(const struct pcg_pipeline *p, const struct pcg_out *out)
 {
 	const struct pcg_obj_info *o = out->obj;
 
 	if (out->kind == PCG_OUT_LOST)
 		return true; /* gaps are always shown */
-	if (p->pod_filter[0] && (!o || strcmp(o->pod_uid, p->pod_filter) != 0))
+	if (p->pod_filter[0] && (!o || (strcmp(o->pod_uid, p->pod_filter) != 0 &&
+					!name_is(o, PCG_META_POD_NAME, p->pod_name_filter))))
 		return false;
 	if (p->ctr_filter[0] &&
-	    (!o || strncmp(o->container_id, p->ctr_filter, strlen(p->ctr_filter)) != 0))
+	    (!o || !o->container_id[0] ||
+	     (strncmp(o->container_id, p->ctr_filter, strlen(p->ctr_filter)) != 0 &&
+	      !name_is(o, PCG_META_CONTAINER_NAME, p->ctr_name_filter))))
+		return false;
+	if (p->ns_filter[0] && !name_is(o, PCG_META_POD_NAMESPACE, p->ns_filter))
 		return false;
 	return true;
 }
@@ -104,6 +120,7 @@ void pcg_pipeline_opts_init(struct pcg_pipeline_opts *ret, const struct pcg_rec_
 	ret->fmt.node = h->node[0] ? h->node : h->hostname;
 	ret->pod_filter = o->pod;
 	ret->container_filter = o->container;
+	ret->namespace_filter = o->pod_namespace;
 }
 
 struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg_sink_fn sink,
@@ -126,7 +143,13 @@ struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg
 	pcg_sbuf_init(&p->line);
 	norm_filter(p->pod_filter, sizeof(p->pod_filter), opts->pod_filter, true);
 	norm_filter(p->ctr_filter, sizeof(p->ctr_filter), opts->container_filter, false);
-	p->opts.pod_filter = p->opts.container_filter = NULL;
+	snprintf(p->pod_name_filter, sizeof(p->pod_name_filter), "%s",
+		 opts->pod_filter ? opts->pod_filter : "");
+	snprintf(p->ctr_name_filter, sizeof(p->ctr_name_filter), "%s",
+		 opts->container_filter ? opts->container_filter : "");
+	snprintf(p->ns_filter, sizeof(p->ns_filter), "%s",
+		 opts->namespace_filter ? opts->namespace_filter : "");
+	p->opts.pod_filter = p->opts.container_filter = p->opts.namespace_filter = NULL;
 	if (opts->fmt.node) {
 		snprintf(p->node, sizeof(p->node), "%s", opts->fmt.node);
 		p->opts.fmt.node = p->node;

@@ -39,8 +39,9 @@ struct pcg_observer {
 struct pcg_pipeline_opts {
 	struct pcg_corr_opts corr;
 	struct pcg_fmt_opts fmt;
-	const char *pod_filter;	      /* --pod: pod UID (dashed or underscored), NULL = all */
-	const char *container_filter; /* --container: container id prefix, NULL = all */
+	const char *pod_filter; /* --pod: pod UID (dashed or underscored) or name, NULL = all */
+	const char *container_filter; /* --container: container id prefix or name, NULL = all */
+	const char *namespace_filter; /* --namespace: pod namespace, NULL = all */
 	const struct pcg_observer *observer; /* NULL = none */
 	void *observer_ctx;
 	bool observer_only; /* output records go to the observer only, not formatted */

@@ -571,6 +571,7 @@ _e2e_base_spec() {
 # e2e_oci_config OUT ROOTFS CGPATH HOSTNAME NSJSON USERNSMAP ARGS...
 #   NSJSON: the .linux.namespaces array (JSON); USERNSMAP: "" or host uid/gid base for
 #   container 0..65535.  Drops the /sys mounts (not needed, and simpler in user namespaces).
+#   $E2E_ANNOTATIONS (a JSON object, if set) is merged into .annotations.
 e2e_oci_config() {
 	local out=$1 rootfs=$2 cgpath=$3 hn=$4 ns=$5 umap=$6
 	shift 6
@@ -578,7 +579,7 @@ e2e_oci_config() {
 	base=$(_e2e_base_spec) || return 1
 	args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
 	jq --arg rootfs "$rootfs" --arg cg "$cgpath" --arg hn "$hn" --argjson ns "$ns" \
-		--argjson args "$args" --arg umap "$umap" '
+		--argjson args "$args" --arg umap "$umap" --argjson ann "${E2E_ANNOTATIONS:-"{}"}" '
 		.process.terminal = false
 		| .process.args = $args
 		| .root = {path: $rootfs, readonly: true}
@@ -586,6 +587,7 @@ e2e_oci_config() {
 		| .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup"))
 		| .linux.cgroupsPath = $cg
 		| .linux.namespaces = $ns
+		| .annotations = ((.annotations // {}) + $ann)
 		| if $umap != "" then
 			.linux.uidMappings = [{containerID: 0, hostID: ($umap|tonumber), size: 65536}]
 			| .linux.gidMappings = [{containerID: 0, hostID: ($umap|tonumber), size: 65536}]
@@ -696,7 +698,7 @@ ctr_create() {
 	done
 	[ $# -gt 0 ] || e2e_bail "ctr_create $h: no process args"
 	local id leaf rootfs bundle ns
-	id=$(e2e_hex 64)
+	id=${E2E_CTR_ID:-$(e2e_hex 64)} # E2E_CTR_ID: an id chosen ahead (annotations naming it)
 	if [ -z "$cgpath" ]; then
 		leaf=$(_e2e_leaf "${POD_DRIVER[$pod]}" "$rt" "$id") || e2e_bail "ctr_create: bad rt $rt"
 		cgpath=${POD_CG[$pod]}/$leaf
@@ -705,7 +707,7 @@ ctr_create() {
 	fi
 	[ "$pod" = - ] && pod=
 	rootfs=$(e2e_rootfs) || e2e_bail "cannot build the busybox rootfs"
-	bundle=$E2E_TMP/bundles/$id
+	bundle=${E2E_BUNDLE_DIR:-$E2E_TMP/bundles}/$id # E2E_BUNDLE_DIR: bundles elsewhere
 	mkdir -p "$bundle"
 	if [ -z "$join" ]; then
 		ns='[{"type":"pid"},{"type":"mount"},{"type":"uts"},{"type":"ipc"},{"type":"network"}]'
@@ -721,6 +723,9 @@ ctr_create() {
 	fi
 	e2e_oci_config "$bundle/config.json" "$rootfs" "$cgpath" "e2e-${id:0:12}" "$ns" "$userns" "$@" ||
 		e2e_bail "ctr_create $h: config.json generation failed"
+	# E2E_CONFIG_HOOK: a function called with the bundle dir before `runc create`
+	[ -z "${E2E_CONFIG_HOOK:-}" ] || "$E2E_CONFIG_HOOK" "$bundle" ||
+		e2e_bail "ctr_create $h: $E2E_CONFIG_HOOK failed"
 	CTR_ID[$h]=$id; CTR_POD[$h]=$pod; CTR_CG[$h]=$cgpath; CTR_BUNDLE[$h]=$bundle
 	CTR_TRUTH[$h]=$E2E_TMP/truth/$id.json; CTR_SANDBOX[$h]=$join; CTR_USERNS[$h]=$userns
 	E2E_CTRS+=("$h")
@@ -1227,6 +1232,7 @@ e2e_docker_image_tar() {
 # dockerd_start [TIMEOUT]: dockerd (+ the containerd it manages) in a private mount namespace
 # (tmpfs /run, overlays on /etc /opt /var/lib: the host's stay untouched) with data-root,
 # exec-root, pidfile and socket under $E2E_TMP/docker; cgroupfs driver, no networking setup.
+# $E2E_DOCKER_DATA_ROOT: another data-root (a directory of the test's).
 dockerd_start() {
 	local timeout=${1:-30} d=$E2E_TMP/docker client
 	E2E_DOCKER_DIR=$d
@@ -1248,7 +1254,7 @@ dockerd_start() {
 			mount -t overlay -o "lowerdir=/$m,upperdir=$ov/$n.up,workdir=$ov/$n.work" podcg-e2e-$n "/$m"
 		done
 		exec "$@"' sh "$ov" \
-		dockerd --data-root "$d/data" --exec-root "$d/exec" --pidfile "$d/dockerd.pid" \
+		dockerd --data-root "${E2E_DOCKER_DATA_ROOT:-$d/data}" --exec-root "$d/exec" --pidfile "$d/dockerd.pid" \
 		-H "unix://$d/docker.sock" --config-file "$d/daemon.json" \
 		--exec-opt native.cgroupdriver=cgroupfs --storage-driver vfs \
 		--bridge none --iptables=false --ip-masq=false --userland-proxy=false --log-level warn \
@@ -1302,13 +1308,14 @@ _e2e_dockerd_cleanup() {
 	return 0
 }
 
-# docker_run HANDLE POD -- ARGS...: `docker run -d` with --cgroup-parent = the pod's cgroup
+# docker_run HANDLE POD [DOCKER-RUN-OPTIONS...] -- ARGS...: `docker run -d` with --cgroup-parent = the pod's cgroup
 # (the cgroupfs layout /kubepods/<qos>/pod<uid>/<64hex>); truth from docker inspect + /proc.
 docker_run() {
-	local h=$1 pod=$2; shift 2
+	local h=$1 pod=$2 dargs=(); shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do dargs+=("$1"); shift; done # docker run options
 	[ "${1:-}" = -- ] && shift
 	local id pid cgpath
-	id=$("${E2E_DOCKER[@]}" run -d --network none --cgroup-parent "${POD_CG[$pod]}" \
+	id=$("${E2E_DOCKER[@]}" run -d --network none --cgroup-parent "${POD_CG[$pod]}" "${dargs[@]}" \
 		podcg-e2e/busybox:latest "$@" 2>"$E2E_TMP/docker-run.err") ||
 		e2e_bail "docker run failed:" "$(cat "$E2E_TMP/docker-run.err")" "$(tail -5 "$E2E_DOCKER_DIR/dockerd.log")"
 	id=$("${E2E_DOCKER[@]}" inspect -f '{{.Id}}' "$id")

@@ -256,7 +256,7 @@ PCG_TEST(cli_bad_values)
 		"0", "-1", "abc", "1M", "", "1048577", "18446744073709551617"
 	};
 	static const char *const containers[] = {
-		"", "xyz", "4f1g", "abc-def", "abc ", "0x12", CID "0", "4f1b\n",
+		"", "abc ", CID "0", "4f1b\n", "Nginx", "a_b", "ABC-def", "a/b",
 	};
 
 	for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++)
@@ -291,7 +291,33 @@ PCG_TEST(cli_bad_values)
 	for (size_t i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
 		bad("--container", "--container", containers[i], NULL);
 	bad("--pod", "--pod", "", NULL);
-	bad("--pod", "--pod", UID "0", NULL);
+	bad("--pod", "--pod", "My-Pod", NULL);
+	bad("--pod", "--pod", "a b", NULL);
+	bad("--namespace", "--namespace", "", NULL);
+	bad("--namespace", "--namespace", "kube.system", NULL);
+	bad("--namespace", "--namespace", "Default", NULL);
+	bad("--host-root", "--host-root", "rel/dir", NULL);
+	bad("--host-root", "-r", "f", "--host-root", "/host", NULL);
+}
+
+PCG_TEST(cli_names)
+{
+	struct pcg_opts o;
+
+	if (ok(&o, "--pod", "web-0", NULL))
+		ASSERT_STREQ(o.pod, "web-0", "pod name");
+	if (ok(&o, "--container", "nginx", NULL))
+		ASSERT_STREQ(o.container, "nginx", "container name");
+	if (ok(&o, "--container", "4f1g", NULL))
+		ASSERT_STREQ(o.container, "4f1g", "a name that is not hex");
+	if (ok(&o, "--namespace", "kube-system", NULL))
+		ASSERT_STREQ(o.pod_namespace, "kube-system", "namespace");
+	if (ok(&o, "-r", "f", "--namespace", "default", "--pod", "web-0", NULL))
+		ASSERT_STREQ(o.pod_namespace, "default", "namespace in replay");
+	if (ok(&o, "--host-root", "/host", NULL))
+		ASSERT_STREQ(o.host_root, "/host", "host root");
+	ok(&o, NULL);
+	ASSERT_TRUE(o.host_root == NULL && o.pod_namespace == NULL, "defaults");
 }
 
 PCG_TEST(cli_usage_errors)

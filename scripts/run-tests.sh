@@ -57,16 +57,19 @@ run() { # timeout-seconds name command...
 	# timeout runs the test in its own process group and signals all of it
 	timeout --signal=TERM --kill-after="$kill_after" "$t" "$@" </dev/null >"$tlog" 2>&1 &
 	cur=$!
+	# the output as it comes (without the ok lines), until the test ends
+	tail -s 0.2 --pid="$cur" -n +1 -f "$tlog" | sed -u -e '/^ok /d' &
+	local shown=$!
 	# (stderr off: bash's own "Killed" / "Segmentation fault" job notices; the verdict says it)
 	{
-		tail -s 0.2 --pid="$cur" -n +1 -f "$tlog" | sed -u -e '/^ok /d' >&3
 		wait "$cur"
 		st=$?
-		while ((st > 128)) && kill -0 "$cur"; do # wait interrupted by our own trap
+		while ((st > 128)) && kill -0 "$cur"; do # wait interrupted by our trap: test not over
 			wait "$cur"
 			st=$?
 		done
-	} 3>&1 2>/dev/null
+		wait "$shown"
+	} 2>/dev/null
 	cur=
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	cat "$tlog" >>"$log"

@@ -54,6 +54,7 @@ struct app {
 	struct pcg_rec_header hdr;
 	struct pcg_recio_rotator *rot;
 	struct pcg_rec_writer *rec;
+	__u64 rec_hdr_bytes; /* the current file's header: not counted against -C */
 	int rec_err;
 	/* replay */
 	bool replay_header_seen;
@@ -110,6 +111,7 @@ static int rec_start(struct app *a)
 	a->rec = pcg_rec_writer__new(&a->hdr, pcg_recio_rotator__write, a->rot, NULL);
 	if (!a->rec)
 		return -errno;
+	a->rec_hdr_bytes = pcg_recio_rotator__bytes(a->rot);
 	return 0;
 }
 
@@ -132,7 +134,9 @@ static int tap_record(void *ctx, const void *rec, size_t len)
 	}
 	if (!a->rec || a->rec_err)
 		return 0;
-	if (pcg_recio_rotator__due(a->rot)) {
+	/* a snapshot bigger than -C alone must not rotate at every record */
+	if (pcg_recio_rotator__due(a->rot) &&
+	    pcg_recio_rotator__bytes(a->rot) - a->rec_hdr_bytes > a->opts.rotate_bytes) {
 		/* Rotate before this record, once everything before it went through the
 		 * correlator: the next file is self-contained, its header holding the pods,
 		 * containers and processes alive now. */

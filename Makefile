@@ -1,5 +1,16 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # podcg-trace: bpf -> skeleton -> libpcg_core.a -> podcg-trace.  `make help` lists the targets.
+# make SANITIZE=1: ./podcg-trace-san, the tracer itself with ASan/UBSan, built in its own output
+# dir by clang (one sanitizer runtime, so UBSan reports too go to ASAN_OPTIONS' log_path files).
+ifeq ($(SANITIZE),1)
+ifeq ($(STATIC),1)
+$(error SANITIZE=1 and STATIC=1 do not mix: the sanitizer runtimes cannot be linked fully static)
+endif
+OUTPUT ?= .output-san
+BIN ?= podcg-trace-san
+CC = $(CLANG)
+BIN_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
 OUTPUT ?= .output
 BIN ?= podcg-trace
 CLANG ?= clang
@@ -26,7 +37,7 @@ endif
 WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -g -O2
 USER_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser -I$(OUTPUT) \
-	-DPCG_VERSION='"$(VERSION)"' -MMD -MP $(EXTRA_CFLAGS)
+	-DPCG_VERSION='"$(VERSION)"' -MMD -MP $(BIN_SAN) $(EXTRA_CFLAGS)
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 ifeq ($(STATIC),1)
 LDLIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lnettle
@@ -71,6 +82,7 @@ help:
 	@echo 'make static     a fully static ./podcg-trace-static'
 	@echo 'make image      the container image localhost/podcg-trace (offline, podman)'
 	@echo 'make install    binary, man page, bash completion (PREFIX, DESTDIR); make uninstall'
+	@echo 'make SANITIZE=1 ./podcg-trace-san with ASan/UBSan; make test SANITIZE=1 tests it'
 	@echo 'make bench      overhead benchmark against bpftrace and perf (root)'
 	@echo 'make vmlinux    regenerate vmlinux/$(ARCH)/ from this kernel'
 
@@ -107,11 +119,11 @@ $(OUTPUT)/libpcg_core.a: $(CORE_OBJS)
 
 $(BIN): $(IMPURE_OBJS) $(OUTPUT)/libpcg_core.a
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(BIN_SAN) $(EXTRA_LDFLAGS) $^ $(LDLIBS) -o $@
 
 # A fully static binary for incident-response kits (libbpf, libelf, zlib and libc inside).
 static:
-	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-static STATIC=1 BIN=podcg-trace-static \
+	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-static STATIC=1 SANITIZE= BIN=podcg-trace-static \
 		podcg-trace-static
 
 # --- container image, install ------------------------------------------------------------
@@ -176,21 +188,25 @@ $(TEST_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) | $(OUTPUT)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser $^ -lz $(JSONC_LIBS) -o $@
 
-TEST_BINS := podcg-trace $(TEST_OUT)/unit $(FUZZ_TARGETS:%=$(TEST_OUT)/corpus_%)
+TEST_BINS := $(BIN) $(TEST_OUT)/unit $(FUZZ_TARGETS:%=$(TEST_OUT)/corpus_%)
 
 test-bins: $(TEST_BINS)
 
+# The runner sets ASAN_OPTIONS/UBSAN_OPTIONS; a sanitized tracer is slower: timeouts x3.
+RUN_TESTS := OUTPUT=$(OUTPUT) PODCG=$(CURDIR)/$(BIN) $(if $(BIN_SAN),PCG_TEST_TIME_SCALE=3) \
+	scripts/run-tests.sh
+
 test-unit: $(TEST_BINS)
-	$(Q)scripts/run-tests.sh unit
+	$(Q)$(RUN_TESTS) unit
 
 # The README's test command: installs what is missing, builds, runs every suite.
 test:
 	$(Q)scripts/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory test-bins
-	$(Q)scripts/run-tests.sh all
+	$(Q)$(RUN_TESTS) all
 
-test-e2e: podcg-trace
-	$(Q)scripts/run-tests.sh e2e
+test-e2e: $(BIN)
+	$(Q)$(RUN_TESTS) e2e
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_TARGETS:%=$(TEST_OUT)/fuzz_%)
@@ -229,6 +245,6 @@ vmlinux:
 
 clean:
 	$(call msg,CLEAN)
-	$(Q)rm -rf $(OUTPUT) .output-static podcg-trace podcg-trace-static
+	$(Q)rm -rf $(OUTPUT) .output-static podcg-trace podcg-trace-static .output-san podcg-trace-san
 
 -include $(wildcard $(OUTPUT)/*.d)

@@ -158,7 +158,7 @@ struct input {
 	char *path;
 	char node[256];	  /* --node of the recording, else its hostname */
 	char boot_id[40]; /* with node: one host's one boot */
-	__u64 first_ts;	  /* the first event's ts (CLOCK_BOOTTIME), ~0 if none */
+	__u64 first_ts;	  /* its snapshot's ts, else its first event's (CLOCK_BOOTTIME), ~0 */
 	int err;	  /* no header: why (said once) */
 };
 
@@ -193,6 +193,12 @@ static int peek_header(void *ctx, const struct pcg_rec_header *h)
 	snprintf(p->in->node, sizeof(p->in->node), "%s", h->node[0] ? h->node : h->hostname);
 	snprintf(p->in->boot_id, sizeof(p->in->boot_id), "%s", h->boot_id);
 	p->header = true;
+	/* a file's place in time is where its snapshot was taken (the start, or the rotation
+	 * that opened it), which a file without any event has too */
+	if (h->snapshot_len >= sizeof(struct pcg_ev_hdr)) {
+		p->in->first_ts = ((const struct pcg_ev_hdr *)h->snapshot)->ts;
+		return -ECANCELED; /* seen enough */
+	}
 	return 0;
 }
 

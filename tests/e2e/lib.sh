@@ -47,7 +47,9 @@ E2E_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_REPO_ROOT=$(cd "$E2E_LIB_DIR/../.." && pwd)
 PODCG=${PODCG:-$E2E_REPO_ROOT/podcg-trace}
 E2E_CACHE=${E2E_CACHE:-/var/tmp/podcg-e2e}  # rootfs / image cache, lock, shared-dir markers
-E2E_ATTACH_TIMEOUT=${E2E_ATTACH_TIMEOUT:-15}
+# PCG_TEST_TIME_SCALE (the runner's, 3 for a sanitized tracer) stretches the tracer's deadlines
+E2E_TIME_SCALE=${PCG_TEST_TIME_SCALE:-1}
+E2E_ATTACH_TIMEOUT=${E2E_ATTACH_TIMEOUT:-$((15 * E2E_TIME_SCALE))}
 E2E_NS_NAMES=(mnt uts ipc pid net user cgroup time)
 E2E_EVENTS='["pod_create","container_create","container_start","container_existing","exec","exit","container_remove","pod_remove","lost"]'
 
@@ -947,12 +949,12 @@ tracer_wait_pods_removed() {
 	done
 }
 
-# tracer_stop: SIGINT, wait (10 s) for it to drain and exit; exit status in E2E_TRACER_RC.
+# tracer_stop: SIGINT, wait (10 s x E2E_TIME_SCALE) for it to drain and exit; exit status in E2E_TRACER_RC.
 tracer_stop() {
 	local i
 	[ -n "$E2E_TRACER_PID" ] || return 0
 	e2e_kill_recorded "$E2E_TRACER_PID" "$E2E_TRACER_ST" INT
-	for i in $(seq 1 100); do _e2e_pid_alive "$E2E_TRACER_PID" "$E2E_TRACER_ST" || break; sleep 0.1; done
+	for i in $(seq 1 $((100 * E2E_TIME_SCALE))); do _e2e_pid_alive "$E2E_TRACER_PID" "$E2E_TRACER_ST" || break; sleep 0.1; done
 	if _e2e_pid_alive "$E2E_TRACER_PID" "$E2E_TRACER_ST"; then
 		e2e_kill_recorded "$E2E_TRACER_PID" "$E2E_TRACER_ST" KILL
 		wait "$E2E_TRACER_PID" 2>/dev/null

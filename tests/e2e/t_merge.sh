@@ -115,8 +115,10 @@ check_end
 check_begin "a directory of recordings, one of them cut, one not a recording"
 mkdir -p "$E2E_TMP/dir"
 cp "$E2E_TMP/n1.pcgt" "$E2E_TMP/dir/a.pcgt"
+# cut two thirds into what follows the header (its length is at byte 12, after 24 bytes)
 size=$(stat -c %s "$E2E_TMP/n2.pcgt")
-head -c $((size * 2 / 3)) "$E2E_TMP/n2.pcgt" >"$E2E_TMP/dir/b.pcgt"
+hdr_end=$((24 + $(od -An -tu4 -j12 -N4 "$E2E_TMP/n2.pcgt")))
+head -c $((hdr_end + (size - hdr_end) * 2 / 3)) "$E2E_TMP/n2.pcgt" >"$E2E_TMP/dir/b.pcgt"
 echo "not a recording" >"$E2E_TMP/dir/notes.txt"
 chmod -R a+rX "$E2E_TMP/dir"
 as_nobody "$PODCG" -r "$E2E_TMP/dir" --json >"$E2E_TMP/mdir.jsonl" 2>"$E2E_TMP/mdir.err"

@@ -39,12 +39,13 @@
 #define PCG_VERSION "0.0.0"
 #endif
 
-#define ACTIVE_POLL_MS	 1    /* poll period while events flow */
-#define IDLE_POLL_MS	 1000 /* ... and when idle: the kernel side wakes us */
-#define ACTIVE_WINDOW_NS (50ull * 1000 * 1000)
-#define ACTIVE_MARGIN_NS (10ull * 1000 * 1000) /* slack for a late loop iteration */
-#define TICK_EVERY_NS	 (20ull * 1000 * 1000)
-#define HOUSEKEEP_NS	 (1000ull * 1000 * 1000) /* drop counters, recording flush */
+#define ACTIVE_POLL_MS	  1    /* poll period while events flow */
+#define IDLE_POLL_MS	  1000 /* ... and when idle: the kernel side wakes us */
+#define ACTIVE_WINDOW_NS  (50ull * 1000 * 1000)
+#define ACTIVE_MARGIN_NS  (10ull * 1000 * 1000) /* slack for a late loop iteration */
+#define TICK_EVERY_NS	  (20ull * 1000 * 1000)
+#define HOUSEKEEP_NS	  (1000ull * 1000 * 1000) /* drop counters, recording flush */
+#define DRAIN_MAX_BATCHES 64 /* at exit: 64 x PCG_LOADER_BUDGET records at most */
 
 struct live {
 	const struct pcg_opts *opts;
@@ -462,10 +463,15 @@ static int live_loop(struct live *l)
 		if (l->out.wrote)
 			pcg_output_flush(&l->out);
 	}
-	/* drain what the kernel still holds, then say what was lost */
-	err = pcg_loader__consume(l->ld);
-	if (err < 0)
-		return err;
+	/* drain what the kernel held when we stopped (bounded: a flood that goes on does not
+	 * keep us from exiting), then say what was lost */
+	for (int i = 0; i < DRAIN_MAX_BATCHES; i++) {
+		err = pcg_loader__consume(l->ld);
+		if (err < 0)
+			return err;
+		if (err < PCG_LOADER_BUDGET)
+			break;
+	}
 	check_drops(l);
 	pcg_pipeline__flush(l->pl);
 	return 0;

@@ -23,7 +23,9 @@ struct pcg_loader {
 	struct ring_buffer *rb;
 	pcg_ring_fn fn;
 	void *ctx;
-	int err; /* first error returned by fn */
+	int err;	   /* first error returned by fn */
+	unsigned budget;   /* records this consume may still take */
+	unsigned consumed; /* records this consume took */
 	int ncpu;
 	bool complete; /* the in-kernel filter was declared complete */
 	__u64 from_ns; /* membership_from_ns */
@@ -136,7 +138,11 @@ static int on_sample(void *ctx, void *data, size_t len)
 
 	if (err && !l->err)
 		l->err = err;
-	return err;
+	if (err)
+		return err;
+	l->consumed++;
+	/* enough for one turn of the loop: the record is consumed, the rest waits */
+	return --l->budget ? 0 : -EAGAIN;
 }
 
 int pcg_loader__attach(struct pcg_loader *l, pcg_ring_fn fn, void *ctx)
@@ -233,11 +239,14 @@ int pcg_loader__consume(struct pcg_loader *l)
 
 	/* the caller seeds the filter before it consumes for the first time */
 	pcg_loader__filter_complete(l);
+	l->budget = PCG_LOADER_BUDGET;
+	l->consumed = 0;
 	n = ring_buffer__consume(l->rb);
-
 	if (l->err)
 		return l->err;
-	return n;
+	if (n == -EAGAIN && !l->budget)
+		return l->consumed; /* more waits: the caller's loop comes back at once */
+	return n < 0 ? n : (int)l->consumed;
 }
 
 void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns)

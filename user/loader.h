@@ -40,7 +40,11 @@ int pcg_loader__fd(struct pcg_loader *l);
  * Call it after the last pcg_loader__track of the start-up seed; the first
  * pcg_loader__consume calls it if the caller did not. */
 void pcg_loader__filter_complete(struct pcg_loader *l);
-/* Consumes every waiting record; returns the number consumed or -errno. */
+/* Records one pcg_loader__consume() takes at most: under a flood, the caller's loop still
+ * sees its signals, flushes its output and counts drops between batches. */
+#define PCG_LOADER_BUDGET 4096
+/* Consumes the waiting records, PCG_LOADER_BUDGET at most; returns the number consumed
+ * (PCG_LOADER_BUDGET: more may wait) or -errno. */
 int pcg_loader__consume(struct pcg_loader *l);
 /* Tells the kernel side that the consumer polls on its own until @until_ns (CLOCK_BOOTTIME):
  * records before then need not wake it. */

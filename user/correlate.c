@@ -1089,37 +1089,20 @@ static int snap_cgroup(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
 static int snap_meta(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
 {
 	const struct obj *o = cg->obj;
-	union {
-		struct pcg_ev_meta e;
-		char b[sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX +
-		       PCG_META_IMAGE_MAX + 64];
-	} u;
-	size_t off = sizeof(u.e);
+	const char *str[PCG_META_NR];
+	size_t len[PCG_META_NR], size;
+	union pcg_enc_buf b;
 
 	if (!o->names || !o->info.nr_ids || !o->info.pod_uid[0] ||
 	    o->info.ids[0].hier != cg->hier || o->info.ids[0].cgid != cg->cgid)
 		return 0;
-	memset(&u.e, 0, sizeof(u.e));
-	u.e.hdr.type = PCG_EV_META;
-	u.e.hdr.ts = ts;
-	memcpy(u.e.pod_uid, o->info.pod_uid, sizeof(u.e.pod_uid));
-	if (!o->is_pod) {
-		memcpy(u.e.container_id, o->info.container_id, sizeof(u.e.container_id));
-		u.e.container_type = o->names->ctype;
-		if (o->names->trunc && o->names->image[0])
-			u.e.hdr.flags = PCG_F_TRUNC;
-	}
 	for (unsigned f = 0; f < PCG_META_NR; f++) {
-		size_t size;
-		const char *v = names_slot(o->names, f, &size);
-		size_t n = o->is_pod && f > PCG_META_POD_NAMESPACE ? 0 : strlen(v);
-
-		memcpy(u.b + off, v, n);
-		u.e.len[f] = n;
-		off += n;
+		str[f] = names_slot(o->names, f, &size);
+		len[f] = strlen(str[f]);
 	}
-	u.e.hdr.size = off;
-	return fn(ctx, &u, off);
+	return fn(ctx, &b,
+		  pcg_enc_meta(&b, ts, o->info.pod_uid, o->is_pod ? "" : o->info.container_id,
+			       o->names->ctype, 0, o->names->trunc, str, len));
 }
 
 int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *ctx)

@@ -13,6 +13,7 @@
 #ifndef __PCG_ENCODE_H
 #define __PCG_ENCODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
@@ -25,7 +26,9 @@ union pcg_enc_buf {
 	struct pcg_ev_task task;
 	struct pcg_ev_hint hint;
 	struct pcg_ev_lost lost;
+	struct pcg_ev_task_info task_info;
 	char bytes[sizeof(struct pcg_ev_attach) + PCG_PATH_MAX];
+	char task_info_bytes[sizeof(struct pcg_ev_task_info) + PCG_CMDLINE_MAX];
 };
 
 /* PCG_EV_EXISTING_CGROUP (or any struct pcg_ev_cgroup type).  A path of PCG_PATH_MAX bytes or
@@ -40,5 +43,12 @@ size_t pcg_enc_mark(union pcg_enc_buf *ret, __u16 type, __u64 ts);
 size_t pcg_enc_lost(union pcg_enc_buf *ret, __u64 ts, const __u64 count[PCG_LOST_SLOTS]);
 /* PCG_EV_HINT: @container_id (up to 64 bytes) runs @runtime (enum pcg_runtime). */
 size_t pcg_enc_hint(union pcg_enc_buf *ret, __u64 ts, __u32 runtime, const char *container_id);
+
+/* PCG_EV_TASK_INFO: the command line @args (@len bytes as /proc/PID/cmdline gives them:
+ * NUL-terminated arguments) of the process @tgid started at @start_ns.  Longer than
+ * PCG_CMDLINE_MAX - 1 bytes: cut there and flagged PCG_F_TRUNC; @cut flags it too (the
+ * reader saw only part of it). */
+size_t pcg_enc_task_info(union pcg_enc_buf *ret, __u64 ts, __u32 tgid, __u64 start_ns,
+			 const char *args, size_t len, bool cut);
 
 #endif /* __PCG_ENCODE_H */

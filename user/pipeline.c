@@ -16,7 +16,8 @@ struct pcg_pipeline {
 	char pod_filter[PCG_POD_UID_LEN + 1];
 	char ctr_filter[PCG_CONTAINER_ID_LEN + 1];
 	char node[256];
-	__u64 out_ts; /* ts of the record being formatted */
+	__u64 out_ts;		   /* ts of the record being formatted */
+	const struct pcg_out *out; /* ... and the record, during the sink call */
 	struct pcg_corr *corr;
 	pcg_sink_fn sink;
 	pcg_tap_fn tap;
@@ -43,6 +44,7 @@ static bool want(const struct pcg_pipeline *p, const struct pcg_out *out)
 static int on_record(void *ctx, const struct pcg_out *out)
 {
 	struct pcg_pipeline *p = ctx;
+	int err;
 
 	if (out->kind == PCG_OUT_LOST)
 		for (int i = 0; i < PCG_LOST_SLOTS; i++)
@@ -55,7 +57,10 @@ static int on_record(void *ctx, const struct pcg_out *out)
 	if (p->line.oom)
 		return -ENOMEM;
 	p->stats.lines_out++;
-	return p->sink(p->ctx, p->line.buf, p->line.len);
+	p->out = out;
+	err = p->sink(p->ctx, p->line.buf, p->line.len);
+	p->out = NULL;
+	return err;
 }
 
 /* Lowercase copy of a filter; a pod UID may use the systemd spelling ('_' for '-'). */
@@ -163,6 +168,11 @@ int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn
 __u64 pcg_pipeline__out_ts(const struct pcg_pipeline *p)
 {
 	return p->out_ts;
+}
+
+const struct pcg_out *pcg_pipeline__out(const struct pcg_pipeline *p)
+{
+	return p->out;
 }
 
 bool pcg_pipeline__runtime_known(const struct pcg_pipeline *p, const char *container_id)

@@ -15,7 +15,8 @@ struct pcg_opts {
 	bool force;    /* --force: -w may overwrite a regular file */
 	bool help;
 	bool version;
-	int verbose;			      /* -v, -vv */
+	bool snapshot; /* --snapshot: what exists now, then exit (with -r: the recording's start) */
+	int verbose;   /* -v, -vv */
 	const char *pod;		      /* --pod UID */
 	const char *container;		      /* --container ID-prefix */
 	double duration;		      /* --duration SEC, 0 = until a signal */

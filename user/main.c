@@ -36,6 +36,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (o.check_health)
 		return pcg_health_check_run(&o);
+	if (o.snapshot)
+		return pcg_snapshot_run(&o);
 	if (o.read)
 		return pcg_replay_run(&o);
 	return pcg_live_run(&o);

@@ -9,6 +9,7 @@ pkgs=(
 	libclang-rt-14-dev   # libFuzzer / sanitizers for clang
 	# tests and demo: a real OCI runtime and a static busybox for the rootfs
 	runc crun busybox-static jq iproute2 util-linux procps
+	strace   # t_snapshot: --snapshot makes no bpf() call
 	# the end-to-end test against a real Docker engine
 	docker.io containerd
 	# the container image (make image, FROM scratch: nothing pulled) and its e2e test

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "correlate.h"
 #include "decode.h"
 #include "encode.h"
@@ -359,4 +360,50 @@ PCG_TEST(snapshot_text_pod_line)
 	pcg_fmt_snapshot_pod(&sb, &fo, &out);
 	ASSERT_STREQ(sb.buf, "POD - (outside Kubernetes)\n", "no pod");
 	pcg_sbuf_done(&sb);
+}
+
+/* --- the command line -------------------------------------------------------------------- */
+
+static int parse_args(struct pcg_opts *o, const char **reason, int argc, const char *const *args)
+{
+	char *argv[16];
+
+	argv[0] = (char *)"podcg-trace";
+	for (int i = 0; i < argc; i++)
+		argv[i + 1] = (char *)args[i];
+	argv[argc + 1] = NULL;
+	return pcg_cli_parse(argc + 1, argv, o, reason);
+}
+
+PCG_TEST(snapshot_cli)
+{
+	static const struct {
+		int argc;
+		const char *args[6];
+		bool ok;
+	} rows[] = {
+		{ 1, { "--snapshot" }, true },
+		{ 5, { "--snapshot", "--json", "--pod", UID, "--all" }, true },
+		{ 4, { "--snapshot", "-w", "f", "--force" }, true },
+		{ 5, { "--snapshot", "-q", "-w", "-", "--node=n1" }, true },
+		{ 3, { "--snapshot", "-r", "f" }, true },
+		{ 3, { "--snapshot", "--duration", "5" }, false },
+		{ 5, { "--snapshot", "-w", "f", "-C", "10" }, false },
+		{ 3, { "--snapshot", "--health-file", "h" }, false },
+		{ 5, { "--snapshot", "-r", "a", "-r", "b" }, false },
+		{ 5, { "--snapshot", "-r", "f", "-w", "g" }, false },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pcg_opts o;
+		const char *reason = NULL;
+		int rc = parse_args(&o, &reason, rows[i].argc, rows[i].args);
+
+		if (!ASSERT_EQ(rc, rows[i].ok ? 0 : -EINVAL, rows[i].args[1] ?: "--snapshot"))
+			fprintf(stderr, "row %zu: %s\n", i, reason ?: "");
+		if (rows[i].ok && !rc)
+			ASSERT_TRUE(o.snapshot, "snapshot set");
+		if (!rows[i].ok)
+			ASSERT_TRUE(reason != NULL, "a reason");
+	}
 }

@@ -10,6 +10,7 @@
 # complete, correct, and timed (printed; fails only past a generous bound on this shared
 # machine).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/snapshot_lib.sh"
 e2e_init t_snapshot
 e2e_require_tracer setpriv strace
 
@@ -44,67 +45,6 @@ nprocs() { wc -l <"${E2E_HIER_MNT[${E2E_HIER_IDS[0]}]}${CTR_CG[$1]}/cgroup.procs
 settled() { [ "$(nprocs A1)" -ge 2 ] && [ "$(nprocs A2)" -ge 2 ]; }
 e2e_wait_until 5 settled || e2e_bail "the apps did not fork their children"
 sleep 0.2
-
-# Ground truth of every process of a container, read now: {"<pid>": {ppid, nspid, uid, comm,
-# ns, cmdline}} (cmdline from /proc/PID/cmdline, split at its NULs).
-procs_truth() {
-	local h=$1 p pt args out='{}'
-	for p in $(sort -n "${E2E_HIER_MNT[${E2E_HIER_IDS[0]}]}${CTR_CG[$h]}/cgroup.procs"); do
-		pt=$(e2e_proc_truth "$p") || continue
-		args=$(tr '\0' '\n' <"/proc/$p/cmdline" | jq -R . | jq -s -c .) || continue
-		out=$(jq -c --arg p "$p" --argjson pt "$pt" --argjson a "$args" \
-			'.[$p] = ($pt | del(.pid)) + {cmdline: $a}' <<<"$out")
-	done
-	echo "$out"
-}
-
-# TRUTH: {"<container id>": {pod_uid, procs}} for the handles given (build_truth also marks
-# them existing in their truth files, for check_container).
-build_truth() {
-	local h
-	for h in "$@"; do
-		ctr_mark_existing "$h"
-		truth_update "$h" '.expect.remove = 0'
-	done
-	build_truth_procs "$@"
-}
-build_truth_procs() {
-	local h t='{}'
-	for h in "$@"; do
-		t=$(jq -c --arg id "${CTR_ID[$h]}" --arg pod "${POD_UID[${CTR_POD[$h]}]}" \
-			--argjson pr "$(procs_truth "$h")" '.[$id] = {pod_uid: $pod, procs: $pr}' <<<"$t")
-	done
-	echo "$t" >"$E2E_TMP/truth.all.json"
-}
-
-# check_processes NAME FILE [NS_UNKNOWN]: every container of the truth is in FILE (JSON Lines)
-# once, with exactly its processes and their fields.  NS_UNKNOWN=1: namespaces must read 0
-# (no right to read them) instead.
-check_processes() {
-	local name=$1 file=$2 nsu=${3:-0} out
-	check_begin "$name"
-	out=$(jq -s -r --slurpfile T "$E2E_TMP/truth.all.json" --argjson nsu "$nsu" '
-		$T[0] as $t |
-		[ .[] | select(.event == "container_existing" and $t[.container_id] != null) ] as $ev |
-		( $t | to_entries[] | .key as $id | .value as $c |
-		  [ $ev[] | select(.container_id == $id) ] as $m |
-		  if ($m | length) != 1 then "\($id[0:12]): \($m | length) container_existing, expected 1"
-		  else $m[0] as $e |
-		    ( if $e.pod_uid != $c.pod_uid then "\($id[0:12]): pod_uid \($e.pod_uid)" else empty end ),
-		    ( ($e.processes | map(.pid | tostring) | sort) as $got | ($c.procs | keys | sort) as $want |
-		      if $got != $want then "\($id[0:12]): processes \($got|tojson), expected \($want|tojson)" else empty end ),
-		    ( if ($e.processes | map(.pid)) != ($e.pids) then "\($id[0:12]): processes not in pids order" else empty end ),
-		    ( $e.processes[] | . as $p | $c.procs[($p.pid|tostring)] as $w | select($w != null) |
-		      ( ["ppid","nspid","uid","comm","cmdline"][] as $f |
-		        if $p[$f] != $w[$f] then "\($id[0:12]) pid \($p.pid): \($f): actual=\($p[$f]|tojson) expected=\($w[$f]|tojson)" else empty end ),
-		      ( if $p.cmdline_truncated != false then "\($id[0:12]) pid \($p.pid): cmdline_truncated" else empty end ),
-		      ( ["mnt","uts","ipc","pid","net","user","cgroup","time"][] as $n |
-		        (if $nsu == 1 then 0 else $w.ns[$n] end) as $x |
-		        if $p.ns[$n] != $x then "\($id[0:12]) pid \($p.pid): ns.\($n): actual=\($p.ns[$n]) expected=\($x)" else empty end ) )
-		  end )' "$file" 2>&1)
-	[ -n "$out" ] && check_fail "$(head -30 <<<"$out")"
-	check_end
-}
 
 build_truth "${HANDLES[@]}"
 
@@ -271,8 +211,18 @@ if [ -n "${T_SNAPSHOT_HOLD:-}" ]; then
 	: >"$T_SNAPSHOT_HOLD"
 	while [ -e "$T_SNAPSHOT_HOLD" ]; do sleep 1; done
 fi
-# stop the many at once; the journal then deletes them without waiting for each
+# stop the many at once, wait until their processes are gone, delete them (their cgroups go
+# with them); then the usual teardown removes the rest and every pod dir at once
 for h in "${BIG[@]}"; do e2e_runc kill "${CTR_ID[$h]}" KILL 2>/dev/null; done
+big_empty() {
+	local h
+	for h in "${BIG[@]}"; do
+		read -r _ <"${E2E_HIER_MNT[${E2E_HIER_IDS[0]}]}${CTR_CG[$h]}/cgroup.procs" 2>/dev/null && return 1
+	done
+	return 0
+}
+e2e_wait_until 60 big_empty || e2e_diag "some of the $NPODS containers still have processes"
+for h in "${BIG[@]}"; do e2e_runc delete -f "${CTR_ID[$h]}" >/dev/null 2>&1; done
 E2E_CTRS=("${HANDLES[@]}")
 e2e_teardown
 e2e_finish

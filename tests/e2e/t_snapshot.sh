@@ -143,6 +143,13 @@ strace -f -qq -e trace=bpf -o "$E2E_TMP/strace.bpftool" bpftool prog show >/dev/
 grep -q 'bpf(' "$E2E_TMP/strace.bpftool" || check_fail "strace -e trace=bpf saw no bpf() of bpftool either: the check is blind"
 check_end
 
+# --- live tracing's start-up reports the same processes ------------------------------------
+tracer_start
+tracer_wait_for ".event == \"container_existing\" and .container_id == \"${CTR_ID[S4]}\"" 5
+tracer_stop
+check_tracer_exit
+check_processes "live tracing's container_existing carries the same processes (BPF attached)" "$E2E_TRACE_OUT"
+
 # --- a node with 100 pods ------------------------------------------------------------------
 # cgroupfs burstable pods, one CRI-O-style runc container each (sleep), like a kubelet's node.
 # Made by a lighter path than ctr_create (one config template, no per-container truth file):

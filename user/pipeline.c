@@ -108,6 +108,8 @@ struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg
 	p->ctx = ctx;
 	p->tap_ctx = ctx;
 	pcg_sbuf_init(&p->line);
+	/* a container_existing lists every process with its command line (4 KiB each at most) */
+	p->line.max = (size_t)64 << 20;
 	norm_filter(p->pod_filter, sizeof(p->pod_filter), opts->pod_filter, true);
 	norm_filter(p->ctr_filter, sizeof(p->ctr_filter), opts->container_filter, false);
 	p->opts.pod_filter = p->opts.container_filter = NULL;

@@ -407,3 +407,39 @@ PCG_TEST(snapshot_cli)
 			ASSERT_TRUE(reason != NULL, "a reason");
 	}
 }
+
+/* A big container with long command lines still makes one (long) line, not an error. */
+PCG_TEST(snapshot_big_container_one_line)
+{
+	static char args[1000];
+	struct lines l;
+	union pcg_enc_buf b;
+	int n = 3000;
+
+	memset(args, 'a', sizeof(args));
+	if (!ASSERT_TRUE(new_pl(&l, true, false), "pipeline"))
+		return;
+	l.all.max = (size_t)64 << 20;
+	pcg_pipeline__feed(l.pl, &b,
+			   pcg_enc_cgroup(&b, PCG_EV_EXISTING_CGROUP, MS, 101, 0, 3, 0, POD,
+					  strlen(POD)));
+	pcg_pipeline__feed(l.pl, &b,
+			   pcg_enc_cgroup(&b, PCG_EV_EXISTING_CGROUP, MS, 201, 0, 4, 0, CTR,
+					  strlen(CTR)));
+	for (int i = 0; i < n; i++) {
+		struct pcg_task t = mk_task(1000 + i, 1000, 1 + i, "java");
+
+		pcg_pipeline__feed(l.pl, &b, pcg_enc_task(&b, PCG_EV_EXISTING_TASK, MS, &t));
+		pcg_pipeline__feed(l.pl, &b,
+				   pcg_enc_task_info(&b, MS, t.tgid, t.start_ns, args, sizeof(args),
+						     false));
+	}
+	ASSERT_OK(pcg_pipeline__feed(l.pl, &b, pcg_enc_mark(&b, PCG_EV_SCAN_DONE, 2 * MS)),
+		  "scan done");
+	ASSERT_EQ(l.n, 1, "one line");
+	ASSERT_EQ(l.nr_procs_seen, n, "every process");
+	ASSERT_TRUE(l.all.len > (size_t)n * sizeof(args), "every command line");
+	ASSERT_TRUE(l.all.len && l.all.buf[l.all.len - 1] == '\n', "whole line");
+	pcg_pipeline__free(l.pl);
+	pcg_sbuf_done(&l.all);
+}

@@ -94,9 +94,18 @@ struct proc {
 	bool coarse; /* start time from /proc, tick resolution */
 	__u64 start_ns;
 	struct obj *ctr;
-	bool workload;	      /* exec'd something other than the runtime's own re-exec */
+	bool workload; /* exec'd something other than the runtime's own re-exec */
+	bool cmdline_cut;
 	struct pcg_task task; /* as last seen */
+	char *cmdline;	      /* PCG_EV_TASK_INFO, until the next exec; NULL if unknown */
+	size_t cmdline_len;
 };
+
+static void proc_free(struct proc *p)
+{
+	free(p->cmdline);
+	free(p);
+}
 
 struct pcg_corr {
 	struct pcg_corr_opts opts;
@@ -313,7 +322,7 @@ static void proc_unlink(struct pcg_corr *c, struct proc **pp)
 
 	*pp = p->hnext;
 	c->nr_procs--;
-	free(p);
+	proc_free(p);
 	if (ctr) {
 		ctr->refs--;
 		obj_maybe_free(c, ctr);
@@ -903,8 +912,11 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		 * not a process of the workload: not reported, and not the start */
 		if (ctr && is_runtime_reexec(ev))
 			return 0;
-		if (p)
+		if (p) {
 			p->workload = true;
+			free(p->cmdline); /* a new program, a new command line */
+			p->cmdline = NULL;
+		}
 		out.kind = PCG_OUT_EXEC;
 		if (ctr && !ctr->started) {
 			ctr->started = true;
@@ -972,6 +984,43 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 	h->runtime = ev->runtime;
 }
 
+/* The command line of a process the scan found: kept with it until its next exec. */
+static void task_info(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	struct proc *p = *proc_slot(c, ev->task.tgid);
+	char *s;
+
+	if (!p || !same_start(p, &ev->task, true))
+		return;
+	s = malloc(ev->str_len + 1);
+	if (!s) {
+		c->stats.table_full++;
+		return;
+	}
+	memcpy(s, ev->str, ev->str_len);
+	s[ev->str_len] = 0;
+	free(p->cmdline);
+	p->cmdline = s;
+	p->cmdline_len = ev->str_len;
+	p->cmdline_cut = ev->flags & PCG_F_TRUNC;
+}
+
+/* The processes of @pids (sorted), for a container_existing record; NULL if out of memory. */
+static struct pcg_out_proc *existing_procs(struct pcg_corr *c, const __u32 *pids, size_t n)
+{
+	struct pcg_out_proc *r = calloc(n ? n : 1, sizeof(*r));
+
+	for (size_t i = 0; r && i < n; i++) {
+		const struct proc *p = *proc_slot(c, pids[i]);
+
+		r[i].task = &p->task;
+		r[i].cmdline = p->cmdline;
+		r[i].cmdline_len = p->cmdline_len;
+		r[i].cmdline_cut = p->cmdline_cut;
+	}
+	return r;
+}
+
 /* One container_existing per container the scan found, with its processes. */
 static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
 {
@@ -1024,7 +1073,10 @@ static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
 		out.task = rep ? &rep->task : NULL;
 		out.pids = pids;
 		out.nr_pids = n;
+		out.procs = existing_procs(c, pids, n);
+		out.nr_procs = out.procs ? n : 0;
 		err = emit(c, &out);
+		free((void *)out.procs);
 	}
 	free(pids);
 	return err;
@@ -1065,6 +1117,9 @@ int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev)
 		return 0;
 	case PCG_EV_META:
 		meta(c, ev);
+		return 0;
+	case PCG_EV_TASK_INFO:
+		task_info(c, ev);
 		return 0;
 	default:
 		c->stats.bad_events++;
@@ -1130,9 +1185,15 @@ int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *
 			}
 	for (size_t i = 0; i < c->proc_buckets && !err; i++)
 		for (const struct proc *p = c->proc_tab[i]; p && !err; p = p->hnext)
-			if (p->ctr)
+			if (p->ctr) {
 				err = fn(ctx, &b,
 					 pcg_enc_task(&b, PCG_EV_EXISTING_TASK, ts, &p->task));
+				if (!err && p->cmdline)
+					err = fn(ctx, &b,
+						 pcg_enc_task_info(&b, ts, p->tgid, p->start_ns,
+								   p->cmdline, p->cmdline_len,
+								   p->cmdline_cut));
+			}
 	return err ? err : fn(ctx, &b, pcg_enc_mark(&b, PCG_EV_SCAN_DONE, ts));
 }
 
@@ -1171,7 +1232,7 @@ void pcg_corr__free(struct pcg_corr *c)
 				struct proc *p = c->proc_tab[b];
 
 				c->proc_tab[b] = p->hnext;
-				free(p);
+				proc_free(p);
 			}
 	while (c->objs_head) {
 		struct obj *o = c->objs_head;

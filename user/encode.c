@@ -96,3 +96,23 @@ size_t pcg_enc_meta(union pcg_enc_buf *ret, __u64 ts, const char *pod_uid, const
 	e->hdr.size = off;
 	return off;
 }
+
+size_t pcg_enc_task_info(union pcg_enc_buf *ret, __u64 ts, __u32 tgid, __u64 start_ns,
+			 const char *args, size_t len, bool cut)
+{
+	struct pcg_ev_task_info *e = &ret->task_info;
+	size_t size;
+
+	if (len >= PCG_CMDLINE_MAX) {
+		len = PCG_CMDLINE_MAX - 1;
+		cut = true;
+	}
+	size = enc_hdr(ret, PCG_EV_TASK_INFO, sizeof(*e) + len + 1, ts);
+	if (cut)
+		e->hdr.flags |= PCG_F_TRUNC;
+	e->tgid = tgid;
+	e->start_ns = start_ns;
+	e->cmdline_len = len;
+	memcpy(e->cmdline, args, len);
+	return size;
+}

@@ -27,7 +27,9 @@ union pcg_enc_buf {
 	struct pcg_ev_hint hint;
 	struct pcg_ev_lost lost;
 	struct pcg_ev_meta meta;
+	struct pcg_ev_task_info task_info;
 	char bytes[sizeof(struct pcg_ev_attach) + PCG_PATH_MAX];
+	char task_info_bytes[sizeof(struct pcg_ev_task_info) + PCG_CMDLINE_MAX];
 	char meta_bytes[sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX +
 			PCG_META_IMAGE_MAX + 64];
 };
@@ -52,5 +54,11 @@ size_t pcg_enc_hint(union pcg_enc_buf *ret, __u64 ts, __u32 runtime, const char 
 size_t pcg_enc_meta(union pcg_enc_buf *ret, __u64 ts, const char *pod_uid, const char *container_id,
 		    __u8 container_type, __u8 source, bool image_cut,
 		    const char *const str[PCG_META_NR], const size_t len[PCG_META_NR]);
+/* PCG_EV_TASK_INFO: the command line @args (@len bytes as /proc/PID/cmdline gives them:
+ * NUL-terminated arguments) of the process @tgid started at @start_ns.  Longer than
+ * PCG_CMDLINE_MAX - 1 bytes: cut there and flagged PCG_F_TRUNC; @cut flags it too (the
+ * reader saw only part of it). */
+size_t pcg_enc_task_info(union pcg_enc_buf *ret, __u64 ts, __u32 tgid, __u64 start_ns,
+			 const char *args, size_t len, bool cut);
 
 #endif /* __PCG_ENCODE_H */

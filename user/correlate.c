@@ -795,16 +795,48 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 	h->runtime = ev->runtime;
 }
 
-/* One container_existing per container the scan found, with its processes. */
+/* Start-up scan members: sorted by container, then pid. */
+static int member_cmp(const void *a, const void *b)
+{
+	const struct proc *p = *(const struct proc *const *)a, *q = *(const struct proc *const *)b;
+
+	if (p->ctr != q->ctr)
+		return p->ctr < q->ctr ? -1 : 1;
+	return p->tgid < q->tgid ? -1 : p->tgid > q->tgid;
+}
+
+/* One container_existing per container the scan found, with its processes.  One pass over the
+ * process table, then a sort: linear in containers + processes (a walk of the whole table per
+ * container made a start-up next to 6,500 containers take 7 s). */
 static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	struct pcg_out out = { 0 };
+	struct proc **mem = NULL;
 	__u32 *pids = NULL;
-	size_t cap = 0;
+	size_t n_mem = 0, cap = 0;
 	int err = 0;
 
+	for (size_t b = 0; b < c->proc_buckets; b++)
+		for (struct proc *p = c->proc_tab[b]; p; p = p->hnext) {
+			if (!p->ctr || !p->ctr->existing || p->ctr->announced || p->ctr->is_pod)
+				continue;
+			if (n_mem == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				struct proc **nm = realloc(mem, ncap * sizeof(*nm));
+
+				if (!nm)
+					goto sorted; /* what fits is still reported */
+				mem = nm;
+				cap = ncap;
+			}
+			mem[n_mem++] = p;
+		}
+sorted:
+	if (n_mem)
+		qsort(mem, n_mem, sizeof(*mem), member_cmp);
+	pids = n_mem ? malloc(n_mem * sizeof(*pids)) : NULL;
 	for (struct obj *o = c->objs_head; o && !err; o = o->next) {
-		size_t n = 0;
+		size_t n = 0, lo = 0, hi = n_mem;
 		struct proc *rep = NULL;
 
 		if (!o->existing || o->announced)
@@ -812,35 +844,25 @@ static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
 		o->announced = true;
 		if (o->is_pod)
 			continue;
-		for (size_t b = 0; b < c->proc_buckets; b++) {
-			for (struct proc *p = c->proc_tab[b]; p; p = p->hnext) {
-				if (p->ctr != o)
-					continue;
-				if (n == cap) {
-					size_t ncap = cap ? cap * 2 : 16;
-					__u32 *np = realloc(pids, ncap * sizeof(*np));
+		while (lo < hi) { /* first member of o */
+			size_t mid = lo + (hi - lo) / 2;
 
-					if (!np)
-						break;
-					pids = np;
-					cap = ncap;
-				}
-				pids[n++] = p->tgid;
-				/* the container's init: pid 1 of its pid namespace, else the oldest */
-				if (!rep || (p->task.nspid == 1 && rep->task.nspid != 1) ||
-				    ((p->task.nspid == 1) == (rep->task.nspid == 1) &&
-				     p->start_ns < rep->start_ns))
-					rep = p;
-			}
+			if (mem[mid]->ctr < o)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
-		/* sort pids for a stable output */
-		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j > 0 && pids[j - 1] > pids[j]; j--) {
-				__u32 t = pids[j];
+		for (size_t i = lo; i < n_mem && mem[i]->ctr == o && pids; i++) {
+			struct proc *p = mem[i];
 
-				pids[j] = pids[j - 1];
-				pids[j - 1] = t;
-			}
+			pids[n++] = p->tgid;
+			/* the container's init: pid 1 of its pid namespace, else the oldest, else
+			 * the lowest pid */
+			if (!rep || (p->task.nspid == 1 && rep->task.nspid != 1) ||
+			    ((p->task.nspid == 1) == (rep->task.nspid == 1) &&
+			     p->start_ns < rep->start_ns))
+				rep = p;
+		}
 		out.kind = PCG_OUT_CONTAINER_EXISTING;
 		out.ts = ev->ts;
 		out.obj = &o->info;
@@ -849,6 +871,7 @@ static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
 		out.nr_pids = n;
 		err = emit(c, &out);
 	}
+	free(mem);
 	free(pids);
 	return err;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* sbuf.c - growable byte buffer with JSON and terminal-safe escaping (pure). */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,15 @@ static size_t sbuf_grow(struct pcg_sbuf *sb, size_t extra)
 
 void pcg_sbuf_add(struct pcg_sbuf *sb, const void *data, size_t len)
 {
-	size_t n = sbuf_grow(sb, len);
+	size_t n;
+
+	if (sb->cap - sb->len > len && sb->max - sb->len >= len) { /* fits: the usual case */
+		memcpy(sb->buf + sb->len, data, len);
+		sb->len += len;
+		sb->buf[sb->len] = 0;
+		return;
+	}
+	n = sbuf_grow(sb, len);
 
 	if (!sb->cap)
 		return;
@@ -80,7 +89,29 @@ void pcg_sbuf_adds(struct pcg_sbuf *sb, const char *s)
 
 void pcg_sbuf_addc(struct pcg_sbuf *sb, char c)
 {
+	if (sb->cap - sb->len > 1 && sb->len < sb->max) {
+		sb->buf[sb->len++] = c;
+		sb->buf[sb->len] = 0;
+		return;
+	}
 	pcg_sbuf_add(sb, &c, 1);
+}
+
+void pcg_sbuf_addu(struct pcg_sbuf *sb, unsigned long long v)
+{
+	char d[20];
+	size_t i = sizeof(d);
+
+	do
+		d[--i] = '0' + v % 10;
+	while (v /= 10);
+	pcg_sbuf_add(sb, d + i, sizeof(d) - i);
+}
+
+/* Bytes that pass through a JSON string literal as they are: printable ASCII but '"', '\\'. */
+static inline bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
 void pcg_sbuf_addf(struct pcg_sbuf *sb, const char *fmt, ...)
@@ -148,6 +179,15 @@ void pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len)
 	pcg_sbuf_addc(sb, '"');
 	while (i < len && p[i]) {
 		unsigned char c = p[i];
+		size_t run = i;
+
+		while (run < len && json_plain(p[run])) /* a run of plain bytes, copied at once */
+			run++;
+		if (run > i) {
+			pcg_sbuf_add(sb, p + i, run - i);
+			i = run;
+			continue;
+		}
 
 		if (c == '"' || c == '\\') {
 			pcg_sbuf_addc(sb, '\\');
@@ -188,6 +228,15 @@ void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (size_t i = 0; i < len && p[i]; i++) {
+		size_t run = i;
+
+		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '\\')
+			run++;
+		if (run > i) { /* a run of printable bytes, copied at once */
+			pcg_sbuf_add(sb, p + i, run - i);
+			i = run - 1;
+			continue;
+		}
 		if (p[i] == '\\')
 			pcg_sbuf_adds(sb, "\\\\");
 		else if (p[i] >= 0x20 && p[i] < 0x7f)

@@ -26,6 +26,8 @@ void pcg_sbuf_reset(struct pcg_sbuf *sb); /* len = 0, keeps the memory */
 void pcg_sbuf_add(struct pcg_sbuf *sb, const void *data, size_t len);
 void pcg_sbuf_adds(struct pcg_sbuf *sb, const char *s);
 void pcg_sbuf_addc(struct pcg_sbuf *sb, char c);
+/* Appends @v in decimal (no printf). */
+void pcg_sbuf_addu(struct pcg_sbuf *sb, unsigned long long v);
 void pcg_sbuf_addf(struct pcg_sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Appends the @len bytes of @s as a JSON string literal, quotes included.  Valid UTF-8 passes

@@ -9,13 +9,14 @@
 #include "decode.h"
 
 #define DEFAULT_GRACE_NS    (2000ull * 1000 * 1000)
-#define DEFAULT_MAX_CGROUPS 65536
-#define DEFAULT_MAX_PROCS   262144
+#define DEFAULT_MAX_CGROUPS (1u << 20)
+#define DEFAULT_MAX_PROCS   (1u << 20)
+/* hash tables start this small and double when they hold more entries than buckets */
+#define MIN_BUCKETS 256
 /* a process's last threads report their exits within microseconds of each other */
 #define EXIT_DEDUP_NS  (100ull * 1000 * 1000)
 #define EXIT_DEDUP_MIN 256
 #define EXIT_DEDUP_MAX 65536
-#define OBJ_BUCKETS    4096
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
 #define COARSE_START_SLACK_NS (20ull * 1000 * 1000)
@@ -74,7 +75,8 @@ struct pcg_corr {
 	size_t cg_buckets, nr_cgs;
 	struct proc **proc_tab;
 	size_t proc_buckets, nr_procs;
-	struct obj *obj_tab[OBJ_BUCKETS];
+	struct obj **obj_tab;
+	size_t obj_buckets, nr_objs;
 	struct obj *objs_head, *objs_tail;
 	struct obj *pend_head, *pend_tail;
 	/* Runtimes learnt before their container's mkdir (PCG_EV_HINT), until it comes: grows
@@ -112,15 +114,6 @@ static const char *const out_names[_PCG_OUT_MAX] = {
 const char *pcg_out_name(enum pcg_out_kind k)
 {
 	return (unsigned)k < _PCG_OUT_MAX ? out_names[k] : "unknown";
-}
-
-static size_t pow2_at_least(size_t n)
-{
-	size_t p = 64;
-
-	while (p < n)
-		p <<= 1;
-	return p;
 }
 
 static __u64 mix64(__u64 x)
@@ -162,11 +155,11 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 		c->opts.max_procs = DEFAULT_MAX_PROCS;
 	c->fn = fn;
 	c->ctx = ctx;
-	c->cg_buckets = pow2_at_least(c->opts.max_cgroups / 4);
-	c->proc_buckets = pow2_at_least(c->opts.max_procs / 4);
+	c->cg_buckets = c->proc_buckets = c->obj_buckets = MIN_BUCKETS;
 	c->cg_tab = calloc(c->cg_buckets, sizeof(*c->cg_tab));
 	c->proc_tab = calloc(c->proc_buckets, sizeof(*c->proc_tab));
-	if (!c->cg_tab || !c->proc_tab) {
+	c->obj_tab = calloc(c->obj_buckets, sizeof(*c->obj_tab));
+	if (!c->cg_tab || !c->proc_tab || !c->obj_tab) {
 		pcg_corr__free(c);
 		errno = ENOMEM;
 		return NULL;
@@ -176,9 +169,69 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 
 /* --- tables ---------------------------------------------------------------------------- */
 
+static size_t cg_hash(__u32 hier, __u64 cgid)
+{
+	return mix64(cgid ^ ((__u64)hier << 57));
+}
+
+static size_t proc_hash(__u32 tgid)
+{
+	return mix64(tgid);
+}
+
+static size_t obj_hash(bool is_pod, const char *name)
+{
+	return str_hash(name) ^ is_pod;
+}
+
+/* Chained tables that grow: past one entry per bucket, twice the buckets (what cannot be
+ * allocated leaves longer chains, never a refusal).  Each per-event lookup stays O(1). */
+#define TABLE_GROW(c, tab, buckets, nr, type, hash_of)                          \
+	do {                                                                    \
+		size_t nb = (c)->buckets * 2;                                   \
+		type **nt;                                                      \
+                                                                                \
+		if ((c)->nr <= (c)->buckets || !(nt = calloc(nb, sizeof(*nt)))) \
+			break;                                                  \
+		for (size_t b = 0; b < (c)->buckets; b++)                       \
+			while ((c)->tab[b]) {                                   \
+				type *e = (c)->tab[b];                          \
+				type **d = &nt[hash_of(e) & (nb - 1)];          \
+                                                                                \
+				(c)->tab[b] = e->hnext;                         \
+				while (*d) /* keep chain order */               \
+					d = &(*d)->hnext;                       \
+				e->hnext = NULL;                                \
+				*d = e;                                         \
+			}                                                       \
+		free((c)->tab);                                                 \
+		(c)->tab = nt;                                                  \
+		(c)->buckets = nb;                                              \
+	} while (0)
+
+#define CG_HASH_OF(e)	cg_hash((e)->hier, (e)->cgid)
+#define PROC_HASH_OF(e) proc_hash((e)->tgid)
+#define OBJ_HASH_OF(e) \
+	obj_hash((e)->is_pod, (e)->is_pod ? (e)->info.pod_uid : (e)->info.container_id)
+
+static void cg_grow(struct pcg_corr *c)
+{
+	TABLE_GROW(c, cg_tab, cg_buckets, nr_cgs, struct cg, CG_HASH_OF);
+}
+
+static void proc_grow(struct pcg_corr *c)
+{
+	TABLE_GROW(c, proc_tab, proc_buckets, nr_procs, struct proc, PROC_HASH_OF);
+}
+
+static void obj_grow(struct pcg_corr *c)
+{
+	TABLE_GROW(c, obj_tab, obj_buckets, nr_objs, struct obj, OBJ_HASH_OF);
+}
+
 static struct cg **cg_slot(struct pcg_corr *c, __u32 hier, __u64 cgid)
 {
-	struct cg **pp = &c->cg_tab[mix64(cgid ^ ((__u64)hier << 57)) & (c->cg_buckets - 1)];
+	struct cg **pp = &c->cg_tab[cg_hash(hier, cgid) & (c->cg_buckets - 1)];
 
 	while (*pp && !((*pp)->cgid == cgid && (*pp)->hier == hier))
 		pp = &(*pp)->hnext;
@@ -192,7 +245,7 @@ static struct cg *cg_find(struct pcg_corr *c, __u32 hier, __u64 cgid)
 
 static struct proc **proc_slot(struct pcg_corr *c, __u32 tgid)
 {
-	struct proc **pp = &c->proc_tab[mix64(tgid) & (c->proc_buckets - 1)];
+	struct proc **pp = &c->proc_tab[proc_hash(tgid) & (c->proc_buckets - 1)];
 
 	while (*pp && (*pp)->tgid != tgid)
 		pp = &(*pp)->hnext;
@@ -201,7 +254,7 @@ static struct proc **proc_slot(struct pcg_corr *c, __u32 tgid)
 
 static struct obj **obj_slot(struct pcg_corr *c, bool is_pod, const char *name)
 {
-	struct obj **pp = &c->obj_tab[(str_hash(name) ^ is_pod) & (OBJ_BUCKETS - 1)];
+	struct obj **pp = &c->obj_tab[obj_hash(is_pod, name) & (c->obj_buckets - 1)];
 
 	while (*pp) {
 		struct obj *o = *pp;
@@ -235,8 +288,10 @@ static void obj_free(struct pcg_corr *c, struct obj *o)
 	struct obj **pp =
 		obj_slot(c, o->is_pod, o->is_pod ? o->info.pod_uid : o->info.container_id);
 
-	if (*pp == o)
+	if (*pp == o) {
 		*pp = o->hnext;
+		c->nr_objs--;
+	}
 	pending_del(c, o);
 	if (o->prev)
 		o->prev->next = o->next;
@@ -381,6 +436,7 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 	o->first_ts = ts;
 	o->existing = existing;
 	*slot = o;
+	c->nr_objs++;
 	o->prev = c->objs_tail;
 	if (c->objs_tail)
 		c->objs_tail->next = o;
@@ -397,6 +453,7 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 			c->pend_head = o;
 		c->pend_tail = o;
 	}
+	obj_grow(c);
 	return o;
 }
 
@@ -464,6 +521,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	cg->obj = o;
 	*slot = cg;
 	c->nr_cgs++;
+	cg_grow(c);
 	if (own) {
 		unsigned i;
 
@@ -591,6 +649,7 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 		p->coarse = coarse;
 		*pp = p;
 		c->nr_procs++;
+		proc_grow(c);
 	} else if (p->coarse && !coarse) {
 		p->start_ns = t->start_ns;
 		p->coarse = false;
@@ -1019,6 +1078,9 @@ bool pcg_corr__runtime_known(const struct pcg_corr *c, const char *container_id)
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret)
 {
 	*ret = c->stats;
+	ret->cgroups = c->nr_cgs;
+	ret->objects = c->nr_objs;
+	ret->procs = c->nr_procs;
 }
 
 void pcg_corr__free(struct pcg_corr *c)
@@ -1050,6 +1112,7 @@ void pcg_corr__free(struct pcg_corr *c)
 	}
 	free(c->cg_tab);
 	free(c->proc_tab);
+	free(c->obj_tab);
 	free(c->hints);
 	free(c->exited);
 	free(c->exited_hash);

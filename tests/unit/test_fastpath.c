@@ -80,3 +80,49 @@ PCG_TEST(fastpath_json_runs)
 	}
 	pcg_sbuf_done(&sb);
 }
+
+/* JSON escaping of ASCII, 8 bytes at a time or 1, against a byte-by-byte reference, at every
+ * alignment and with special bytes at every position of a word. */
+PCG_TEST(fastpath_json_words_match_reference)
+{
+	static const char specials[] = "\"\\\n\t\r\x01\x1f\x7f ~";
+	unsigned long long x = 0x9e3779b97f4a7c15ull;
+	struct pcg_sbuf sb, ref;
+	char in[80];
+
+	pcg_sbuf_init(&sb);
+	pcg_sbuf_init(&ref);
+	for (int round = 0; round < 20000; round++) {
+		size_t n = round % 70;
+
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			in[i] = x % 5 ? (char)('a' + x % 26) : specials[(x >> 8) % (sizeof(specials) - 1)];
+		}
+		pcg_sbuf_reset(&sb);
+		pcg_sbuf_reset(&ref);
+		pcg_sbuf_add_json_str(&sb, in, n);
+		pcg_sbuf_addc(&ref, '"');
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = in[i];
+
+			if (c == '"' || c == '\\')
+				pcg_sbuf_addc(&ref, '\\'), pcg_sbuf_addc(&ref, c);
+			else if (c == '\n')
+				pcg_sbuf_adds(&ref, "\\n");
+			else if (c == '\t')
+				pcg_sbuf_adds(&ref, "\\t");
+			else if (c == '\r')
+				pcg_sbuf_adds(&ref, "\\r");
+			else if (c < 0x20 || c == 0x7f)
+				pcg_sbuf_addf(&ref, "\\u%04x", c);
+			else
+				pcg_sbuf_addc(&ref, c);
+		}
+		pcg_sbuf_addc(&ref, '"');
+		if (!ASSERT_STREQ(sb.buf, ref.buf, "escaped"))
+			break;
+	}
+	pcg_sbuf_done(&sb);
+	pcg_sbuf_done(&ref);
+}

@@ -28,7 +28,7 @@ struct pcg_opts {
 	const char *check_health; /* --check-health PATH: exit 0 if PATH is fresh */
 	unsigned long long rotate_bytes; /* -C: bytes (tcpdump: millions, or k/m/g) */
 	unsigned rotate_count;		 /* -W N */
-	unsigned ringbuf_mb;		 /* --ringbuf-mb, default 8 */
+	unsigned ringbuf_mb;		 /* --ringbuf-mb, default 4 */
 };
 
 /* Parses argv.  Returns 0, or -EINVAL with *ret_reason set to a static message naming the

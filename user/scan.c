@@ -127,6 +127,7 @@ struct walk {
 	char path[PCG_PATH_MAX];
 	/* seed */
 	pcg_seed_fn seed;
+	void *seed_ctx;
 	/* existing */
 	pcg_scan_fn fn;
 	bool all;
@@ -277,7 +278,7 @@ static void walk_dir(struct walk *w, int dirfd, unsigned level, bool in_kube)
 
 		in_kube = in_kube || name_has_kubepods(base);
 		if (w->seed && in_kube) {
-			w->err = w->seed(w->ctx, w->h->id, st.st_ino);
+			w->err = w->seed(w->seed_ctx, w->h->id, st.st_ino);
 			w->count++;
 		}
 		if (w->fn && pcg_cgpath_parse(w->path, strlen(w->path), &pp) == 0 &&
@@ -344,13 +345,19 @@ int pcg_scan_seed(const struct pcg_layout *l, pcg_seed_fn fn, void *ctx)
 		return -ENOMEM;
 	w->l = l;
 	w->seed = fn;
-	w->ctx = ctx;
+	w->seed_ctx = ctx;
 	ret = walk_all(w);
 	free(w);
 	return ret;
 }
 
 int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void *ctx)
+{
+	return pcg_scan_existing_seed(l, all, fn, ctx, NULL, NULL);
+}
+
+int pcg_scan_existing_seed(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void *ctx,
+			   pcg_seed_fn seed, void *seed_ctx)
 {
 	struct walk *w = calloc(1, sizeof(*w));
 	union pcg_enc_buf b;
@@ -362,6 +369,8 @@ int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void
 	w->fn = fn;
 	w->all = all;
 	w->ctx = ctx;
+	w->seed = seed;
+	w->seed_ctx = seed_ctx;
 	ret = walk_all(w);
 	free(w);
 	if (ret < 0)

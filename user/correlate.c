@@ -13,6 +13,8 @@
 #define DEFAULT_MAX_PROCS   (1u << 20)
 /* hash tables start this small and double when they hold more entries than buckets */
 #define MIN_BUCKETS 256
+/* freed process and cgroup entries kept for reuse: churn allocates nothing per event */
+#define POOL_MAX 4096
 /* a process's last threads report their exits within microseconds of each other */
 #define EXIT_DEDUP_NS  (100ull * 1000 * 1000)
 #define EXIT_DEDUP_MIN 256
@@ -96,8 +98,58 @@ struct pcg_corr {
 		bool used;
 	} * exited;
 	size_t exited_cap, nr_exited, exited_head; /* head: the slot written next */
-	__s32 *exited_hash; /* exited_cap buckets of slot chains, by (tgid, start time) */
+	__s32 *exited_hash;	/* exited_cap buckets of slot chains, by (tgid, start time) */
+	struct proc *proc_pool; /* chained by hnext */
+	struct cg *cg_pool;
+	size_t nr_proc_pool, nr_cg_pool;
 };
+
+static struct proc *proc_alloc(struct pcg_corr *c)
+{
+	struct proc *p = c->proc_pool;
+
+	if (!p)
+		return calloc(1, sizeof(*p));
+	c->proc_pool = p->hnext;
+	c->nr_proc_pool--;
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+static void proc_release(struct pcg_corr *c, struct proc *p)
+{
+	if (c->nr_proc_pool >= POOL_MAX) {
+		free(p);
+		return;
+	}
+	p->hnext = c->proc_pool;
+	c->proc_pool = p;
+	c->nr_proc_pool++;
+}
+
+static struct cg *cg_alloc(struct pcg_corr *c)
+{
+	struct cg *cg = c->cg_pool;
+
+	if (!cg)
+		return calloc(1, sizeof(*cg));
+	c->cg_pool = cg->hnext;
+	c->nr_cg_pool--;
+	memset(cg, 0, sizeof(*cg));
+	return cg;
+}
+
+static void cg_release(struct pcg_corr *c, struct cg *cg)
+{
+	free(cg->sub_path);
+	if (c->nr_cg_pool >= POOL_MAX) {
+		free(cg);
+		return;
+	}
+	cg->hnext = c->cg_pool;
+	c->cg_pool = cg;
+	c->nr_cg_pool++;
+}
 
 static const char *const out_names[_PCG_OUT_MAX] = {
 	[PCG_OUT_POD_CREATE] = "pod_create",
@@ -328,7 +380,7 @@ static void proc_unlink(struct pcg_corr *c, struct proc **pp)
 
 	*pp = p->hnext;
 	c->nr_procs--;
-	free(p);
+	proc_release(c, p);
 	if (ctr) {
 		ctr->refs--;
 		obj_maybe_free(c, ctr);
@@ -505,13 +557,13 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		return 0; /* kubepods root, QoS level, conmon, unrecognised: nothing to track */
 	}
 
-	cg = calloc(1, sizeof(*cg));
+	cg = cg_alloc(c);
 	if (!cg)
 		goto oom;
 	if (!own) {
 		cg->sub_path = strndup(ev->str, ev->str_len);
 		if (!cg->sub_path) {
-			free(cg);
+			cg_release(c, cg);
 			goto oom;
 		}
 	}
@@ -562,12 +614,12 @@ static int cgroup_remove(struct pcg_corr *c, const struct pcg_event *ev)
 	*slot = cg->hnext;
 	c->nr_cgs--;
 	if (!cg->own) {
-		cg_free(cg);
+		cg_release(c, cg);
 		o->refs--;
 		obj_maybe_free(c, o);
 		return 0;
 	}
-	cg_free(cg);
+	cg_release(c, cg);
 	err = announce(c, o, ev->ts);
 	if (!err && !o->removed) {
 		o->removed = true;
@@ -639,7 +691,7 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 			c->stats.table_full++;
 			return NULL;
 		}
-		p = calloc(1, sizeof(*p));
+		p = proc_alloc(c);
 		if (!p) {
 			c->stats.table_full++;
 			return NULL;
@@ -1109,6 +1161,18 @@ void pcg_corr__free(struct pcg_corr *c)
 		c->objs_head = o->next;
 		free(o->path);
 		free(o);
+	}
+	while (c->proc_pool) {
+		struct proc *p = c->proc_pool;
+
+		c->proc_pool = p->hnext;
+		free(p);
+	}
+	while (c->cg_pool) {
+		struct cg *cg = c->cg_pool;
+
+		c->cg_pool = cg->hnext;
+		free(cg);
 	}
 	free(c->cg_tab);
 	free(c->proc_tab);

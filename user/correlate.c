@@ -14,7 +14,8 @@
 /* hash tables start this small and double when they hold more entries than buckets */
 #define MIN_BUCKETS 256
 /* freed process and cgroup entries kept for reuse: churn allocates nothing per event */
-#define POOL_MAX 4096
+#define POOL_MAX  4096
+#define MAX_HINTS 65536
 /* a process's last threads report their exits within microseconds of each other */
 #define EXIT_DEDUP_NS  (100ull * 1000 * 1000)
 #define EXIT_DEDUP_MIN 256
@@ -82,7 +83,8 @@ struct pcg_corr {
 	struct obj *objs_head, *objs_tail;
 	struct obj *pend_head, *pend_tail;
 	/* Runtimes learnt before their container's mkdir (PCG_EV_HINT), until it comes: grows
-	 * with the load up to max_cgroups entries; a hint past that is dropped and counted. */
+	 * with the load up to MAX_HINTS entries (each is consumed by the mkdir right after it, so
+	 * the linear searches stay short); a hint past that is dropped and counted. */
 	struct hint {
 		char id[PCG_CONTAINER_ID_LEN + 1];
 		enum pcg_runtime runtime;
@@ -936,7 +938,7 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 			h = &c->hints[i];
 	if (!h && c->nr_hints == c->hints_cap) {
 		size_t cap = c->hints_cap ? c->hints_cap * 2 : 16;
-		struct hint *n = c->hints_cap < c->opts.max_cgroups ?
+		struct hint *n = c->hints_cap < MAX_HINTS && c->hints_cap < c->opts.max_cgroups ?
 					 realloc(c->hints, cap * sizeof(*n)) :
 					 NULL;
 

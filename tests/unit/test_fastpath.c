@@ -97,7 +97,8 @@ PCG_TEST(fastpath_json_words_match_reference)
 
 		for (size_t i = 0; i < n; i++) {
 			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			in[i] = x % 5 ? (char)('a' + x % 26) : specials[(x >> 8) % (sizeof(specials) - 1)];
+			in[i] = x % 5 ? (char)('a' + x % 26) :
+					specials[(x >> 8) % (sizeof(specials) - 1)];
 		}
 		pcg_sbuf_reset(&sb);
 		pcg_sbuf_reset(&ref);

@@ -81,7 +81,7 @@ const char *pcg_cli_usage(void)
 	       "                       the host name)\n"
 	       "  --health-file PATH   touch PATH every second while events are read and written\n"
 	       "  --check-health PATH  exit 0 if PATH was touched in the last 10 s, else 1\n"
-	       "  --ringbuf-mb N       BPF ring buffer size (default 8, a power of two)\n"
+	       "  --ringbuf-mb N       BPF ring buffer size (default 4, a power of two)\n"
 	       "  -v, --verbose        libbpf debug output (-vv: verifier log)\n"
 	       "  --check              say whether this node can be traced, and why not; exit 0/1\n"
 	       "  --timeline           per-pod start-up timelines instead of events (live or -r)\n"
@@ -149,7 +149,7 @@ static int parse_size(const char *s, unsigned long long *ret)
 
 int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_reason)
 {
-	struct pcg_opts o = { .ringbuf_mb = 8 };
+	struct pcg_opts o = { .ringbuf_mb = 4 };
 	unsigned long v;
 	char *end;
 	int c;

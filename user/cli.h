@@ -31,7 +31,7 @@ struct pcg_opts {
 	const char *check_health; /* --check-health PATH: exit 0 if PATH is fresh */
 	unsigned long long rotate_bytes; /* -C: bytes (tcpdump: millions, or k/m/g) */
 	unsigned rotate_count;		 /* -W N */
-	unsigned ringbuf_mb;		 /* --ringbuf-mb, default 8 */
+	unsigned ringbuf_mb;		 /* --ringbuf-mb, default 4 */
 	bool check;			 /* --check: can this node be traced? (check.c) */
 	bool timeline;			 /* --timeline: pod start-up timelines (timeline.c) */
 	const char *timeline_svg;	 /* --timeline-svg FILE (implies --timeline) */

@@ -101,8 +101,8 @@ struct pcg_corr_opts {
 	__u32 key_v1_hier;	/* v1 hierarchy whose id is in pcg_task.cg_v1, 0 if none */
 	bool all;		/* --all: also report tasks and containers outside kubepods */
 	__u64 grace_ns;	    /* how long to wait for the other hierarchies' mkdir (default 2 s) */
-	size_t max_cgroups; /* default 65536 */
-	size_t max_procs;   /* default 262144 */
+	size_t max_cgroups; /* default 1048576 (tables grow with the load up to this) */
+	size_t max_procs;   /* default 1048576 */
 };
 
 struct pcg_corr_stats {
@@ -111,6 +111,8 @@ struct pcg_corr_stats {
 	__u64 table_full;    /* entries refused because a table was full */
 	__u64 records;	     /* records emitted */
 	__u64 meta_mismatch; /* PCG_EV_META records naming another pod than the cgroup path */
+	/* entries held now (memory: see README, "Memory") */
+	__u64 cgroups, objects, procs;
 };
 
 struct pcg_corr;

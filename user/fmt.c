@@ -25,6 +25,15 @@ static void split_ns(__s64 ns, __s64 *sec, long *frac)
 	}
 }
 
+/* @n as exactly @w digits, zero-padded, at @d. */
+static void put_digits(char *d, unsigned long n, int w)
+{
+	while (w--) {
+		d[w] = '0' + n % 10;
+		n /= 10;
+	}
+}
+
 void pcg_fmt_rfc3339(struct pcg_sbuf *sb, __s64 realtime_ns)
 {
 	struct tm tm;
@@ -33,6 +42,26 @@ void pcg_fmt_rfc3339(struct pcg_sbuf *sb, __s64 realtime_ns)
 	time_t t;
 
 	split_ns(realtime_ns, &sec, &frac);
+	if (sec >= 0 && sec < 253402300800ll) { /* years 1970-9999: the civil date directly */
+		/* days -> year, month, day (H. Hinnant's civil_from_days), no printf */
+		__s64 z = sec / 86400 + 719468, r = sec % 86400;
+		__s64 era = z / 146097, doe = z - era * 146097;
+		__s64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		__s64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+		unsigned day = doy - (153 * mp + 2) / 5 + 1, mon = mp < 10 ? mp + 3 : mp - 9;
+		unsigned year = yoe + era * 400 + (mon <= 2);
+		char b[30] = "0000-00-00T00:00:00.000000000Z";
+
+		put_digits(b, year, 4);
+		put_digits(b + 5, mon, 2);
+		put_digits(b + 8, day, 2);
+		put_digits(b + 11, r / 3600, 2);
+		put_digits(b + 14, r / 60 % 60, 2);
+		put_digits(b + 17, r % 60, 2);
+		put_digits(b + 20, frac, 9);
+		pcg_sbuf_add(sb, b, sizeof(b));
+		return;
+	}
 	t = (time_t)sec;
 	if (!gmtime_r(&t, &tm)) {
 		pcg_sbuf_adds(sb, "1970-01-01T00:00:00.000000000Z");
@@ -61,7 +90,9 @@ static bool is_pod(enum pcg_out_kind k)
 
 static void json_key(struct pcg_sbuf *sb, const char *k)
 {
-	pcg_sbuf_addf(sb, ",\"%s\":", k);
+	pcg_sbuf_add(sb, ",\"", 2);
+	pcg_sbuf_adds(sb, k);
+	pcg_sbuf_add(sb, "\":", 2);
 }
 
 static void json_str_or_null(struct pcg_sbuf *sb, const char *k, const char *v)
@@ -100,30 +131,46 @@ static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 		return;
 	json_key(sb, "cgroup_ids");
 	pcg_sbuf_addc(sb, '{');
-	for (unsigned i = 0; i < o->nr_ids; i++)
-		pcg_sbuf_addf(sb, "%s\"%u\":%llu", i ? "," : "", o->ids[i].hier,
-			      (unsigned long long)o->ids[i].cgid);
+	for (unsigned i = 0; i < o->nr_ids; i++) {
+		pcg_sbuf_adds(sb, i ? ",\"" : "\"");
+		pcg_sbuf_addu(sb, o->ids[i].hier);
+		pcg_sbuf_add(sb, "\":", 2);
+		pcg_sbuf_addu(sb, o->ids[i].cgid);
+	}
 	pcg_sbuf_addc(sb, '}');
 	if (out->kind == PCG_OUT_POD_CREATE || out->kind == PCG_OUT_CONTAINER_CREATE ||
 	    out->kind == PCG_OUT_CONTAINER_EXISTING) {
 		json_key(sb, "hierarchies");
 		pcg_sbuf_addc(sb, '[');
-		for (unsigned i = 0; i < o->nr_ids; i++)
-			pcg_sbuf_addf(sb, "%s%u", i ? "," : "", o->ids[i].hier);
+		for (unsigned i = 0; i < o->nr_ids; i++) {
+			if (i)
+				pcg_sbuf_addc(sb, ',');
+			pcg_sbuf_addu(sb, o->ids[i].hier);
+		}
 		pcg_sbuf_addc(sb, ']');
 	}
 }
 
 static void json_task(struct pcg_sbuf *sb, const struct pcg_task *t)
 {
-	pcg_sbuf_addf(sb, ",\"pid\":%u,\"nspid\":%u,\"ppid\":%u,\"uid\":%u", t->tgid, t->nspid,
-		      t->ppid, t->uid);
+	pcg_sbuf_adds(sb, ",\"pid\":");
+	pcg_sbuf_addu(sb, t->tgid);
+	pcg_sbuf_adds(sb, ",\"nspid\":");
+	pcg_sbuf_addu(sb, t->nspid);
+	pcg_sbuf_adds(sb, ",\"ppid\":");
+	pcg_sbuf_addu(sb, t->ppid);
+	pcg_sbuf_adds(sb, ",\"uid\":");
+	pcg_sbuf_addu(sb, t->uid);
 	json_key(sb, "comm");
 	pcg_sbuf_add_json_str(sb, t->comm, sizeof(t->comm));
 	json_key(sb, "ns");
 	pcg_sbuf_addc(sb, '{');
-	for (int i = 0; i < PCG_NS_COUNT; i++)
-		pcg_sbuf_addf(sb, "%s\"%s\":%u", i ? "," : "", ns_names[i], t->ns[i]);
+	for (int i = 0; i < PCG_NS_COUNT; i++) {
+		pcg_sbuf_adds(sb, i ? ",\"" : "\"");
+		pcg_sbuf_adds(sb, ns_names[i]);
+		pcg_sbuf_add(sb, "\":", 2);
+		pcg_sbuf_addu(sb, t->ns[i]);
+	}
 	pcg_sbuf_addc(sb, '}');
 }
 
@@ -169,9 +216,13 @@ static void json_procs(struct pcg_sbuf *sb, const struct pcg_out *out)
 static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 		     const struct pcg_out *out)
 {
-	pcg_sbuf_addf(sb, "{\"schema\":%d,\"ts\":\"", PCG_JSON_SCHEMA);
+	pcg_sbuf_adds(sb, "{\"schema\":");
+	pcg_sbuf_addu(sb, PCG_JSON_SCHEMA);
+	pcg_sbuf_adds(sb, ",\"ts\":\"");
 	pcg_fmt_rfc3339(sb, wall_ns(opts, out->ts));
-	pcg_sbuf_addf(sb, "\",\"event\":\"%s\"", pcg_out_name(out->kind));
+	pcg_sbuf_adds(sb, "\",\"event\":\"");
+	pcg_sbuf_adds(sb, pcg_out_name(out->kind));
+	pcg_sbuf_addc(sb, '"');
 	if (opts->node) {
 		json_key(sb, "node");
 		pcg_sbuf_add_json_str(sb, opts->node, strlen(opts->node));
@@ -201,15 +252,22 @@ static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 		json_key(sb, "filename");
 		pcg_sbuf_add_json_str(sb, out->filename ? out->filename : "", out->filename_len);
 	}
-	if (out->kind == PCG_OUT_EXIT)
-		pcg_sbuf_addf(sb, ",\"exit_code\":%u,\"signal\":%u,\"core_dumped\":%s",
-			      (out->exit_status >> 8) & 0xff, out->exit_status & 0x7f,
-			      out->exit_status & 0x80 ? "true" : "false");
+	if (out->kind == PCG_OUT_EXIT) {
+		pcg_sbuf_adds(sb, ",\"exit_code\":");
+		pcg_sbuf_addu(sb, (out->exit_status >> 8) & 0xff);
+		pcg_sbuf_adds(sb, ",\"signal\":");
+		pcg_sbuf_addu(sb, out->exit_status & 0x7f);
+		pcg_sbuf_adds(sb, out->exit_status & 0x80 ? ",\"core_dumped\":true" :
+							    ",\"core_dumped\":false");
+	}
 	if (out->kind == PCG_OUT_CONTAINER_EXISTING) {
 		json_key(sb, "pids");
 		pcg_sbuf_addc(sb, '[');
-		for (size_t i = 0; i < out->nr_pids; i++)
-			pcg_sbuf_addf(sb, "%s%u", i ? "," : "", out->pids[i]);
+		for (size_t i = 0; i < out->nr_pids; i++) {
+			if (i)
+				pcg_sbuf_addc(sb, ',');
+			pcg_sbuf_addu(sb, out->pids[i]);
+		}
 		pcg_sbuf_addc(sb, ']');
 		if (out->procs) /* from the correlator: a list, empty or not */
 			json_procs(sb, out);

@@ -109,6 +109,18 @@ static int seed(void *ctx, __u32 hier, __u64 cgid)
 	return pcg_loader__track(ctx, hier, cgid);
 }
 
+/* Seeding during the scan: a refusal (full map) is warned about once, never stops the scan. */
+static int seed_quiet(void *ctx, __u32 hier, __u64 cgid)
+{
+	static bool warned;
+
+	if (pcg_loader__track(ctx, hier, cgid) < 0 && !warned) {
+		pcg_warn("cannot seed the kubepods filter from the cgroup filesystem");
+		warned = true;
+	}
+	return 0;
+}
+
 static void fill_header(struct live *l)
 {
 	pcg_scan_header(&l->layout, l->opts->node, l->opts->all, &l->hdr);
@@ -299,13 +311,13 @@ static int live_setup(struct live *l)
 	err = pcg_loader__attach(l->ld, live_record, l);
 	if (err)
 		return err;
-	err = pcg_scan_existing(&l->layout, o->all, live_record, l);
+	/* the scan seeds again what appeared since the first seed: one walk, not two */
+	err = pcg_scan_existing_seed(&l->layout, o->all, live_record, l, o->all ? NULL : seed_quiet,
+				     l->ld);
 	if (err < 0) {
 		pcg_err("cannot scan existing containers: %s", strerror(-err));
 		return err;
 	}
-	if (!o->all && pcg_scan_seed(&l->layout, seed, l->ld) < 0)
-		pcg_warn("cannot seed the kubepods filter from the cgroup filesystem");
 	pcg_loader__filter_complete(l->ld);
 	if (l->rec) {
 		err = pcg_recorder__start(l->rec, &l->hdr);

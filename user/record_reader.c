@@ -137,14 +137,22 @@ static int rd_append(struct pcg_rec_reader *r, const void *buf, size_t n)
 static int rd_inflate(struct pcg_rec_reader *r, const void *src, size_t len, void *dst,
 		      size_t raw_len)
 {
+	const unsigned char *z = src;
+
+	/* A zlib stream (RFC 1950) inflated as raw DEFLATE between its 2-byte header and its
+	 * Adler-32: the payload's CRC32 is checked already, and the Adler-32 was 9% of a
+	 * replay's instructions (callgrind). */
+	if (len < 6 || (z[0] & 0x0f) != 8 || (z[0] >> 4) > 7 || (z[1] & 0x20) ||
+	    ((unsigned)z[0] << 8 | z[1]) % 31)
+		return -EBADMSG;
 	if (inflateReset(&r->zs) != Z_OK)
 		return -EBADMSG;
-	r->zs.next_in = (Bytef *)src;
-	r->zs.avail_in = len;
+	r->zs.next_in = (Bytef *)z + 2;
+	r->zs.avail_in = len - 2;
 	r->zs.next_out = dst;
 	r->zs.avail_out = raw_len;
 	if (inflate(&r->zs, Z_FINISH) != Z_STREAM_END || r->zs.total_out != raw_len ||
-	    r->zs.avail_in)
+	    r->zs.avail_in != 4)
 		return -EBADMSG;
 	return 0;
 }
@@ -717,7 +725,7 @@ struct pcg_rec_reader *pcg_rec_reader__new(const struct pcg_rec_reader_cbs *cbs,
 	r->need = FILE_PREFIX_LEN;
 	r->in_cap = BLOCK_HDR_LEN + RD_CHUNK;
 	r->in = malloc(r->in_cap);
-	if (!r->in || inflateInit(&r->zs) != Z_OK) {
+	if (!r->in || inflateInit2(&r->zs, -MAX_WBITS) != Z_OK) {
 		free(r->in);
 		free(r);
 		errno = ENOMEM;

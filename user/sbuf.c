@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* sbuf.c - growable byte buffer with JSON and terminal-safe escaping (pure). */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +63,7 @@ static size_t sbuf_grow(struct pcg_sbuf *sb, size_t extra)
 	return extra;
 }
 
-void pcg_sbuf_add(struct pcg_sbuf *sb, const void *data, size_t len)
+void pcg_sbuf__add_slow(struct pcg_sbuf *sb, const void *data, size_t len)
 {
 	size_t n = sbuf_grow(sb, len);
 
@@ -73,14 +74,62 @@ void pcg_sbuf_add(struct pcg_sbuf *sb, const void *data, size_t len)
 	sb->buf[sb->len] = 0;
 }
 
-void pcg_sbuf_adds(struct pcg_sbuf *sb, const char *s)
+void pcg_sbuf_addu(struct pcg_sbuf *sb, unsigned long long v)
 {
-	pcg_sbuf_add(sb, s, strlen(s));
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
+	char d[20];
+	size_t i = sizeof(d);
+
+	while (v >= 100) { /* two digits a division */
+		unsigned r = v % 100;
+
+		v /= 100;
+		d[--i] = pairs[2 * r + 1];
+		d[--i] = pairs[2 * r];
+	}
+	if (v >= 10) {
+		d[--i] = pairs[2 * v + 1];
+		d[--i] = pairs[2 * v];
+	} else {
+		d[--i] = '0' + v;
+	}
+	pcg_sbuf_add(sb, d + i, sizeof(d) - i);
 }
 
-void pcg_sbuf_addc(struct pcg_sbuf *sb, char c)
+/* Bytes that pass through a JSON string literal as they are: printable ASCII but '"', '\\'. */
+static inline bool json_plain(unsigned char c)
 {
-	pcg_sbuf_add(sb, &c, 1);
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* False if all 8 bytes of @w are json_plain() (true may be a false alarm: then byte by byte). */
+static inline bool json_word_special(uint64_t w)
+{
+	uint64_t lt20 = (w - ONES * 0x20) & ~w, q = w ^ (ONES * '"'), bs = w ^ (ONES * '\\');
+
+	return ((lt20 | ((q - ONES) & ~q) | ((bs - ONES) & ~bs) | (w + ONES) | w) & HIGHS) != 0;
+}
+
+/* Bytes from @i on that pass a JSON string literal as they are: 8 at a time, then 1. */
+static size_t json_plain_run(const unsigned char *p, size_t i, size_t len)
+{
+	uint64_t w;
+
+	while (i + 8 <= len) {
+		memcpy(&w, p + i, 8);
+		if (json_word_special(w))
+			break;
+		i += 8;
+	}
+	while (i < len && json_plain(p[i]))
+		i++;
+	return i;
 }
 
 void pcg_sbuf_addf(struct pcg_sbuf *sb, const char *fmt, ...)
@@ -148,6 +197,13 @@ void pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len)
 	pcg_sbuf_addc(sb, '"');
 	while (i < len && p[i]) {
 		unsigned char c = p[i];
+		size_t run = json_plain_run(p, i, len); /* plain bytes, copied at once */
+
+		if (run > i) {
+			pcg_sbuf_add(sb, p + i, run - i);
+			i = run;
+			continue;
+		}
 
 		if (c == '"' || c == '\\') {
 			pcg_sbuf_addc(sb, '\\');
@@ -188,6 +244,15 @@ void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len)
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (size_t i = 0; i < len && p[i]; i++) {
+		size_t run = i;
+
+		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '\\')
+			run++;
+		if (run > i) { /* a run of printable bytes, copied at once */
+			pcg_sbuf_add(sb, p + i, run - i);
+			i = run - 1;
+			continue;
+		}
 		if (p[i] == '\\')
 			pcg_sbuf_adds(sb, "\\\\");
 		else if (p[i] >= 0x20 && p[i] < 0x7f)

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct pcg_sbuf {
 	char *buf;
@@ -23,9 +24,33 @@ struct pcg_sbuf {
 void pcg_sbuf_init(struct pcg_sbuf *sb);
 void pcg_sbuf_done(struct pcg_sbuf *sb);  /* frees the contents; the struct can be re-inited */
 void pcg_sbuf_reset(struct pcg_sbuf *sb); /* len = 0, keeps the memory */
-void pcg_sbuf_add(struct pcg_sbuf *sb, const void *data, size_t len);
-void pcg_sbuf_adds(struct pcg_sbuf *sb, const char *s);
-void pcg_sbuf_addc(struct pcg_sbuf *sb, char c);
+/* Appending: inline when the bytes fit (the formatters' hot path), else it grows. */
+void pcg_sbuf__add_slow(struct pcg_sbuf *sb, const void *data, size_t len);
+static inline void pcg_sbuf_add(struct pcg_sbuf *sb, const void *data, size_t len)
+{
+	if (__builtin_expect(sb->cap - sb->len > len && sb->max - sb->len >= len, 1)) {
+		memcpy(sb->buf + sb->len, data, len);
+		sb->len += len;
+		sb->buf[sb->len] = 0;
+		return;
+	}
+	pcg_sbuf__add_slow(sb, data, len);
+}
+static inline void pcg_sbuf_adds(struct pcg_sbuf *sb, const char *s)
+{
+	pcg_sbuf_add(sb, s, strlen(s));
+}
+static inline void pcg_sbuf_addc(struct pcg_sbuf *sb, char c)
+{
+	if (__builtin_expect(sb->cap - sb->len > 1 && sb->len < sb->max, 1)) {
+		sb->buf[sb->len++] = c;
+		sb->buf[sb->len] = 0;
+		return;
+	}
+	pcg_sbuf__add_slow(sb, &c, 1);
+}
+/* Appends @v in decimal (no printf). */
+void pcg_sbuf_addu(struct pcg_sbuf *sb, unsigned long long v);
 void pcg_sbuf_addf(struct pcg_sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Appends the @len bytes of @s as a JSON string literal, quotes included.  Valid UTF-8 passes

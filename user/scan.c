@@ -135,6 +135,7 @@ struct walk {
 	char path[PCG_PATH_MAX];
 	/* seed */
 	pcg_seed_fn seed;
+	void *seed_ctx;
 	/* existing */
 	pcg_scan_fn fn;
 	bool all;
@@ -303,7 +304,7 @@ static void walk_dir(struct walk *w, int dirfd, unsigned level, bool in_kube)
 
 		in_kube = in_kube || name_has_kubepods(base);
 		if (w->seed && in_kube) {
-			w->err = w->seed(w->ctx, w->h->id, st.st_ino);
+			w->err = w->seed(w->seed_ctx, w->h->id, st.st_ino);
 			w->count++;
 		}
 		if (w->fn && pcg_cgpath_parse(w->path, strlen(w->path), &pp) == 0 &&
@@ -370,13 +371,19 @@ int pcg_scan_seed(const struct pcg_layout *l, pcg_seed_fn fn, void *ctx)
 		return -ENOMEM;
 	w->l = l;
 	w->seed = fn;
-	w->ctx = ctx;
+	w->seed_ctx = ctx;
 	ret = walk_all(w);
 	free(w);
 	return ret;
 }
 
 int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void *ctx)
+{
+	return pcg_scan_existing_seed(l, all, fn, ctx, NULL, NULL);
+}
+
+int pcg_scan_existing_seed(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void *ctx,
+			   pcg_seed_fn seed, void *seed_ctx)
 {
 	struct walk *w = calloc(1, sizeof(*w));
 	union pcg_enc_buf b;
@@ -388,6 +395,8 @@ int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void
 	w->fn = fn;
 	w->all = all;
 	w->ctx = ctx;
+	w->seed = seed;
+	w->seed_ctx = seed_ctx;
 	ret = walk_all(w);
 	free(w);
 	if (ret < 0)
@@ -488,6 +497,24 @@ void pcg_scan_header(const struct pcg_layout *lay, const char *node, bool all,
 	}
 }
 
+/* A bare 64-hex last component: the only container cgroup name that does not tell its
+ * runtime (cgpath.c's match_leaf).  Anything else skips the parse below: the pipeline parses
+ * every cgroup event anyway, and a second parse here was 4% of the tracer's CPU (perf) in a
+ * container churn. */
+
+static bool bare_id_leaf(const char *s, size_t n)
+{
+	const char *slash = memrchr(s, '/', n);
+	size_t off = slash ? (size_t)(slash - s) + 1 : 0;
+
+	if (n - off != PCG_CONTAINER_ID_LEN)
+		return false;
+	for (size_t i = off; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
 size_t pcg_scan_hint(const struct pcg_layout *l, const struct pcg_pipeline *pl, const void *rec,
 		     size_t len, union pcg_enc_buf *ret)
 {
@@ -495,8 +522,10 @@ size_t pcg_scan_hint(const struct pcg_layout *l, const struct pcg_pipeline *pl, 
 	struct pcg_cgpath pp;
 	int pid, runtime;
 
-	if (pcg_decode(rec, len, &ev) || !ev.str || pcg_cgpath_parse(ev.str, ev.str_len, &pp) ||
-	    pp.kind != PCG_CG_CONTAINER || pp.runtime != PCG_RT_UNKNOWN)
+	/* only a bare 64-hex leaf leaves the runtime unknown (cgpath.c): parse nothing else */
+	if (pcg_decode(rec, len, &ev) || !ev.str || !bare_id_leaf(ev.str, ev.str_len) ||
+	    pcg_cgpath_parse(ev.str, ev.str_len, &pp) || pp.kind != PCG_CG_CONTAINER ||
+	    pp.runtime != PCG_RT_UNKNOWN)
 		return 0; /* sub-cgroups may be made by a runtime nested in the container */
 	if (pcg_pipeline__runtime_known(pl, pp.container_id))
 		return 0;

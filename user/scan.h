@@ -31,6 +31,10 @@ int pcg_scan_seed(const struct pcg_layout *l, pcg_seed_fn fn, void *ctx);
  * Returns 0 or the callback's error; unreadable entries (processes that exit meanwhile) are
  * skipped. */
 int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void *ctx);
+/* The same walk also seeding the BPF filter (@seed as in pcg_scan_seed(), NULL for none):
+ * one walk of the tree after attaching instead of a scan and a second seed walk. */
+int pcg_scan_existing_seed(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void *ctx,
+			   pcg_seed_fn seed, void *seed_ctx);
 
 /* The container runtime behind a process, from its own and its ancestors' command lines
  * (containerd-shim "-namespace moby" = docker, "k8s.io" = containerd; conmon = crio or podman).

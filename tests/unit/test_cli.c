@@ -93,7 +93,7 @@ PCG_TEST(cli_defaults)
 	ASSERT_TRUE(o.duration == 0, "duration");
 	ASSERT_EQ(o.rotate_bytes, 0, "rotate_bytes");
 	ASSERT_EQ(o.rotate_count, 0, "rotate_count");
-	ASSERT_EQ(o.ringbuf_mb, 8, "ringbuf default 8");
+	ASSERT_EQ(o.ringbuf_mb, 4, "ringbuf default 4");
 }
 
 PCG_TEST(cli_flags)

@@ -10,6 +10,7 @@
 #define DEFAULT_GRACE_NS    (2000ull * 1000 * 1000)
 #define DEFAULT_MAX_CGROUPS 65536
 #define DEFAULT_MAX_PROCS   262144
+#define DEFAULT_MAX_MEM	    (96u << 20)
 #define OBJ_BUCKETS	    4096
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
@@ -27,9 +28,10 @@ struct obj {
 	unsigned live_cgs; /* own cgroups (all hierarchies) not removed yet */
 	unsigned refs;	   /* processes pointing here */
 	bool is_pod;
-	bool pending;	/* on the pending list */
-	bool announced; /* create/existing emitted (or nothing is owed) */
-	bool existing;	/* found by the start-up scan */
+	bool pending;		/* on the pending list */
+	bool announced;		/* create/existing emitted (or nothing is owed) */
+	bool existing;		/* found by the start-up scan */
+	unsigned long long seq; /* creation order */
 	bool started;
 	bool removed;
 };
@@ -39,14 +41,15 @@ struct cg {
 	__u64 cgid;
 	__u32 hier;
 	bool own;	 /* obj's own cgroup (not a sub-cgroup) */
+	bool trunc;	 /* its path came cut (PCG_F_TRUNC) */
+	__u32 level;	 /* depth below the hierarchy root, as the kernel said */
 	struct obj *obj; /* pod or container, NULL for kubepods / QoS / unrecognised levels */
 	char *sub_path;	 /* a sub-cgroup's own path (an own cgroup's is obj->path) */
 };
 
-static void cg_free(struct cg *cg)
+static size_t cg_bytes(const struct cg *cg)
 {
-	free(cg->sub_path);
-	free(cg);
+	return sizeof(*cg) + (cg->sub_path ? strlen(cg->sub_path) + 1 : 0);
 }
 
 struct proc {
@@ -65,6 +68,9 @@ struct pcg_corr {
 	void *ctx;
 	struct pcg_corr_stats stats;
 
+	size_t mem; /* bytes held by the tables' entries and strings */
+	size_t nr_objs;
+	unsigned long long obj_seq;
 	struct cg **cg_tab;
 	size_t cg_buckets, nr_cgs;
 	struct proc **proc_tab;
@@ -147,6 +153,8 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 		c->opts.max_cgroups = DEFAULT_MAX_CGROUPS;
 	if (!c->opts.max_procs)
 		c->opts.max_procs = DEFAULT_MAX_PROCS;
+	if (!c->opts.max_mem)
+		c->opts.max_mem = DEFAULT_MAX_MEM;
 	c->fn = fn;
 	c->ctx = ctx;
 	c->cg_buckets = pow2_at_least(c->opts.max_cgroups / 4);
@@ -162,6 +170,24 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 }
 
 /* --- tables ---------------------------------------------------------------------------- */
+
+/* Takes @n bytes from the memory budget; false (and counted) when they do not fit. */
+static bool mem_take(struct pcg_corr *c, size_t n)
+{
+	if (n > c->opts.max_mem - c->mem) {
+		c->stats.table_full++;
+		return false;
+	}
+	c->mem += n;
+	return true;
+}
+
+static void cg_free(struct pcg_corr *c, struct cg *cg)
+{
+	c->mem -= cg_bytes(cg);
+	free(cg->sub_path);
+	free(cg);
+}
 
 static struct cg **cg_slot(struct pcg_corr *c, __u32 hier, __u64 cgid)
 {
@@ -235,6 +261,8 @@ static void obj_free(struct pcg_corr *c, struct obj *o)
 		c->objs_tail = o->prev;
 	if (o->pod)
 		o->pod->refs--;
+	c->mem -= sizeof(*o) + strlen(o->path) + 1;
+	c->nr_objs--;
 	free(o->path);
 	free(o);
 }
@@ -260,6 +288,7 @@ static void proc_unlink(struct pcg_corr *c, struct proc **pp)
 
 	*pp = p->hnext;
 	c->nr_procs--;
+	c->mem -= sizeof(*p);
 	free(p);
 	if (ctr) {
 		ctr->refs--;
@@ -339,14 +368,18 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 
 	if (o)
 		return o;
-	o = calloc(1, sizeof(*o));
-	if (!o)
+	if (c->nr_objs >= c->opts.max_cgroups || !mem_take(c, sizeof(*o) + path_len + 1))
 		return NULL;
-	o->path = malloc(path_len + 1);
-	if (!o->path) {
+	o = calloc(1, sizeof(*o));
+	if (o)
+		o->path = malloc(path_len + 1);
+	if (!o || !o->path) {
+		c->mem -= sizeof(*o) + path_len + 1;
 		free(o);
 		return NULL;
 	}
+	c->nr_objs++;
+	o->seq = c->obj_seq++;
 	memcpy(o->path, path, path_len);
 	o->path[path_len] = 0;
 	o->is_pod = is_pod;
@@ -383,10 +416,37 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 	return o;
 }
 
+/* Path components ('/'-separated, empty ones skipped) in @s. */
+static unsigned path_depth(const char *s, size_t len)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != '/' && (i == 0 || s[i - 1] == '/'))
+			n++;
+	return n;
+}
+
+/* Whether @o already has a live own cgroup in hierarchy @hier other than @cgid. */
+static bool has_live_own(struct pcg_corr *c, const struct obj *o, __u32 hier, __u64 cgid)
+{
+	for (unsigned i = 0; i < o->info.nr_ids; i++) {
+		const struct cg *cg;
+
+		if (o->info.ids[i].hier != hier || o->info.ids[i].cgid == cgid)
+			continue;
+		cg = cg_find(c, hier, o->info.ids[i].cgid);
+		return cg && cg->own && cg->obj == o;
+	}
+	return false;
+}
+
 static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	bool existing = ev->type == PCG_EV_EXISTING_CGROUP;
+	bool trunc = ev->flags & PCG_F_TRUNC;
 	struct obj *pod = NULL, *o = NULL;
+	enum pcg_cg_kind kind;
 	struct pcg_cgpath pp;
 	struct cg **slot, *cg;
 	bool own = false;
@@ -402,15 +462,25 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		c->stats.table_full++;
 		return 0;
 	}
+	kind = pp.kind;
+	/* A cut path naming fewer levels than the cgroup has belongs to a cgroup below the one
+	 * it names: below a container that is a sub-cgroup of it; below a pod, which container
+	 * it is in cannot be told. */
+	if (trunc && ev->level > path_depth(ev->str, ev->str_len)) {
+		if (kind == PCG_CG_CONTAINER)
+			kind = PCG_CG_CONTAINER_SUB;
+		else if (kind == PCG_CG_POD)
+			return 0;
+	}
 
 	if (pp.pod_end) {
 		/* a pod first met through a container's path was created before we looked */
 		pod = obj_get(c, true, &pp, ev->str, pp.pod_end, ev->ts, existing,
-			      pp.kind == PCG_CG_POD);
+			      kind == PCG_CG_POD);
 		if (!pod)
 			goto oom;
 	}
-	switch (pp.kind) {
+	switch (kind) {
 	case PCG_CG_POD:
 		o = pod;
 		own = true;
@@ -418,33 +488,45 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	case PCG_CG_CONTAINER:
 	case PCG_CG_CONTAINER_SUB:
 		o = obj_get(c, false, &pp, ev->str, pp.container_end, ev->ts, existing,
-			    pp.kind == PCG_CG_CONTAINER);
+			    kind == PCG_CG_CONTAINER);
 		if (!o)
 			goto oom;
 		if (!o->pod && pod) {
 			o->pod = pod;
 			pod->refs++;
 		}
-		own = pp.kind == PCG_CG_CONTAINER;
+		own = kind == PCG_CG_CONTAINER;
 		break;
 	default:
 		return 0; /* kubepods root, QoS level, conmon, unrecognised: nothing to track */
 	}
+	/* Two live cgroups cannot have the same path: a cut one that names an object whose own
+	 * cgroup in this hierarchy is alive is a cgroup below it. */
+	if (own && trunc && has_live_own(c, o, ev->hier, ev->cgid)) {
+		if (o->is_pod)
+			return 0;
+		own = false;
+	}
+	/* its path is the cut string itself: it may be incomplete */
+	if (trunc && (o->is_pod ? pp.pod_end : pp.container_end) == ev->str_len)
+		o->info.cgroup_truncated = true;
 
+	if (!mem_take(c, sizeof(*cg) + (own ? 0 : ev->str_len + 1)))
+		return 0;
 	cg = calloc(1, sizeof(*cg));
-	if (!cg)
-		goto oom;
-	if (!own) {
+	if (cg && !own)
 		cg->sub_path = strndup(ev->str, ev->str_len);
-		if (!cg->sub_path) {
-			free(cg);
-			goto oom;
-		}
+	if (!cg || (!own && !cg->sub_path)) {
+		c->mem -= sizeof(*cg) + (own ? 0 : ev->str_len + 1);
+		free(cg);
+		goto oom;
 	}
 	cg->cgid = ev->cgid;
 	cg->hier = ev->hier;
 	cg->own = own;
 	cg->obj = o;
+	cg->trunc = trunc;
+	cg->level = ev->level;
 	*slot = cg;
 	c->nr_cgs++;
 	if (own) {
@@ -487,12 +569,12 @@ static int cgroup_remove(struct pcg_corr *c, const struct pcg_event *ev)
 	*slot = cg->hnext;
 	c->nr_cgs--;
 	if (!cg->own) {
-		cg_free(cg);
+		cg_free(c, cg);
 		o->refs--;
 		obj_maybe_free(c, o);
 		return 0;
 	}
-	cg_free(cg);
+	cg_free(c, cg);
 	err = announce(c, o, ev->ts);
 	if (!err && !o->removed) {
 		o->removed = true;
@@ -564,8 +646,11 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 			c->stats.table_full++;
 			return NULL;
 		}
+		if (!mem_take(c, sizeof(*p)))
+			return NULL;
 		p = calloc(1, sizeof(*p));
 		if (!p) {
+			c->mem -= sizeof(*p);
 			c->stats.table_full++;
 			return NULL;
 		}
@@ -683,6 +768,7 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		}
 		out.filename = ev->str;
 		out.filename_len = ev->str_len;
+		out.filename_truncated = ev->flags & PCG_F_TRUNC;
 		return emit_about(c, ctr, &out);
 	}
 	case PCG_EV_EXIT: {
@@ -725,60 +811,80 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 	c->hints[i].runtime = ev->runtime;
 }
 
-/* One container_existing per container the scan found, with its processes. */
+struct pid_ref {
+	unsigned long long seq; /* its container's creation order */
+	__u32 tgid;
+	struct proc *p;
+};
+
+static int pid_ref_cmp(const void *a, const void *b)
+{
+	const struct pid_ref *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
+}
+
+/* One container_existing per container the scan found, with its processes: one pass over
+ * the processes and one sort, O(n log n) however many containers and processes there are. */
 static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	struct pcg_out out = { 0 };
+	struct pid_ref *refs = NULL;
 	__u32 *pids = NULL;
-	size_t cap = 0;
+	size_t n = 0, at = 0;
 	int err = 0;
 
+	if (c->nr_procs) {
+		refs = malloc(c->nr_procs * sizeof(*refs));
+		pids = malloc(c->nr_procs * sizeof(*pids));
+		if (!refs || !pids) {
+			/* no memory for the lists: the containers are still reported, without */
+			c->stats.table_full++;
+			free(refs);
+			free(pids);
+			refs = NULL;
+			pids = NULL;
+		}
+	}
+	for (size_t b = 0; refs && b < c->proc_buckets; b++)
+		for (struct proc *p = c->proc_tab[b]; p; p = p->hnext)
+			if (p->ctr && p->ctr->existing && !p->ctr->announced && n < c->nr_procs)
+				refs[n++] = (struct pid_ref){ p->ctr->seq, p->tgid, p };
+	if (n > 1)
+		qsort(refs, n, sizeof(*refs), pid_ref_cmp);
+
 	for (struct obj *o = c->objs_head; o && !err; o = o->next) {
-		size_t n = 0;
 		struct proc *rep = NULL;
+		size_t np = 0;
 
 		if (!o->existing || o->announced)
 			continue;
 		o->announced = true;
+		while (at < n && refs[at].seq < o->seq)
+			at++;
+		for (; at < n && refs[at].seq == o->seq; at++) {
+			struct proc *p = refs[at].p;
+
+			pids[np++] = p->tgid;
+			/* the container's init: pid 1 of its pid namespace, else the oldest */
+			if (!rep || (p->task.nspid == 1 && rep->task.nspid != 1) ||
+			    ((p->task.nspid == 1) == (rep->task.nspid == 1) &&
+			     p->start_ns < rep->start_ns))
+				rep = p;
+		}
 		if (o->is_pod)
 			continue;
-		for (size_t b = 0; b < c->proc_buckets; b++) {
-			for (struct proc *p = c->proc_tab[b]; p; p = p->hnext) {
-				if (p->ctr != o)
-					continue;
-				if (n == cap) {
-					size_t ncap = cap ? cap * 2 : 16;
-					__u32 *np = realloc(pids, ncap * sizeof(*np));
-
-					if (!np)
-						break;
-					pids = np;
-					cap = ncap;
-				}
-				pids[n++] = p->tgid;
-				/* the container's init: pid 1 of its pid namespace, else the oldest */
-				if (!rep || (p->task.nspid == 1 && rep->task.nspid != 1) ||
-				    ((p->task.nspid == 1) == (rep->task.nspid == 1) &&
-				     p->start_ns < rep->start_ns))
-					rep = p;
-			}
-		}
-		/* sort pids for a stable output */
-		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j > 0 && pids[j - 1] > pids[j]; j--) {
-				__u32 t = pids[j];
-
-				pids[j] = pids[j - 1];
-				pids[j - 1] = t;
-			}
 		out.kind = PCG_OUT_CONTAINER_EXISTING;
 		out.ts = ev->ts;
 		out.obj = &o->info;
 		out.task = rep ? &rep->task : NULL;
 		out.pids = pids;
-		out.nr_pids = n;
+		out.nr_pids = np;
 		err = emit(c, &out);
 	}
+	free(refs);
 	free(pids);
 	return err;
 }
@@ -837,8 +943,10 @@ static int snap_cgroup(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
 	u.e.hdr.type = PCG_EV_EXISTING_CGROUP;
 	u.e.hdr.size = sizeof(u.e) + n + 1;
 	u.e.hdr.ts = ts;
+	u.e.hdr.flags = cg->trunc ? PCG_F_TRUNC : 0;
 	u.e.cgid = cg->cgid;
 	u.e.hier = cg->hier;
+	u.e.level = cg->level;
 	u.e.path_len = n;
 	memcpy(u.b + sizeof(u.e), path, n + 1);
 	return fn(ctx, &u, u.e.hdr.size);
@@ -901,7 +1009,7 @@ void pcg_corr__free(struct pcg_corr *c)
 				struct cg *cg = c->cg_tab[b];
 
 				c->cg_tab[b] = cg->hnext;
-				cg_free(cg);
+				cg_free(c, cg);
 			}
 	if (c->proc_tab)
 		for (size_t b = 0; b < c->proc_buckets; b++)

@@ -16,7 +16,12 @@
  *    later execs are PCG_OUT_EXEC; container_remove is sent on the first rmdir of its cgroup.
  *  - PCG_EV_EXISTING_* events from the start-up scan build state silently; PCG_EV_SCAN_DONE
  *    emits one container_existing per container found.
- * Memory is bounded by the opts; what does not fit is counted in stats, never silently lost.
+ *  - cgroups are identified by (hierarchy, cgroup id), never by path: a path the kernel side
+ *    cut (PCG_F_TRUNC) that names fewer levels than the cgroup's level, or that names a
+ *    container already holding a live cgroup in that hierarchy, is a sub-cgroup of it, never
+ *    the container's own cgroup.
+ * Memory is bounded by the opts (entries and bytes); what does not fit is counted in stats,
+ * never silently lost.
  */
 #ifndef __PCG_CORRELATE_H
 #define __PCG_CORRELATE_H
@@ -57,7 +62,10 @@ struct pcg_obj_info {
 	enum pcg_qos qos;
 	enum pcg_driver driver;
 	enum pcg_runtime runtime;
-	const char *cgroup; /* path from the hierarchy root */
+	const char *cgroup;    /* path from the hierarchy root */
+	bool cgroup_truncated; /* the kernel side cut the path at PCG_PATH_MAX - 1 bytes (or it
+				* is exactly that long): it may be incomplete */
+	bool reconciled;       /* found or found gone by a rescan after lost events */
 	unsigned nr_ids;
 	struct pcg_hier_id ids[PCG_MAX_HIER]; /* hierarchies it was seen in, in arrival order */
 };
@@ -70,8 +78,10 @@ struct pcg_out {
 	const struct pcg_task *task;	/* process events */
 	const char *filename;		/* exec, container_start */
 	size_t filename_len;
-	__u32 exit_status; /* exit */
-	const __u32 *pids; /* container_existing */
+	bool filename_truncated; /* the kernel side cut it at PCG_PATH_MAX - 1 bytes (or it is
+				  * exactly that long) */
+	__u32 exit_status;	 /* exit */
+	const __u32 *pids;	 /* container_existing */
 	size_t nr_pids;
 	const __u64 *lost; /* PCG_OUT_LOST: per PCG_EV_* type */
 };
@@ -85,6 +95,7 @@ struct pcg_corr_opts {
 	__u64 grace_ns;	    /* how long to wait for the other hierarchies' mkdir (default 2 s) */
 	size_t max_cgroups; /* default 65536 */
 	size_t max_procs;   /* default 262144 */
+	size_t max_mem;	    /* bytes for all tables, strings included; default 96 MiB */
 };
 
 struct pcg_corr_stats {

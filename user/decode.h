@@ -37,7 +37,10 @@ struct pcg_event {
 };
 
 /* Decodes one record of exactly @len bytes.  Returns 0, or -EINVAL (NULL args),
- * -EBADMSG (truncated, size mismatch, fixed part too short) or -ENOTSUP (unknown type). */
+ * -EBADMSG (truncated, size mismatch, fixed part too short, a string tail longer than the
+ * PCG_PATH_MAX bytes the kernel side can send) or -ENOTSUP (unknown type).
+ * flags & PCG_F_TRUNC: the kernel side filled the whole PCG_PATH_MAX (the string is
+ * PCG_PATH_MAX - 1 bytes long and may have been cut there). */
 int pcg_decode(const void *data, size_t len, struct pcg_event *ret);
 
 /* Size of the fixed part of a record type, 0 for an unknown type. */

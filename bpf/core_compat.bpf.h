@@ -24,9 +24,6 @@ static __always_inline struct kernfs_node *pcg_kn_parent(struct kernfs_node *kn)
 }
 
 /* v5.6 added time namespaces (commit 769071ac9f20 "ns: Introduce Time Namespace"). */
-struct nsproxy___pre56 {
-	struct uts_namespace *uts_ns;
-} __attribute__((preserve_access_index));
 
 static __always_inline __u32 pcg_time_ns(struct nsproxy *nsp)
 {

@@ -135,4 +135,23 @@ struct pcg_ev_lost {
 	__u64 count[PCG_LOST_SLOTS];
 };
 
+/* Controllers whose v1 hierarchy can key membership (the loader's v1_ctrl knob), in the
+ * user space's order of preference.  Values are shared by the BPF side and the loader. */
+#define PCG_V1_NONE    0
+#define PCG_V1_MEMORY  1
+#define PCG_V1_PIDS    2
+#define PCG_V1_CPUSET  3
+#define PCG_V1_CPU     4
+#define PCG_V1_DEVICES 5
+#define PCG_V1_FREEZER 6
+#define PCG_V1_BLKIO   7
+
+/* Key of the BPF `tracked` map: a cgroup by (hierarchy, kernfs id).  Written by the BPF side
+ * on mkdir and by the loader's start-up seeding. */
+struct pcg_cg_key {
+	__u64 cgid;
+	__u32 hier; /* 0 = cgroup2 */
+	__u32 _pad0;
+};
+
 #endif /* __PCG_ABI_H */

@@ -22,23 +22,7 @@ const volatile int v1_ctrl = 0;		/* PCG_V1_* controller whose v1 hierarchy keys 
 const volatile __u32 v1_hier = 0;	/* that hierarchy's id */
 const volatile __u64 wake_interval_ns = 1000000; /* at most one consumer wakeup per interval */
 
-/* Must match the loader's table. */
-#define PCG_V1_NONE    0
-#define PCG_V1_MEMORY  1
-#define PCG_V1_PIDS    2
-#define PCG_V1_CPUSET  3
-#define PCG_V1_CPU     4
-#define PCG_V1_DEVICES 5
-#define PCG_V1_FREEZER 6
-#define PCG_V1_BLKIO   7
-
 #define SIGNAL_GROUP_EXIT 0x00000004
-
-struct cg_key {
-	__u64 cgid;
-	__u32 hier;
-	__u32 _pad;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -50,7 +34,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
-	__type(key, struct cg_key);
+	__type(key, struct pcg_cg_key);
 	__type(value, __u8);
 } tracked SEC(".maps");
 
@@ -161,7 +145,7 @@ static __always_inline __u64 task_v1_cgid(struct task_struct *t)
 
 static __always_inline bool is_tracked(__u64 cgid, __u32 hier)
 {
-	struct cg_key k = { .cgid = cgid, .hier = hier };
+	struct pcg_cg_key k = { .cgid = cgid, .hier = hier };
 
 	return bpf_map_lookup_elem(&tracked, &k) != NULL;
 }
@@ -312,7 +296,7 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 	__u64 now = bpf_ktime_get_boot_ns();
 	__u32 hier = BPF_CORE_READ(cgrp, root, hierarchy_id);
 	struct kernfs_node *kn = BPF_CORE_READ(cgrp, kn);
-	struct cg_key key = { .hier = hier };
+	struct pcg_cg_key key = { .hier = hier };
 	struct pcg_ev_cgroup *e;
 	__u8 one = 1;
 	long n;
@@ -331,7 +315,7 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 	if (type == PCG_EV_CGROUP_MKDIR) {
 		/* a child of a tracked cgroup, or a kubepods path: the parent test alone would
 		 * miss a kubepods tree created while the loader seeds the map */
-		struct cg_key pk = { .cgid = pcg_kn_id(pcg_kn_parent(kn)), .hier = hier };
+		struct pcg_cg_key pk = { .cgid = pcg_kn_id(pcg_kn_parent(kn)), .hier = hier };
 
 		if (bpf_map_lookup_elem(&tracked, &pk) || kubepods_cgroup(kn, n)) {
 			/* a full filter map would hide the cgroup's processes: count it, so a

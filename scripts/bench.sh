@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # bench.sh - overhead benchmark (`make bench`, root): podcg-trace side by side with bpftrace and
-# perf on an exec storm and a container churn, measured the way shared/BENCH-ANCHORS.md measured
-# the alternatives on this kind of machine.
+# perf on an exec storm and a container churn, in one interleaved run, reported as ratios.
 #
 # One run does, in this order:
 #   1. the matrix: REPS interleaved repetitions (tracer order rotated and, every other repetition,

@@ -5,7 +5,8 @@
  * /proc/PID/cgroup print it ("/kubepods.slice/kubepods-besteffort.slice/...").  The parser is
  * data-driven (runtime prefixes are a table), needs no I/O and allocates nothing.
  *
- * Recognised (see shared/FIELD-NOTES.md section 3):
+ * Recognised (the layouts kubelet, containerd, CRI-O, Docker and Podman make, as seen in the
+ * wild):
  *  - kubelet systemd driver:
  *    [prefix/]kubepods.slice/kubepods-<qos>.slice/kubepods-<qos>-pod<uid_>.slice,
  *    guaranteed pods directly under kubepods.slice; a --cgroup-root prefix such as kind's

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* cli.c - command line -> struct pcg_opts (pure: never prints, never exits). */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -133,13 +132,23 @@ static bool uid_ok(const char *s)
 	return true;
 }
 
+/* ASCII only, whatever the locale (a pure module calls no locale function). */
+static bool a_lower_digit(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool a_print(int c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
 static bool dns_name_ok(const char *s, size_t n)
 {
-	if (!n || n > 253 || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
+	if (!n || n > 253 || !a_lower_digit(s[0]) || !a_lower_digit(s[n - 1]))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' ||
-		      s[i] == '.'))
+		if (!(a_lower_digit(s[i]) || s[i] == '-' || s[i] == '.'))
 			return false;
 	return true;
 }
@@ -166,12 +175,12 @@ static const char *name_opt(const char *fmt, int argc, char **argv)
 
 	if (optopt > 0 && optopt < 256 &&
 	    (optind - 1 >= argc || optind < 1 || strncmp(argv[optind - 1], "--", 2) != 0)) {
-		snprintf(opt, sizeof(opt), "-%c", isprint(optopt) ? optopt : '?');
+		snprintf(opt, sizeof(opt), "-%c", a_print(optopt) ? optopt : '?');
 	} else if (optind >= 1 && optind - 1 < argc) {
 		const char *a = argv[optind - 1];
 
 		for (; a[n] && a[n] != '=' && n < sizeof(opt) - 4; n++)
-			opt[n] = isprint((unsigned char)a[n]) ? a[n] : '?';
+			opt[n] = a_print((unsigned char)a[n]) ? a[n] : '?';
 		if (a[n] && a[n] != '=')
 			opt[n++] = '.', opt[n++] = '.', opt[n++] = '.';
 		opt[n] = 0;

@@ -5,13 +5,18 @@
 #include <string.h>
 
 #include "correlate.h"
+#include "encode.h"
 #include "decode.h"
 
 #define DEFAULT_GRACE_NS    (2000ull * 1000 * 1000)
 #define DEFAULT_MAX_CGROUPS 65536
 #define DEFAULT_MAX_PROCS   262144
 #define DEFAULT_MAX_MEM	    (96u << 20)
-#define OBJ_BUCKETS	    4096
+/* a process's last threads report their exits within microseconds of each other */
+#define EXIT_DEDUP_NS  (100ull * 1000 * 1000)
+#define EXIT_DEDUP_MIN 256
+#define EXIT_DEDUP_MAX 65536
+#define OBJ_BUCKETS    4096
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
 #define COARSE_START_SLACK_NS (20ull * 1000 * 1000)
@@ -78,16 +83,21 @@ struct pcg_corr {
 	struct obj *obj_tab[OBJ_BUCKETS];
 	struct obj *objs_head, *objs_tail;
 	struct obj *pend_head, *pend_tail;
-	struct {
+	/* Runtimes learnt before their container's mkdir (PCG_EV_HINT), until it comes: grows
+	 * with the load up to max_cgroups entries; a hint past that is dropped and counted. */
+	struct hint {
 		char id[PCG_CONTAINER_ID_LEN + 1];
 		enum pcg_runtime runtime;
-	} hints[32]; /* runtimes learnt before their container's mkdir (PCG_EV_HINT) */
-	unsigned hint_next;
-	struct {
+	} * hints;
+	size_t nr_hints, hints_cap;
+	/* The processes reported as exited in the last EXIT_DEDUP_NS, newest last, in a ring that
+	 * grows while it holds only such recent exits, up to EXIT_DEDUP_MAX; an exit pushed out
+	 * earlier than that is counted. */
+	struct exited {
 		__u32 tgid;
-		__u64 start_ns;
-	} exited[256]; /* the last processes reported as exited */
-	unsigned exited_next;
+		__u64 start_ns, ts;
+	} * exited;
+	size_t exited_cap, nr_exited, exited_head; /* head: the slot written next */
 };
 
 static const char *const out_names[_PCG_OUT_MAX] = {
@@ -388,9 +398,13 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 	if (!is_pod) {
 		memcpy(o->info.container_id, pp->container_id, sizeof(o->info.container_id));
 		o->info.runtime = pp->runtime;
-		for (unsigned i = 0; i < sizeof(c->hints) / sizeof(c->hints[0]); i++)
-			if (!o->info.runtime && !strcmp(c->hints[i].id, name))
-				o->info.runtime = c->hints[i].runtime;
+		for (size_t i = 0; i < c->nr_hints; i++)
+			if (!strcmp(c->hints[i].id, name)) {
+				if (!o->info.runtime)
+					o->info.runtime = c->hints[i].runtime;
+				c->hints[i] = c->hints[--c->nr_hints];
+				break;
+			}
 	}
 	o->info.qos = pp->qos;
 	o->info.driver = pp->driver;
@@ -694,17 +708,55 @@ static bool is_runtime_reexec(const struct pcg_event *ev)
 	return false;
 }
 
-/* True if this process's exit was seen already; otherwise remembers it. */
-static bool recently_exited(struct pcg_corr *c, const struct pcg_task *t)
+static struct exited *exited_at(const struct pcg_corr *c, size_t age)
 {
-	const unsigned n = sizeof(c->exited) / sizeof(c->exited[0]);
+	return &c->exited[(c->exited_head + c->exited_cap - 1 - age) % c->exited_cap];
+}
 
-	for (unsigned i = 0; i < n; i++)
-		if (c->exited[i].tgid == t->tgid && c->exited[i].start_ns == t->start_ns && t->tgid)
+/* Room for one more recent exit: grow while the oldest is still within the window. */
+static void exited_make_room(struct pcg_corr *c, __u64 ts)
+{
+	size_t cap = c->exited_cap ? c->exited_cap * 2 : EXIT_DEDUP_MIN;
+	struct exited *n;
+
+	if (c->nr_exited < c->exited_cap)
+		return;
+	if (c->exited_cap &&
+	    (__s64)(ts - exited_at(c, c->nr_exited - 1)->ts) > (__s64)EXIT_DEDUP_NS)
+		goto overwrite;
+	if (c->exited_cap >= EXIT_DEDUP_MAX || !(n = malloc(cap * sizeof(*n)))) {
+		c->stats.table_full++;
+		goto overwrite;
+	}
+	for (size_t i = 0; i < c->nr_exited; i++) /* oldest first */
+		n[i] = *exited_at(c, c->nr_exited - 1 - i);
+	free(c->exited);
+	c->exited = n;
+	c->exited_cap = cap;
+	c->exited_head = c->nr_exited;
+	return;
+overwrite:
+	if (c->nr_exited)
+		c->nr_exited--; /* the oldest slot is the one written next */
+}
+
+/* True if this process's exit was seen already; otherwise remembers it. */
+static bool recently_exited(struct pcg_corr *c, const struct pcg_task *t, __u64 ts)
+{
+	for (size_t age = 0; age < c->nr_exited; age++) {
+		const struct exited *e = exited_at(c, age);
+
+		if ((__s64)(ts - e->ts) > (__s64)EXIT_DEDUP_NS)
+			break;
+		if (e->tgid == t->tgid && e->start_ns == t->start_ns && t->tgid)
 			return true;
-	c->exited[c->exited_next % n].tgid = t->tgid;
-	c->exited[c->exited_next % n].start_ns = t->start_ns;
-	c->exited_next++;
+	}
+	exited_make_room(c, ts);
+	if (c->nr_exited < c->exited_cap) {
+		c->exited[c->exited_head] = (struct exited){ t->tgid, t->start_ns, ts };
+		c->exited_head = (c->exited_head + 1) % c->exited_cap;
+		c->nr_exited++;
+	}
 	return false;
 }
 
@@ -776,7 +828,7 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 
 		/* A multithreaded process's last two threads can both see the thread count at
 		 * zero when the tracepoint fires: one exit per process, not per thread. */
-		if (recently_exited(c, &ev->task))
+		if (recently_exited(c, &ev->task, ev->ts))
 			return 0;
 		out.kind = PCG_OUT_EXIT;
 		out.exit_status = ev->exit_status;
@@ -798,7 +850,7 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	struct obj *o = *obj_slot(c, false, ev->container_id);
-	unsigned i = c->hint_next++ % (sizeof(c->hints) / sizeof(c->hints[0]));
+	struct hint *h = NULL;
 
 	if (ev->runtime == PCG_RT_UNKNOWN || ev->runtime >= _PCG_RT_MAX)
 		return;
@@ -807,8 +859,26 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 			o->info.runtime = ev->runtime;
 		return;
 	}
-	memcpy(c->hints[i].id, ev->container_id, sizeof(c->hints[i].id));
-	c->hints[i].runtime = ev->runtime;
+	for (size_t i = 0; i < c->nr_hints && !h; i++)
+		if (!strcmp(c->hints[i].id, ev->container_id))
+			h = &c->hints[i];
+	if (!h && c->nr_hints == c->hints_cap) {
+		size_t cap = c->hints_cap ? c->hints_cap * 2 : 16;
+		struct hint *n = c->hints_cap < c->opts.max_cgroups ?
+					 realloc(c->hints, cap * sizeof(*n)) :
+					 NULL;
+
+		if (!n) {
+			c->stats.table_full++;
+			return;
+		}
+		c->hints = n;
+		c->hints_cap = cap;
+	}
+	if (!h)
+		h = &c->hints[c->nr_hints++];
+	memcpy(h->id, ev->container_id, sizeof(h->id));
+	h->runtime = ev->runtime;
 }
 
 struct pid_ref {
@@ -932,66 +1002,55 @@ static int snap_cgroup(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
 {
 	const char *path = cg->own ? cg->obj->path : cg->sub_path;
 	size_t n = strlen(path);
-	union {
-		struct pcg_ev_cgroup e;
-		char b[sizeof(struct pcg_ev_cgroup) + PCG_PATH_MAX];
-	} u;
+	union pcg_enc_buf b;
 
 	if (n >= PCG_PATH_MAX)
 		return 0;
-	memset(&u.e, 0, sizeof(u.e));
-	u.e.hdr.type = PCG_EV_EXISTING_CGROUP;
-	u.e.hdr.size = sizeof(u.e) + n + 1;
-	u.e.hdr.ts = ts;
-	u.e.hdr.flags = cg->trunc ? PCG_F_TRUNC : 0;
-	u.e.cgid = cg->cgid;
-	u.e.hier = cg->hier;
-	u.e.level = cg->level;
-	u.e.path_len = n;
-	memcpy(u.b + sizeof(u.e), path, n + 1);
-	return fn(ctx, &u, u.e.hdr.size);
+	pcg_enc_cgroup(&b, PCG_EV_EXISTING_CGROUP, ts, cg->cgid, cg->hier, cg->level, 0, path, n);
+	if (cg->trunc) /* the kernel cut it: a replay must know, as live did */
+		b.hdr.flags |= PCG_F_TRUNC;
+	return fn(ctx, &b, b.hdr.size);
 }
 
 int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *ctx)
 {
-	struct pcg_ev_hdr done = { .type = PCG_EV_SCAN_DONE, .size = sizeof(done), .ts = ts };
+	union pcg_enc_buf b;
 	int err = 0;
 
 	/* pods first, then containers, then sub-cgroups: parents before children; a container's
 	 * runtime learnt from a hint travels with it, right before its cgroup */
 	for (int pass = 0; pass < 3 && !err; pass++)
-		for (size_t b = 0; b < c->cg_buckets && !err; b++)
-			for (const struct cg *cg = c->cg_tab[b]; cg && !err; cg = cg->hnext) {
+		for (size_t i = 0; i < c->cg_buckets && !err; i++)
+			for (const struct cg *cg = c->cg_tab[i]; cg && !err; cg = cg->hnext) {
 				int want = cg->obj->is_pod ? 0 : cg->own ? 1 : 2;
 
 				if (want != pass)
 					continue;
-				if (pass == 1 && cg->obj->info.runtime) {
-					struct pcg_ev_hint h = {
-						.hdr = { .type = PCG_EV_HINT,
-							 .size = sizeof(h),
-							 .ts = ts },
-						.runtime = cg->obj->info.runtime,
-					};
-
-					memcpy(h.container_id, cg->obj->info.container_id,
-					       sizeof(h.container_id));
-					err = fn(ctx, &h, sizeof(h));
-				}
+				if (pass == 1 && cg->obj->info.runtime)
+					err = fn(ctx, &b,
+						 pcg_enc_hint(&b, ts, cg->obj->info.runtime,
+							      cg->obj->info.container_id));
 				if (!err)
 					err = snap_cgroup(cg, ts, fn, ctx);
 			}
-	for (size_t b = 0; b < c->proc_buckets && !err; b++)
-		for (const struct proc *p = c->proc_tab[b]; p && !err; p = p->hnext) {
-			struct pcg_ev_task e = { .hdr = { .type = PCG_EV_EXISTING_TASK,
-							  .size = sizeof(e),
-							  .ts = ts },
-						 .task = p->task };
-
+	for (size_t i = 0; i < c->proc_buckets && !err; i++)
+		for (const struct proc *p = c->proc_tab[i]; p && !err; p = p->hnext)
 			if (p->ctr)
-				err = fn(ctx, &e, sizeof(e));
-		}
-	return err ? err : fn(ctx, &done, sizeof(done));
+				err = fn(ctx, &b,
+					 pcg_enc_task(&b, PCG_EV_EXISTING_TASK, ts, &p->task));
+	return err ? err : fn(ctx, &b, pcg_enc_mark(&b, PCG_EV_SCAN_DONE, ts));
+}
+
+bool pcg_corr__runtime_known(const struct pcg_corr *c, const char *container_id)
+{
+	const struct obj *o = *obj_slot((struct pcg_corr *)c, false, container_id);
+
+	if (o)
+		return o->info.runtime != PCG_RT_UNKNOWN;
+	for (size_t i = 0; i < c->nr_hints; i++)
+		if (!strcmp(c->hints[i].id, container_id))
+			return true;
+	return false;
 }
 
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret)
@@ -1028,5 +1087,7 @@ void pcg_corr__free(struct pcg_corr *c)
 	}
 	free(c->cg_tab);
 	free(c->proc_tab);
+	free(c->hints);
+	free(c->exited);
 	free(c);
 }

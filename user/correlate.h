@@ -121,6 +121,10 @@ bool pcg_corr__has_pending(const struct pcg_corr *c);
  * or fn's negative return. */
 typedef int (*pcg_raw_fn)(void *ctx, const void *rec, size_t len);
 int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *ctx);
+/* True if the runtime of the container @container_id is known already (from its cgroup name
+ * or a hint, whether the container was created yet or not): the live side need not look it
+ * up again. */
+bool pcg_corr__runtime_known(const struct pcg_corr *c, const char *container_id);
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret);
 void pcg_corr__free(struct pcg_corr *c);
 

@@ -22,19 +22,13 @@ struct pcg_loader {
 	int ncpu;
 };
 
-struct cg_key {
-	__u64 cgid;
-	__u32 hier;
-	__u32 _pad;
-};
-
 static int libbpf_verbosity;
 
-/* libbpf's own messages (a verifier log runs to thousands of lines) only with -v: without
- * it the loader reports each failure as one line of its own. */
+/* libbpf's warnings always (they say why a load or attach failed); its info and debug
+ * messages (a verifier log runs to thousands of lines) only with -v. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (libbpf_verbosity < 1)
+	if (level != LIBBPF_WARN && libbpf_verbosity < 1)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
@@ -52,6 +46,11 @@ struct pcg_loader *pcg_loader__load(const struct pcg_loader_opts *opts)
 	if (opts->verbose > 1)
 		oopts.kernel_log_level = 1 | 2 | 4;
 	l->ncpu = libbpf_num_possible_cpus();
+	if (l->ncpu <= 0) {
+		err = l->ncpu ?: -EINVAL;
+		pcg_err("cannot count the possible CPUs: %s", strerror(-err));
+		goto fail;
+	}
 	l->skel = podcg_bpf__open_opts(&oopts);
 	if (!l->skel) {
 		err = -errno;
@@ -96,7 +95,7 @@ fail:
 
 int pcg_loader__track(struct pcg_loader *l, __u32 hier, __u64 cgid)
 {
-	struct cg_key k = { .cgid = cgid, .hier = hier };
+	struct pcg_cg_key k = { .cgid = cgid, .hier = hier };
 	__u8 one = 1;
 
 	if (bpf_map__update_elem(l->skel->maps.tracked, &k, sizeof(k), &one, sizeof(one), BPF_ANY))

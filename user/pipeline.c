@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "decode.h"
 #include "pipeline.h"
+#include "record.h"
 #include "sbuf.h"
 
 struct pcg_pipeline {
@@ -16,6 +18,7 @@ struct pcg_pipeline {
 	pcg_sink_fn sink;
 	pcg_tap_fn tap;
 	void *ctx;
+	void *tap_ctx;
 	struct pcg_sbuf line;
 	struct pcg_pipeline_stats stats;
 };
@@ -64,6 +67,19 @@ static void norm_filter(char *dst, size_t size, const char *src, bool pod_uid)
 	dst[i] = 0;
 }
 
+void pcg_pipeline_opts_init(struct pcg_pipeline_opts *ret, const struct pcg_rec_header *h,
+			    const struct pcg_opts *o)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->corr.traced_hier_mask = h->traced_hier_mask;
+	ret->corr.key_v1_hier = h->key_v1_hier;
+	ret->corr.all = h->flags & PCG_REC_F_ALL;
+	ret->fmt.json = o->json;
+	ret->fmt.boot_to_realtime_ns = h->boot_to_realtime_ns;
+	ret->pod_filter = o->pod;
+	ret->container_filter = o->container;
+}
+
 struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg_sink_fn sink,
 				       pcg_tap_fn tap, void *ctx)
 {
@@ -80,6 +96,7 @@ struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg
 	p->sink = sink;
 	p->tap = tap;
 	p->ctx = ctx;
+	p->tap_ctx = ctx;
 	pcg_sbuf_init(&p->line);
 	norm_filter(p->pod_filter, sizeof(p->pod_filter), opts->pod_filter, true);
 	norm_filter(p->ctr_filter, sizeof(p->ctr_filter), opts->container_filter, false);
@@ -95,6 +112,12 @@ struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg
 	return p;
 }
 
+void pcg_pipeline__set_tap(struct pcg_pipeline *p, pcg_tap_fn tap, void *ctx)
+{
+	p->tap = tap;
+	p->tap_ctx = ctx;
+}
+
 int pcg_pipeline__feed(struct pcg_pipeline *p, const void *rec, size_t len)
 {
 	struct pcg_event ev;
@@ -102,7 +125,7 @@ int pcg_pipeline__feed(struct pcg_pipeline *p, const void *rec, size_t len)
 
 	p->stats.records_in++;
 	if (p->tap) {
-		err = p->tap(p->ctx, rec, len);
+		err = p->tap(p->tap_ctx, rec, len);
 		if (err)
 			return err;
 	}
@@ -126,6 +149,11 @@ bool pcg_pipeline__has_pending(const struct pcg_pipeline *p)
 int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn, void *ctx)
 {
 	return pcg_corr__snapshot(p->corr, ts, fn, ctx);
+}
+
+bool pcg_pipeline__runtime_known(const struct pcg_pipeline *p, const char *container_id)
+{
+	return pcg_corr__runtime_known(p->corr, container_id);
 }
 
 void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret)

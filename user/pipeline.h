@@ -35,10 +35,19 @@ struct pcg_pipeline_stats {
 };
 
 struct pcg_pipeline;
+struct pcg_opts;
+struct pcg_rec_header;
+
+/* Pipeline options for a recording's (or the live side's) header and the command line: live
+ * and replay build the pipeline the same way, from the same header fields. */
+void pcg_pipeline_opts_init(struct pcg_pipeline_opts *ret, const struct pcg_rec_header *h,
+			    const struct pcg_opts *o);
 
 /* Returns NULL with errno set. */
 struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg_sink_fn sink,
 				       pcg_tap_fn tap, void *ctx);
+/* Sets (or, with NULL, removes) the raw tap, with a context of its own. */
+void pcg_pipeline__set_tap(struct pcg_pipeline *p, pcg_tap_fn tap, void *ctx);
 /* One raw record of @len bytes.  Undecodable records are counted and skipped (returns 0);
  * a negative return is the sink's or the tap's error. */
 int pcg_pipeline__feed(struct pcg_pipeline *p, const void *rec, size_t len);
@@ -47,6 +56,8 @@ int pcg_pipeline__flush(struct pcg_pipeline *p);
 bool pcg_pipeline__has_pending(const struct pcg_pipeline *p);
 /* The correlator's state as raw records: see pcg_corr__snapshot(). */
 int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn, void *ctx);
+/* See pcg_corr__runtime_known(). */
+bool pcg_pipeline__runtime_known(const struct pcg_pipeline *p, const char *container_id);
 void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret);
 void pcg_pipeline__free(struct pcg_pipeline *p);
 

@@ -13,65 +13,13 @@
 #include <unistd.h>
 
 #include "cgpath.h"
+#include "clock.h"
+#include "encode.h"
 #include "pcg_abi.h"
+#include "procfs.h"
 #include "scan.h"
 
 #define WALK_MAX_DEPTH 24
-
-__u64 pcg_boottime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-__s64 pcg_boot_to_realtime_ns(void)
-{
-	__s64 best = 0, best_gap = -1;
-
-	/* take the tightest of a few samples */
-	for (int i = 0; i < 5; i++) {
-		struct timespec a, r, b;
-		__s64 an, rn, bn;
-
-		clock_gettime(CLOCK_BOOTTIME, &a);
-		clock_gettime(CLOCK_REALTIME, &r);
-		clock_gettime(CLOCK_BOOTTIME, &b);
-		an = a.tv_sec * 1000000000ll + a.tv_nsec;
-		bn = b.tv_sec * 1000000000ll + b.tv_nsec;
-		rn = r.tv_sec * 1000000000ll + r.tv_nsec;
-		if (best_gap < 0 || bn - an < best_gap) {
-			best_gap = bn - an;
-			best = rn - (an + (bn - an) / 2);
-		}
-	}
-	return best;
-}
-
-static const struct {
-	const char *name;
-	enum pcg_v1_ctrl ctrl;
-} key_ctrls[] = {
-	{ "memory", PCG_V1_MEMORY }, { "pids", PCG_V1_PIDS },	    { "cpuset", PCG_V1_CPUSET },
-	{ "cpu", PCG_V1_CPU },	     { "devices", PCG_V1_DEVICES }, { "freezer", PCG_V1_FREEZER },
-	{ "blkio", PCG_V1_BLKIO },
-};
-
-static bool has_token(const char *list, const char *tok)
-{
-	size_t n = strlen(tok);
-
-	for (const char *p = list; p && *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && !strncmp(p, tok, n))
-			return true;
-		p = end ? end + 1 : NULL;
-	}
-	return false;
-}
 
 static bool is_cgroupfs(const char *path)
 {
@@ -86,6 +34,7 @@ static bool is_cgroupfs(const char *path)
 static void find_mount(struct pcg_hier_desc *h, const char *proc, const char *prefix)
 {
 	char line[4096], path[64];
+	struct pcg_mountinfo m;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/mountinfo", proc);
@@ -93,47 +42,17 @@ static void find_mount(struct pcg_hier_desc *h, const char *proc, const char *pr
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - "), *fields[8] = { 0 }, *save = NULL, *tok;
-		char mnt[1024], root[1024], fstype[64], src[256], opts[1024];
-		int n = 0;
+		int n;
 
-		if (!sep)
+		if (pcg_parse_mountinfo(line, &m) || !pcg_mount_is_hier(&m, h->id, h->controllers))
 			continue;
-		if (sscanf(sep + 3, "%63s %255s %1023s", fstype, src, opts) != 3)
-			continue;
-		*sep = 0;
-		for (tok = strtok_r(line, " ", &save); tok && n < 8;
-		     tok = strtok_r(NULL, " ", &save))
-			fields[n++] = tok;
-		if (n < 5)
-			continue;
-		snprintf(root, sizeof(root), "%s", fields[3]);
-		snprintf(mnt, sizeof(mnt), "%s", fields[4]);
-		if (strcmp(root, "/"))
-			continue; /* a bind mount of a sub-tree */
-		if (h->id == 0 ? strcmp(fstype, "cgroup2") == 0 : strcmp(fstype, "cgroup") == 0) {
-			bool match = true;
-
-			if (h->id) {
-				char ctl[64];
-
-				snprintf(ctl, sizeof(ctl), "%s", h->controllers);
-				for (char *s2 = NULL, *c = strtok_r(ctl, ",", &s2); c;
-				     c = strtok_r(NULL, ",", &s2))
-					if (!has_token(opts, c))
-						match = false;
-			}
-			if (match) {
-				int n = snprintf(h->mount, sizeof(h->mount), "%s%s", prefix,
-						 prefix[0] && !strcmp(mnt, "/") ? "" : mnt);
-
-				/* a mount shadowed by a later one (a tmpfs over /sys/fs/cgroup in a
-				 * container) is listed but shows something else */
-				if (n > 0 && (size_t)n < sizeof(h->mount) && is_cgroupfs(h->mount))
-					break;
-				h->mount[0] = 0;
-			}
-		}
+		n = snprintf(h->mount, sizeof(h->mount), "%s%s", prefix,
+			     prefix[0] && !strcmp(m.mnt, "/") ? "" : m.mnt);
+		/* a mount shadowed by a later one (a tmpfs over /sys/fs/cgroup in a container) is
+		 * listed but shows something else */
+		if (n > 0 && (size_t)n < sizeof(h->mount) && is_cgroupfs(h->mount))
+			break;
+		h->mount[0] = 0;
 	}
 	fclose(f);
 }
@@ -164,12 +83,12 @@ static bool use_host_view(void)
 int pcg_scan_layout(bool all_hier, struct pcg_layout *ret)
 {
 	struct pcg_layout l = { 0 };
-	char line[4096];
-	bool have_v2 = false, have_v1 = false;
+	char line[4096], *ctl, *path;
 	bool host = use_host_view();
 	const char *proc = host ? "/proc/1" : "/proc/self";
 	struct stat st;
 	FILE *f;
+	int err;
 
 	l.host_view = host;
 	snprintf(line, sizeof(line), "%s/cgroup", proc);
@@ -177,42 +96,20 @@ int pcg_scan_layout(bool all_hier, struct pcg_layout *ret)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f) && l.nr < PCG_LAYOUT_MAX_HIER) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		struct pcg_hier_desc *h = &l.h[l.nr];
 
-		if (!c2)
+		if (pcg_parse_cgroup_line(line, &h->id, &ctl, &path))
 			continue;
-		*c1 = *c2 = 0;
-		h->id = strtoul(line, NULL, 10);
-		snprintf(h->controllers, sizeof(h->controllers), "%s", c1 + 1);
+		snprintf(h->controllers, sizeof(h->controllers), "%s", ctl);
 		find_mount(h, proc, host ? "/proc/1/root" : "");
 		if (!h->mount[0])
 			continue;
 		l.nr++;
 	}
 	fclose(f);
-	for (unsigned i = 0; i < l.nr; i++) {
-		if (l.h[i].id == 0)
-			have_v2 = true;
-		else
-			have_v1 = true;
-	}
-	if (!l.nr)
-		return -ENOENT;
-	l.mode = have_v1 && have_v2 ? 3 : have_v2 ? 2 : 1;
-	for (size_t k = 0; k < sizeof(key_ctrls) / sizeof(key_ctrls[0]) && !l.key_ctrl; k++)
-		for (unsigned i = 0; i < l.nr; i++)
-			if (l.h[i].id && has_token(l.h[i].controllers, key_ctrls[k].name)) {
-				l.key_ctrl = key_ctrls[k].ctrl;
-				l.key_hier = l.h[i].id;
-				break;
-			}
-	for (unsigned i = 0; i < l.nr; i++) {
-		if (l.h[i].id >= 64)
-			continue;
-		if (all_hier || l.h[i].id == 0 || (l.key_ctrl && l.h[i].id == l.key_hier))
-			l.traced_mask |= 1ull << l.h[i].id;
-	}
+	err = pcg_layout_decide(&l, all_hier);
+	if (err)
+		return err;
 	if (stat("/proc/self/ns/mnt", &st) == 0)
 		l.nsfs_dev = st.st_dev;
 	*ret = l;
@@ -241,22 +138,26 @@ struct walk {
 
 static int emit_cgroup(struct walk *w, __u64 cgid, unsigned level)
 {
-	size_t n = strlen(w->path);
-	union {
-		struct pcg_ev_cgroup e;
-		char buf[sizeof(struct pcg_ev_cgroup) + PCG_PATH_MAX];
-	} u;
+	union pcg_enc_buf b;
+	size_t n = pcg_enc_cgroup(&b, PCG_EV_EXISTING_CGROUP, pcg_boottime_ns(), cgid, w->h->id,
+				  level, 0, w->path, strlen(w->path));
 
-	memset(&u.e, 0, sizeof(u.e));
-	u.e.hdr.type = PCG_EV_EXISTING_CGROUP;
-	u.e.hdr.size = sizeof(u.e) + n + 1;
-	u.e.hdr.ts = pcg_boottime_ns();
-	u.e.cgid = cgid;
-	u.e.hier = w->h->id;
-	u.e.level = level;
-	u.e.path_len = n;
-	memcpy(u.buf + sizeof(u.e), w->path, n + 1);
-	return w->fn(w->ctx, u.buf, u.e.hdr.size);
+	return w->fn(w->ctx, &b, n);
+}
+
+/* Reads a small /proc file whole, NUL-terminated; returns its length or -errno. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n, len = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = 0;
+	return len;
 }
 
 /* Fills the kernel's view of a process from /proc; returns 0 or -errno (it exited). */
@@ -267,66 +168,31 @@ static int read_task(const struct pcg_layout *l, int pid, struct pcg_task *t)
 		[PCG_NS_PID] = "pid",	    [PCG_NS_NET] = "net",   [PCG_NS_USER] = "user",
 		[PCG_NS_CGROUP] = "cgroup", [PCG_NS_TIME] = "time",
 	};
-	char p[128], buf[4096], *s, *e;
-	unsigned long long start = 0;
+	char p[128], buf[4096], *ctl, *path;
 	long tck = sysconf(_SC_CLK_TCK);
+	__u64 start = 0;
 	struct stat st;
 	ssize_t n;
 	FILE *f;
-	int fd;
+	__u32 id;
 
 	memset(t, 0, sizeof(*t));
 	t->pid = t->tgid = pid;
 	snprintf(p, sizeof(p), "/proc/%d/stat", pid);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	n = read_small(p, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	if (n == 0)
 		return -ESRCH;
-	buf[n] = 0;
-	s = strchr(buf, '(');
-	e = strrchr(buf, ')');
-	if (!s || !e || e < s)
+	if (pcg_parse_stat(buf, t->comm, &t->ppid, &start))
 		return -EBADMSG;
-	n = e - s - 1;
-	if (n > PCG_COMM_LEN - 1)
-		n = PCG_COMM_LEN - 1;
-	memcpy(t->comm, s + 1, n);
-	/* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
-	 * utime stime cutime cstime priority nice threads itrealvalue starttime */
-	{
-		char state;
-		int ppid;
-
-		if (sscanf(e + 2,
-			   "%c %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-			   "%*s %*s %*s %llu",
-			   &state, &ppid, &start) != 3)
-			return -EBADMSG;
-		t->ppid = ppid;
-	}
 	t->start_ns = tck > 0 ? start * (1000000000ull / tck) : 0;
 
 	snprintf(p, sizeof(p), "/proc/%d/status", pid);
-	f = fopen(p, "re");
-	if (!f)
-		return -errno;
-	while (fgets(buf, sizeof(buf), f)) {
-		if (!strncmp(buf, "Uid:", 4)) {
-			t->uid = strtoul(buf + 4, NULL, 10);
-		} else if (!strncmp(buf, "NSpid:", 6)) {
-			char *last = NULL, *save = NULL;
-
-			for (char *tok = strtok_r(buf + 6, " \t\n", &save); tok;
-			     tok = strtok_r(NULL, " \t\n", &save))
-				last = tok;
-			if (last)
-				t->nspid = strtoul(last, NULL, 10);
-		}
-	}
-	fclose(f);
+	n = read_small(p, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	pcg_parse_status(buf, &t->uid, &t->nspid);
 
 	for (int i = 0; i < PCG_NS_COUNT; i++) {
 		snprintf(p, sizeof(p), "/proc/%d/ns/%s", pid, ns_files[i]);
@@ -339,18 +205,14 @@ static int read_task(const struct pcg_layout *l, int pid, struct pcg_task *t)
 	if (!f)
 		return -errno;
 	while (fgets(buf, sizeof(buf), f)) {
-		char *c1 = strchr(buf, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, full[PATH_MAX];
-		unsigned id;
+		char full[PATH_MAX];
 
-		if (!c2)
+		if (pcg_parse_cgroup_line(buf, &id, &ctl, &path))
 			continue;
-		*c1 = 0;
-		id = strtoul(buf, NULL, 10);
-		c2[strcspn(c2, "\n")] = 0;
 		for (unsigned i = 0; i < l->nr; i++) {
 			if (l->h[i].id != id || (id && id != l->key_hier))
 				continue;
-			if (snprintf(full, sizeof(full), "%s%s", l->h[i].mount, c2 + 1) >=
+			if (snprintf(full, sizeof(full), "%s%s", l->h[i].mount, path) >=
 				    (int)sizeof(full) ||
 			    stat(full, &st))
 				continue;
@@ -379,24 +241,22 @@ static int emit_tasks(struct walk *w, int dirfd, __u64 cgid)
 		return 0;
 	}
 	while (!err && fgets(line, sizeof(line), f)) {
-		struct pcg_ev_task e;
+		union pcg_enc_buf b;
+		struct pcg_task t;
 		int pid = atoi(line);
 
 		if (pid <= 0)
 			continue;
-		memset(&e, 0, sizeof(e));
-		if (read_task(w->l, pid, &e.task))
+		if (read_task(w->l, pid, &t))
 			continue; /* exited meanwhile */
 		/* the directory it is listed in is its cgroup here, whatever cgroup namespace
 		 * /proc/PID/cgroup was printed for */
 		if (w->h->id == 0)
-			e.task.cg_dfl = cgid;
+			t.cg_dfl = cgid;
 		else if (w->h->id == w->l->key_hier)
-			e.task.cg_v1 = cgid;
-		e.hdr.type = PCG_EV_EXISTING_TASK;
-		e.hdr.size = sizeof(e);
-		e.hdr.ts = pcg_boottime_ns();
-		err = w->fn(w->ctx, &e, sizeof(e));
+			t.cg_v1 = cgid;
+		err = w->fn(w->ctx, &b,
+			    pcg_enc_task(&b, PCG_EV_EXISTING_TASK, pcg_boottime_ns(), &t));
 	}
 	fclose(f);
 	return err;
@@ -493,7 +353,7 @@ int pcg_scan_seed(const struct pcg_layout *l, pcg_seed_fn fn, void *ctx)
 int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void *ctx)
 {
 	struct walk *w = calloc(1, sizeof(*w));
-	struct pcg_ev_hdr done = { .type = PCG_EV_SCAN_DONE, .size = sizeof(done) };
+	union pcg_enc_buf b;
 	int ret;
 
 	if (!w)
@@ -506,94 +366,40 @@ int pcg_scan_existing(const struct pcg_layout *l, bool all, pcg_scan_fn fn, void
 	free(w);
 	if (ret < 0)
 		return ret;
-	done.ts = pcg_boottime_ns();
-	return fn(ctx, &done, sizeof(done));
-}
-
-/* argv[0]'s base name and whether some argument equals @arg (or starts with it and '='). */
-static bool read_cmdline(int pid, char *base, size_t base_len, char *args, size_t args_len,
-			 size_t *ret_len)
-{
-	char p[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(p, sizeof(p), "/proc/%d/cmdline", pid);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, args, args_len - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	args[n] = 0;
-	*ret_len = n;
-	{
-		const char *b = strrchr(args, '/') ? strrchr(args, '/') + 1 : args;
-		size_t bl = strnlen(b, base_len - 1);
-
-		memcpy(base, b, bl);
-		base[bl] = 0;
-	}
-	return true;
-}
-
-/* The value after "-namespace"/"--namespace", "" if absent. */
-static const char *arg_after(const char *args, size_t len, const char *a1, const char *a2)
-{
-	for (size_t i = 0; i < len; i += strlen(args + i) + 1) {
-		size_t next = i + strlen(args + i) + 1;
-
-		if ((!strcmp(args + i, a1) || !strcmp(args + i, a2)) && next < len)
-			return args + next;
-	}
-	return "";
+	return fn(ctx, &b, pcg_enc_mark(&b, PCG_EV_SCAN_DONE, pcg_boottime_ns()));
 }
 
 int pcg_scan_parent_of(int pid)
 {
-	char p[64], buf[512], *e;
-	int fd, ppid = 0;
-	ssize_t n;
+	char p[64], buf[512], comm[PCG_COMM_LEN];
+	__u64 start;
+	__u32 ppid;
 
 	snprintf(p, sizeof(p), "/proc/%d/stat", pid);
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	e = strrchr(buf, ')');
-	if (!e || sscanf(e + 2, "%*c %d", &ppid) != 1)
+	if (read_small(p, buf, sizeof(buf)) <= 0 || pcg_parse_stat(buf, comm, &ppid, &start))
 		return 0;
 	return ppid;
 }
 
 int pcg_scan_runtime_of(int pid)
 {
-	char base[64], args[4096];
-	size_t len;
+	char p[64], args[4096];
+	ssize_t n;
+	int rt;
 
 	/* Only the runtime's own helpers are trusted: the shim or conmon among the ancestors.
 	 * A process inside a container (a workload named "dockerd", Docker-in-Docker) must not
 	 * decide what runtime the node uses. */
 	for (int depth = 0; pid > 1 && depth < 6; depth++, pid = pcg_scan_parent_of(pid)) {
-		if (!read_cmdline(pid, base, sizeof(base), args, sizeof(args), &len))
+		snprintf(p, sizeof(p), "/proc/%d/cmdline", pid);
+		n = read_small(p, args, sizeof(args));
+		if (n <= 0)
 			continue;
-		if (!strncmp(base, "containerd-shim", 15)) {
-			const char *ns = arg_after(args, len, "-namespace", "--namespace");
-
-			return !strcmp(ns, "moby") ? PCG_RT_DOCKER : PCG_RT_CONTAINERD;
-		}
-		if (!strcmp(base, "conmon")) {
-			/* podman passes its own binary as the exit command */
-			for (size_t i = 0; i < len; i += strlen(args + i) + 1)
-				if (strstr(args + i, "podman"))
-					return PCG_RT_PODMAN;
-			return PCG_RT_CRIO;
-		}
+		if (args[n - 1])
+			n++; /* cut: read_small terminated it */
+		rt = pcg_runtime_from_cmdline(args, n);
+		if (rt != PCG_RT_UNKNOWN)
+			return rt;
 	}
 	return PCG_RT_UNKNOWN;
 }

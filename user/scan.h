@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* scan.h - the host's cgroup layout, and the containers that exist when tracing starts.
  *
- * Impure and thin: reads /proc/self/cgroup, /proc/self/mountinfo, /proc/cgroups, walks the
+ * Impure and thin: reads /proc/self/cgroup, /proc/self/mountinfo, walks the
  * cgroup mounts and /proc/PID, and turns what it finds into raw ABI records
  * (PCG_EV_EXISTING_CGROUP, PCG_EV_EXISTING_TASK, then PCG_EV_SCAN_DONE) fed through the same
  * pipeline as the kernel's events, so a recording holds them too.
@@ -13,37 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PCG_LAYOUT_MAX_HIER 16
-
-/* Controllers that can key membership on cgroup v1, in order of preference; values are the
- * BPF side's v1_ctrl. */
-enum pcg_v1_ctrl {
-	PCG_V1_NONE = 0,
-	PCG_V1_MEMORY,
-	PCG_V1_PIDS,
-	PCG_V1_CPUSET,
-	PCG_V1_CPU,
-	PCG_V1_DEVICES,
-	PCG_V1_FREEZER,
-	PCG_V1_BLKIO,
-};
-
-struct pcg_hier_desc {
-	__u32 id;	      /* 0 = cgroup2 */
-	char controllers[64]; /* "memory", "cpu,cpuacct", "name=systemd", "" for cgroup2 */
-	char mount[256];      /* where it is mounted, "" if not */
-};
-
-struct pcg_layout {
-	unsigned mode; /* 1 = v1, 2 = v2 (unified), 3 = hybrid */
-	unsigned nr;
-	struct pcg_hier_desc h[PCG_LAYOUT_MAX_HIER];
-	enum pcg_v1_ctrl key_ctrl; /* v1 controller keying membership, NONE on pure v2 */
-	__u32 key_hier;		   /* its hierarchy id */
-	__u64 traced_mask;	   /* hierarchies whose cgroup events are traced */
-	__u64 nsfs_dev;		   /* st_dev of /proc/self/ns/mnt */
-	bool host_view;		   /* read through /proc/1/root: we run in a container */
-};
+#include "procfs.h"
 
 /* Reads the layout; @all_hier: trace every hierarchy rather than cgroup2 + the key v1 one.
  * Returns 0 or -errno (-ENOENT: no cgroup filesystem mounted). */
@@ -72,10 +42,5 @@ int pcg_scan_runtime_of(int pid);
 int pcg_scan_parent_of(int pid);
 /* The first process listed in @hier's cgroup @path, 0 if none. */
 int pcg_scan_first_pid(const struct pcg_layout *l, __u32 hier, const char *path);
-
-/* CLOCK_BOOTTIME in ns, the clock of every record's ts. */
-__u64 pcg_boottime_ns(void);
-/* CLOCK_REALTIME - CLOCK_BOOTTIME in ns, sampled tightly. */
-__s64 pcg_boot_to_realtime_ns(void);
 
 #endif /* __PCG_SCAN_H */

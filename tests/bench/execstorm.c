@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 	}
 
 	/* the path on the heap: tools that read fixed-size chunks of user memory must not hit
-	 * the end of a mapping (see BENCH-ANCHORS, BCC caveat) */
+	 * the end of a mapping (BCC execsnoop reads 128 fixed bytes and misses such strings) */
 	path = strdup(bin);
 	if (!path || access(path, X_OK)) {
 		fprintf(stderr, "execstorm: cannot execute '%s': %s\n", bin, strerror(errno));

@@ -6,7 +6,7 @@
  * memory must stay within the reader's limit.  Anything else aborts.
  *
  * Built with -DPCG_FUZZ_RECORD_GEN this file is instead a program that writes the seed corpus:
- *	cc -DPCG_FUZZ_RECORD_GEN -Ibpf -Iuser tests/fuzz/fuzz_record.c user/record.c -lz -o gen
+ *	cc -DPCG_FUZZ_RECORD_GEN -Ibpf -Iuser tests/fuzz/fuzz_record.c user/record_*.c -lz -o gen
  *	./gen tests/fuzz/corpus/record
  */
 #include <errno.h>

@@ -7,7 +7,7 @@
 #include "cgpath.h"
 #include "test.h"
 
-/* FIELD-NOTES section 3.2 uses this pod uid */
+/* the pod uid of the kubelet documentation examples */
 #define UID    "7e44ee88-1e65-4a16-8cdf-9a90c819180e"
 #define UID_   "7e44ee88_1e65_4a16_8cdf_9a90c819180e"
 #define CID    "4f1b8e0c2d3a49e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4"

@@ -597,3 +597,67 @@ PCG_TEST(corr_snapshot_keeps_runtime_hints)
 	pcg_corr__free(c);
 	pcg_corr__free(c2);
 }
+
+static int count_out(void *ctx, const struct pcg_out *o)
+{
+	unsigned *counts = ctx;
+
+	counts[o->kind]++;
+	return 0;
+}
+
+/* More runtime hints wait for their containers' mkdirs than the old fixed table held (32):
+ * every container still gets its runtime. */
+PCG_TEST(corr_many_pending_hints)
+{
+	struct sink s;
+	struct pcg_corr *c = new_corr(&s, false);
+	const char *pod = "/kubepods/besteffort/pod" UID_A;
+	char id[65], path[256];
+	enum { N = 40 };
+
+	for (int i = 0; i < N; i++) {
+		struct pcg_ev_hint h = { .hdr = { .type = PCG_EV_HINT, .size = sizeof(h), .ts = MS },
+					 .runtime = PCG_RT_DOCKER };
+
+		snprintf(id, sizeof(id), "%064x", 0xabc000 + i);
+		memcpy(h.container_id, id, 64);
+		ASSERT_OK(feed_raw(c, &h, sizeof(h)), "hint");
+	}
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 10, pod, 2 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 11, pod, 2 * MS);
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof(id), "%064x", 0xabc000 + i);
+		snprintf(path, sizeof(path), "%s/%s", pod, id);
+		cg(c, PCG_EV_CGROUP_MKDIR, 0, 100 + i, path, 3 * MS);
+		cg(c, PCG_EV_CGROUP_MKDIR, 4, 200 + i, path, 3 * MS);
+	}
+	if (ASSERT_EQ(s.n, 1 + N, "pod_create + one container_create each"))
+		for (int i = 1; i <= N; i++)
+			if (!ASSERT_EQ(s.r[i].runtime, PCG_RT_DOCKER, "runtime from its hint"))
+				break;
+	pcg_corr__free(c);
+}
+
+/* A multithreaded process's duplicate exit is dropped even when more exits than the old fixed
+ * window (256) came in between; an exit long after is a new process's (pid and start reused
+ * in a test only) and is reported. */
+PCG_TEST(corr_duplicate_exit_after_many_exits)
+{
+	struct pcg_corr_opts o = { .traced_hier_mask = 1, .grace_ns = 100 * MS };
+	unsigned counts[_PCG_OUT_MAX] = { 0 };
+	struct pcg_corr *c = pcg_corr__new(&o, count_out, counts);
+	const char *pod = "/kubepods/besteffort/pod" UID_A;
+
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 10, pod, MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 20, "/kubepods/besteffort/pod" UID_A "/" CID_A, MS);
+	for (int i = 0; i < 1000; i++)
+		exit_ev(c, task(5000 + i, 7 + i, 20, 0, "sh"), 0, 2 * MS + i * 10000);
+	ASSERT_EQ(counts[PCG_OUT_EXIT], 1000, "every process's exit");
+	exit_ev(c, task(5000, 7, 20, 0, "sh"), 0, 3 * MS);
+	exit_ev(c, task(5999, 7 + 999, 20, 0, "sh"), 0, 12 * MS);
+	ASSERT_EQ(counts[PCG_OUT_EXIT], 1000, "duplicates within the window dropped");
+	exit_ev(c, task(5000, 7, 20, 0, "sh"), 0, 900 * MS);
+	ASSERT_EQ(counts[PCG_OUT_EXIT], 1001, "the same pid and start long after");
+	pcg_corr__free(c);
+}

@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* live.c - live tracing: set up (layout, pipeline, recorder, BPF), look at what exists, drop
+ * privileges, run the event loop, tear down.  Everything it learns from the system goes into
+ * the pipeline as a record (scan results, runtime hints, drops, ticks), so a recording
+ * replays to the same output. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/capability.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cgpath.h"
+#include "cli.h"
+#include "clock.h"
+#include "decode.h"
+#include "encode.h"
+#include "loader.h"
+#include "log.h"
+#include "modes.h"
+#include "output.h"
+#include "pipeline.h"
+#include "record.h"
+#include "recorder.h"
+#include "scan.h"
+
+#ifndef PCG_VERSION
+#define PCG_VERSION "0.0.0"
+#endif
+
+#define ACTIVE_POLL_MS	 1    /* poll period while events flow */
+#define IDLE_POLL_MS	 1000 /* ... and when idle: the kernel side wakes us */
+#define ACTIVE_WINDOW_NS (50ull * 1000 * 1000)
+#define ACTIVE_MARGIN_NS (10ull * 1000 * 1000) /* slack for a late loop iteration */
+#define TICK_EVERY_NS	 (20ull * 1000 * 1000)
+#define HOUSEKEEP_NS	 (1000ull * 1000 * 1000) /* drop counters, recording flush */
+
+struct live {
+	const struct pcg_opts *opts;
+	struct pcg_output out;
+	struct pcg_rec_header hdr; /* also what a recording's header says */
+	struct pcg_layout layout;
+	struct pcg_pipeline *pl;
+	struct pcg_recorder *rec;
+	struct pcg_loader *ld;
+	__u64 drops_seen[PCG_LOST_SLOTS];
+	int sfd, ep;
+};
+
+/* Every record of the live side enters the pipeline here: the recorder rotates, if due, between
+ * records and outside the pipeline. */
+static int live_ingest(struct live *l, const void *rec, size_t len)
+{
+	const struct pcg_ev_hdr *h = rec;
+
+	if (l->rec && pcg_recorder__due(l->rec))
+		pcg_recorder__rotate(l->rec, l->pl, h->ts);
+	return pcg_pipeline__feed(l->pl, rec, len);
+}
+
+/* When a container's cgroup name does not tell its runtime, ask the process tree (the runtime
+ * that made the cgroup, or a process already in it) and put the answer in the stream as a
+ * PCG_EV_HINT record ahead of the cgroup event, so a replay sees it too. */
+static void hint_runtime(struct live *l, const void *rec, size_t len)
+{
+	union pcg_enc_buf b;
+	struct pcg_event ev;
+	struct pcg_cgpath pp;
+	int pid, runtime;
+
+	if (pcg_decode(rec, len, &ev) || !ev.str || pcg_cgpath_parse(ev.str, ev.str_len, &pp) ||
+	    pp.kind != PCG_CG_CONTAINER || pp.runtime != PCG_RT_UNKNOWN)
+		return; /* sub-cgroups may be made by a runtime nested in the container */
+	if (pcg_pipeline__runtime_known(l->pl, pp.container_id))
+		return;
+	pid = ev.writer_pid;
+	if (ev.type != PCG_EV_CGROUP_MKDIR) {
+		char path[PCG_PATH_MAX];
+
+		snprintf(path, sizeof(path), "%.*s", (int)pp.container_end, ev.str);
+		pid = pcg_scan_first_pid(&l->layout, ev.hier, path);
+		pid = pid > 0 ? pcg_scan_parent_of(pid) : 0; /* the shim, not the workload */
+	}
+	runtime = pid > 0 ? pcg_scan_runtime_of(pid) : PCG_RT_UNKNOWN;
+	if (runtime == PCG_RT_UNKNOWN)
+		return;
+	live_ingest(l, &b, pcg_enc_hint(&b, ev.ts, runtime, pp.container_id));
+}
+
+/* pcg_ring_fn and pcg_scan_fn: a record from the kernel or the start-up scan. */
+static int live_record(void *ctx, const void *rec, size_t len)
+{
+	const struct pcg_ev_hdr *h = rec;
+	struct live *l = ctx;
+
+	if (len >= sizeof(*h) &&
+	    (h->type == PCG_EV_CGROUP_MKDIR || h->type == PCG_EV_EXISTING_CGROUP))
+		hint_runtime(l, rec, len);
+	return live_ingest(l, rec, len);
+}
+
+static int seed(void *ctx, __u32 hier, __u64 cgid)
+{
+	return pcg_loader__track(ctx, hier, cgid);
+}
+
+static void fill_header(struct live *l)
+{
+	const struct pcg_layout *lay = &l->layout;
+	struct pcg_rec_header *h = &l->hdr;
+	struct utsname un;
+	FILE *f;
+
+	memset(h, 0, sizeof(*h));
+	h->abi_version = PCG_ABI_VERSION;
+	snprintf(h->tool_version, sizeof(h->tool_version), "%s", PCG_VERSION);
+	if (uname(&un) == 0) {
+		snprintf(h->hostname, sizeof(h->hostname), "%s", un.nodename);
+		snprintf(h->kernel_release, sizeof(h->kernel_release), "%s", un.release);
+	}
+	f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	if (f) {
+		if (fgets(h->boot_id, sizeof(h->boot_id), f))
+			h->boot_id[strcspn(h->boot_id, "\n")] = 0;
+		fclose(f);
+	}
+	h->boot_to_realtime_ns = pcg_boot_to_realtime_ns();
+	h->cgroup_mode = lay->mode;
+	h->key_v1_hier = lay->key_hier;
+	h->traced_hier_mask = lay->traced_mask;
+	h->nsfs_dev = lay->nsfs_dev;
+	h->flags = l->opts->all ? PCG_REC_F_ALL : 0;
+	for (unsigned i = 0; i < lay->nr && i < PCG_REC_MAX_HIER; i++) {
+		h->hier[i].id = lay->h[i].id;
+		snprintf(h->hier[i].controllers, sizeof(h->hier[i].controllers), "%s",
+			 lay->h[i].id ? lay->h[i].controllers : "cgroup2");
+		h->nr_hier++;
+	}
+}
+
+/* Feeds a PCG_EV_LOST record when the kernel side dropped something since the last look. */
+static int check_drops(struct live *l)
+{
+	__u64 now[PCG_LOST_SLOTS], delta[PCG_LOST_SLOTS];
+	union pcg_enc_buf b;
+	bool any = false;
+
+	if (pcg_loader__drops(l->ld, now))
+		return 0;
+	for (int i = 0; i < PCG_LOST_SLOTS; i++) {
+		delta[i] = now[i] - l->drops_seen[i];
+		any |= delta[i] != 0;
+		l->drops_seen[i] = now[i];
+	}
+	if (!any)
+		return 0;
+	return live_ingest(l, &b, pcg_enc_lost(&b, pcg_boottime_ns(), delta));
+}
+
+/* Least privilege after attach: the programs are attached and every fd the loop needs
+ * (ring buffer, maps, recording) is open, so all capabilities go, from every set and from the
+ * bounding set, and no exec can regain any.  Root's uid stays, so a rotated recording can
+ * still be created in a root-owned directory; reading the ring buffer and the drop counters
+ * through their open fds needs no capability. */
+static int drop_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
+
+	for (int cap = 0; cap <= 63; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL && errno != EPERM)
+			return -errno;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+static int preflight(void)
+{
+	struct stat st;
+
+	if (stat("/sys/kernel/btf/vmlinux", &st)) {
+		pcg_err("cannot find kernel BTF at '/sys/kernel/btf/vmlinux': this kernel was built "
+			"without CONFIG_DEBUG_INFO_BTF, which podcg-trace needs");
+		return -ENOENT;
+	}
+	/* not root: capabilities may still allow it; the load says why if they do not */
+	return 0;
+}
+
+/* Signals become readable on a signalfd (watched with the ring buffer, see watch_fds()). */
+static int block_signals(struct live *l)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL))
+		return pcg_err("cannot block signals: %s", strerror(errno)), -errno;
+	l->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (l->sfd < 0)
+		return pcg_err("cannot create a signalfd: %s", strerror(errno)), -errno;
+	return 0;
+}
+
+/* The ring buffer (which exists once attached) and the signalfd, in one epoll set. */
+static int watch_fds(struct live *l)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	l->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (l->ep < 0)
+		return pcg_err("cannot create an epoll instance: %s", strerror(errno)), -errno;
+	ev.data.fd = pcg_loader__fd(l->ld);
+	if (epoll_ctl(l->ep, EPOLL_CTL_ADD, ev.data.fd, &ev))
+		return pcg_err("cannot watch the ring buffer: %s", strerror(errno)), -errno;
+	ev.data.fd = l->sfd;
+	if (epoll_ctl(l->ep, EPOLL_CTL_ADD, l->sfd, &ev))
+		return pcg_err("cannot watch the signalfd: %s", strerror(errno)), -errno;
+	return 0;
+}
+
+/* Layout, pipeline, recorder, BPF; then what already exists; then no privileges.  Returns 0 or
+ * -errno, every failure said once on stderr. */
+static int live_setup(struct live *l)
+{
+	const struct pcg_opts *o = l->opts;
+	struct pcg_loader_opts lo = { 0 };
+	struct pcg_pipeline_opts po;
+	__u64 t0 = pcg_boottime_ns();
+	int err;
+
+	err = preflight();
+	if (err)
+		return err;
+	err = pcg_scan_layout(o->all_hier, &l->layout);
+	if (err) {
+		pcg_err("cannot find a mounted cgroup filesystem in '/proc/self/mountinfo': %s (in "
+			"a container: run it with the host's PID namespace and CAP_SYS_PTRACE, so the "
+			"host's view is read through /proc/1/root)",
+			strerror(-err));
+		return err;
+	}
+	fill_header(l);
+	pcg_pipeline_opts_init(&po, &l->hdr, o);
+	if (o->write) {
+		struct pcg_recorder_opts ro = {
+			.path = o->write,
+			.file_size = o->rotate_bytes,
+			.nr_files = o->rotate_count,
+			.force = o->force,
+		};
+
+		l->rec = pcg_recorder__new(&ro);
+		if (!l->rec) {
+			err = -errno;
+			pcg_err("cannot create '%s': %s%s", o->write, strerror(-err),
+				err == -EEXIST ? " (use --force to overwrite)" : "");
+			return err;
+		}
+	}
+	l->pl = pcg_pipeline__new(&po, pcg_output_sink, NULL, &l->out);
+	if (!l->pl) {
+		err = -errno;
+		pcg_err("cannot set up the pipeline: %s", strerror(-err));
+		return err;
+	}
+	if (l->rec)
+		pcg_pipeline__set_tap(l->pl, pcg_recorder__tap, l->rec);
+
+	lo.all = o->all;
+	lo.hier_mask = l->layout.traced_mask;
+	lo.v1_ctrl = l->layout.key_ctrl;
+	lo.v1_hier = l->layout.key_hier;
+	lo.ringbuf_mb = o->ringbuf_mb;
+	lo.verbose = o->verbose;
+	l->ld = pcg_loader__load(&lo);
+	if (!l->ld)
+		return -errno ?: -EINVAL;
+
+	/* Seed the in-kernel filter, attach, then look at what already exists: a container
+	 * that appears in between is seen by both, and the correlator keeps one. */
+	if (!o->all && pcg_scan_seed(&l->layout, seed, l->ld) < 0)
+		pcg_warn("cannot seed the kubepods filter from the cgroup filesystem");
+	err = block_signals(l);
+	if (err)
+		return err;
+	err = pcg_loader__attach(l->ld, live_record, l);
+	if (err)
+		return err;
+	err = pcg_scan_existing(&l->layout, o->all, live_record, l);
+	if (err < 0) {
+		pcg_err("cannot scan existing containers: %s", strerror(-err));
+		return err;
+	}
+	if (!o->all && pcg_scan_seed(&l->layout, seed, l->ld) < 0)
+		pcg_warn("cannot seed the kubepods filter from the cgroup filesystem");
+	if (l->rec) {
+		err = pcg_recorder__start(l->rec, &l->hdr);
+		if (err) {
+			pcg_err("cannot write the recording header to '%s': %s", o->write,
+				strerror(-err));
+			return err;
+		}
+	}
+	err = watch_fds(l);
+	if (err)
+		return err;
+	if (!o->json && !o->quiet)
+		pcg_output_header(&l->out, &po.fmt);
+	fflush(stdout);
+	pcg_info("attached in %llu ms (cgroup %s, hierarchies traced: 0x%llx, key v1 hierarchy "
+		 "%u%s)",
+		 (unsigned long long)(pcg_boottime_ns() - t0) / 1000000,
+		 l->layout.mode == 3 ? "hybrid" :
+		 l->layout.mode == 2 ? "v2" :
+				       "v1",
+		 (unsigned long long)l->layout.traced_mask, l->layout.key_hier,
+		 l->layout.host_view ? ", host view through /proc/1/root" : "");
+	err = drop_privileges();
+	if (err)
+		pcg_warn("cannot drop capabilities after attaching: %s", strerror(-err));
+	fprintf(stderr, "podcg-trace: attached\n");
+	return 0;
+}
+
+/* Until a signal, --duration, or the reader of stdout going away.  Returns 0 or -errno. */
+static int live_loop(struct live *l)
+{
+	__u64 deadline = 0, last_data = 0, last_tick = 0, last_house = 0;
+	bool stop = false;
+	int err;
+
+	if (l->opts->duration > 0)
+		deadline = pcg_boottime_ns() + (__u64)(l->opts->duration * 1e9);
+	while (!stop && !l->out.gone) {
+		struct epoll_event evs[2];
+		__u64 now = pcg_boottime_ns();
+		int timeout = now - last_data < ACTIVE_WINDOW_NS ? ACTIVE_POLL_MS : IDLE_POLL_MS;
+		int n;
+
+		if (pcg_pipeline__has_pending(l->pl) && timeout > (int)(TICK_EVERY_NS / 1000000))
+			timeout = TICK_EVERY_NS / 1000000;
+		if (deadline) {
+			if (now >= deadline)
+				break;
+			if ((deadline - now) / 1000000 + 1 < (__u64)timeout)
+				timeout = (deadline - now) / 1000000 + 1;
+		}
+		n = epoll_wait(l->ep, evs, 2, timeout);
+		if (n < 0 && errno != EINTR) {
+			err = -errno;
+			pcg_err("cannot wait for events: %s", strerror(-err));
+			return err;
+		}
+		for (int i = 0; i < n; i++) {
+			struct signalfd_siginfo si;
+
+			if (evs[i].data.fd == l->sfd && read(l->sfd, &si, sizeof(si)) == sizeof(si))
+				stop = true;
+		}
+		err = pcg_loader__consume(l->ld);
+		if (err < 0) {
+			pcg_err("cannot process events: %s", strerror(-err));
+			return err;
+		}
+		now = pcg_boottime_ns();
+		if (err > 0) {
+			last_data = now;
+			/* we poll every ms until last_data + ACTIVE_WINDOW_NS; the kernel side may
+			 * skip wakeups until a margin before that */
+			pcg_loader__set_active_until(l->ld,
+						     now + ACTIVE_WINDOW_NS - ACTIVE_MARGIN_NS);
+		}
+		if (now - last_house >= HOUSEKEEP_NS) {
+			last_house = now;
+			check_drops(l);
+			if (l->rec)
+				pcg_recorder__flush(l->rec);
+		}
+		if (pcg_pipeline__has_pending(l->pl) && now - last_tick >= TICK_EVERY_NS) {
+			union pcg_enc_buf b;
+
+			last_tick = now;
+			live_ingest(l, &b, pcg_enc_mark(&b, PCG_EV_TICK, now));
+		}
+		if (l->out.wrote)
+			pcg_output_flush(&l->out);
+	}
+	/* drain what the kernel still holds, then say what was lost */
+	err = pcg_loader__consume(l->ld);
+	if (err < 0)
+		return err;
+	check_drops(l);
+	pcg_pipeline__flush(l->pl);
+	return 0;
+}
+
+/* Finishes the recording and the output, says what happened, frees; returns the exit code. */
+static int live_teardown(struct live *l, int ret)
+{
+	struct pcg_pipeline_stats st;
+
+	if (l->rec && pcg_recorder__close(l->rec))
+		ret = PCG_EXIT_FAIL;
+	if (l->pl) {
+		pcg_pipeline__stats(l->pl, &st);
+		if (ret == PCG_EXIT_OK)
+			pcg_info("%llu events, %llu records, %llu lost", st.records_in,
+				 st.lines_out, st.lost);
+		if (st.table_full)
+			pcg_warn("%llu cgroups or processes were not tracked: the correlator's "
+				 "tables were full",
+				 st.table_full);
+	}
+	if (l->ep >= 0)
+		close(l->ep);
+	if (l->sfd >= 0)
+		close(l->sfd);
+	pcg_loader__free(l->ld);
+	pcg_pipeline__free(l->pl);
+	pcg_recorder__free(l->rec);
+	return ret;
+}
+
+int pcg_live_run(const struct pcg_opts *o)
+{
+	struct live *l = calloc(1, sizeof(*l));
+	int ret = PCG_EXIT_FAIL;
+
+	if (!l) {
+		pcg_err("cannot start: %s", strerror(errno));
+		return PCG_EXIT_FAIL;
+	}
+	l->opts = o;
+	l->out.quiet = o->quiet;
+	l->sfd = l->ep = -1;
+	if (!live_setup(l) && !live_loop(l))
+		ret = pcg_output_finish(&l->out, PCG_EXIT_OK);
+	ret = live_teardown(l, ret);
+	free(l);
+	return ret;
+}

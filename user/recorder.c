@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* recorder.c - the live side's recording: header, snapshot, writer, rotation. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "pipeline.h"
+#include "recio.h"
+#include "record.h"
+#include "recorder.h"
+#include "sbuf.h"
+
+struct pcg_recorder {
+	struct pcg_recio_rotator *rot;
+	struct pcg_rec_writer *w;
+	struct pcg_rec_header hdr;
+	struct pcg_sbuf snapshot;
+	bool started;
+	bool closed;
+	int err;
+};
+
+struct pcg_recorder *pcg_recorder__new(const struct pcg_recorder_opts *opts)
+{
+	struct pcg_recio_rotator_opts ro = {
+		.file_size = opts->file_size,
+		.nr_files = opts->nr_files,
+		.force = opts->force,
+	};
+	struct pcg_recorder *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r)
+		return NULL;
+	pcg_sbuf_init(&r->snapshot);
+	r->snapshot.max = PCG_REC_SNAPSHOT_MAX;
+	r->rot = pcg_recio_rotator__new(opts->path, &ro);
+	if (!r->rot) {
+		err = errno;
+		pcg_recorder__free(r);
+		errno = err;
+		return NULL;
+	}
+	return r;
+}
+
+/* Fails the recording for good, saying so once. */
+static int rec_fail(struct pcg_recorder *r, int err)
+{
+	if (!r->err) {
+		pcg_err("cannot write the recording: %s; live tracing goes on", strerror(-err));
+		r->err = err;
+	}
+	return err;
+}
+
+/* Opens a writer on the current file with the header and the snapshot collected. */
+static int rec_begin(struct pcg_recorder *r)
+{
+	r->hdr.snapshot = r->snapshot.buf;
+	r->hdr.snapshot_len = r->snapshot.len;
+	r->w = pcg_rec_writer__new(&r->hdr, pcg_recio_rotator__write, r->rot, NULL);
+	r->hdr.snapshot = NULL;
+	r->hdr.snapshot_len = 0;
+	return r->w ? 0 : -errno;
+}
+
+int pcg_recorder__tap(void *ctx, const void *rec, size_t len)
+{
+	struct pcg_recorder *r = ctx;
+	int err;
+
+	if (!r->started) {
+		pcg_sbuf_add(&r->snapshot, rec, len);
+		return r->snapshot.oom ? -ENOMEM : 0;
+	}
+	if (!r->w || r->err)
+		return 0;
+	err = pcg_rec_writer__append(r->w, rec, len);
+	if (err)
+		rec_fail(r, err);
+	return 0;
+}
+
+int pcg_recorder__start(struct pcg_recorder *r, const struct pcg_rec_header *h)
+{
+	int err;
+
+	r->hdr = *h;
+	r->started = true;
+	err = rec_begin(r);
+	if (err)
+		r->err = err; /* said by the caller, who names the file */
+	return err;
+}
+
+bool pcg_recorder__due(const struct pcg_recorder *r)
+{
+	return r->w && !r->err && pcg_recio_rotator__due(r->rot);
+}
+
+static int snap_add(void *ctx, const void *rec, size_t len)
+{
+	pcg_sbuf_add(ctx, rec, len);
+	return 0;
+}
+
+int pcg_recorder__rotate(struct pcg_recorder *r, const struct pcg_pipeline *pl, __u64 ts)
+{
+	int err;
+
+	if (r->err)
+		return r->err;
+	/* Everything before this point went through the correlator: the next file is
+	 * self-contained, its header holding the pods, containers and processes alive now. */
+	err = pcg_rec_writer__finish(r->w);
+	pcg_rec_writer__free(r->w);
+	r->w = NULL;
+	if (!err)
+		err = pcg_recio_rotator__next(r->rot);
+	if (!err) {
+		pcg_sbuf_reset(&r->snapshot);
+		err = pcg_pipeline__snapshot(pl, ts, snap_add, &r->snapshot);
+		if (!err && r->snapshot.oom)
+			err = -E2BIG;
+	}
+	if (!err)
+		err = rec_begin(r);
+	return err ? rec_fail(r, err) : 0;
+}
+
+int pcg_recorder__flush(struct pcg_recorder *r)
+{
+	int err;
+
+	if (!r->w || r->err)
+		return r->err;
+	err = pcg_rec_writer__flush(r->w);
+	return err ? rec_fail(r, err) : 0;
+}
+
+int pcg_recorder__close(struct pcg_recorder *r)
+{
+	int err = 0;
+
+	if (r->closed)
+		return r->err;
+	r->closed = true;
+	if (r->w) {
+		err = pcg_rec_writer__finish(r->w);
+		if (err && !r->err) {
+			pcg_err("cannot finish the recording: %s", strerror(-err));
+			r->err = err;
+		}
+		pcg_rec_writer__free(r->w);
+		r->w = NULL;
+	}
+	if (r->rot && pcg_recio_rotator__close(r->rot) && !r->err) {
+		pcg_err("cannot close the recording '%s'", pcg_recio_rotator__path(r->rot));
+		r->err = -EIO;
+	}
+	return r->err;
+}
+
+int pcg_recorder__err(const struct pcg_recorder *r)
+{
+	return r->err;
+}
+
+const char *pcg_recorder__path(const struct pcg_recorder *r)
+{
+	return pcg_recio_rotator__path(r->rot);
+}
+
+void pcg_recorder__free(struct pcg_recorder *r)
+{
+	if (!r)
+		return;
+	pcg_rec_writer__free(r->w);
+	pcg_recio_rotator__free(r->rot);
+	pcg_sbuf_done(&r->snapshot);
+	free(r);
+}

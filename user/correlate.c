@@ -95,9 +95,12 @@ struct pcg_corr {
 	 * earlier than that is counted. */
 	struct exited {
 		__u32 tgid;
+		__s32 hnext; /* next slot in its hash chain, -1 at the end */
+		bool linked; /* in a hash chain */
 		__u64 start_ns, ts;
 	} * exited;
 	size_t exited_cap, nr_exited, exited_head; /* head: the slot written next */
+	__s32 *exited_hash; /* exited_cap chains (a power of two): a lookup is O(1), not O(n) */
 };
 
 static const char *const out_names[_PCG_OUT_MAX] = {
@@ -713,47 +716,94 @@ static struct exited *exited_at(const struct pcg_corr *c, size_t age)
 	return &c->exited[(c->exited_head + c->exited_cap - 1 - age) % c->exited_cap];
 }
 
+static size_t exited_bucket(const struct pcg_corr *c, __u32 tgid, __u64 start_ns)
+{
+	return mix64(start_ns ^ ((__u64)tgid << 32 | tgid)) & (c->exited_cap - 1);
+}
+
+static void exited_link(struct pcg_corr *c, size_t slot)
+{
+	struct exited *e = &c->exited[slot];
+	__s32 *head = &c->exited_hash[exited_bucket(c, e->tgid, e->start_ns)];
+
+	e->hnext = *head;
+	e->linked = true;
+	*head = (__s32)slot;
+}
+
+static void exited_unlink(struct pcg_corr *c, size_t slot)
+{
+	struct exited *e = &c->exited[slot];
+	__s32 *pp = &c->exited_hash[exited_bucket(c, e->tgid, e->start_ns)];
+
+	if (!e->linked)
+		return;
+	while (*pp >= 0 && (size_t)*pp != slot)
+		pp = &c->exited[*pp].hnext;
+	if (*pp >= 0)
+		*pp = e->hnext;
+	e->linked = false;
+}
+
 /* Room for one more recent exit: grow while the oldest is still within the window. */
 static void exited_make_room(struct pcg_corr *c, __u64 ts)
 {
 	size_t cap = c->exited_cap ? c->exited_cap * 2 : EXIT_DEDUP_MIN;
 	struct exited *n;
+	__s32 *h;
 
 	if (c->nr_exited < c->exited_cap)
 		return;
 	if (c->exited_cap &&
 	    (__s64)(ts - exited_at(c, c->nr_exited - 1)->ts) > (__s64)EXIT_DEDUP_NS)
 		goto overwrite;
-	if (c->exited_cap >= EXIT_DEDUP_MAX || !(n = malloc(cap * sizeof(*n)))) {
+	if (c->exited_cap >= EXIT_DEDUP_MAX || !(n = calloc(cap, sizeof(*n)))) {
+		c->stats.table_full++;
+		goto overwrite;
+	}
+	h = malloc(cap * sizeof(*h));
+	if (!h) {
+		free(n);
 		c->stats.table_full++;
 		goto overwrite;
 	}
 	for (size_t i = 0; i < c->nr_exited; i++) /* oldest first */
 		n[i] = *exited_at(c, c->nr_exited - 1 - i);
 	free(c->exited);
+	free(c->exited_hash);
 	c->exited = n;
+	c->exited_hash = h;
 	c->exited_cap = cap;
 	c->exited_head = c->nr_exited;
+	for (size_t i = 0; i < cap; i++)
+		h[i] = -1;
+	for (size_t i = 0; i < c->nr_exited; i++)
+		exited_link(c, i);
 	return;
 overwrite:
 	if (c->nr_exited)
 		c->nr_exited--; /* the oldest slot is the one written next */
 }
 
-/* True if this process's exit was seen already; otherwise remembers it. */
+/* True if this process's exit was seen already; otherwise remembers it.  A hash over the
+ * ring: O(1) per exit, where a scan of the ring made 200,000 simultaneous exits take 90 s. */
 static bool recently_exited(struct pcg_corr *c, const struct pcg_task *t, __u64 ts)
 {
-	for (size_t age = 0; age < c->nr_exited; age++) {
-		const struct exited *e = exited_at(c, age);
+	if (c->exited_cap)
+		for (__s32 i = c->exited_hash[exited_bucket(c, t->tgid, t->start_ns)]; i >= 0;
+		     i = c->exited[i].hnext) {
+			const struct exited *e = &c->exited[i];
 
-		if ((__s64)(ts - e->ts) > (__s64)EXIT_DEDUP_NS)
-			break;
-		if (e->tgid == t->tgid && e->start_ns == t->start_ns && t->tgid)
-			return true;
-	}
+			if (e->tgid == t->tgid && e->start_ns == t->start_ns && t->tgid &&
+			    (__s64)(ts - e->ts) <= (__s64)EXIT_DEDUP_NS)
+				return true;
+		}
 	exited_make_room(c, ts);
 	if (c->nr_exited < c->exited_cap) {
-		c->exited[c->exited_head] = (struct exited){ t->tgid, t->start_ns, ts };
+		exited_unlink(c, c->exited_head);
+		c->exited[c->exited_head] =
+			(struct exited){ .tgid = t->tgid, .start_ns = t->start_ns, .ts = ts };
+		exited_link(c, c->exited_head);
 		c->exited_head = (c->exited_head + 1) % c->exited_cap;
 		c->nr_exited++;
 	}
@@ -1089,5 +1139,6 @@ void pcg_corr__free(struct pcg_corr *c)
 	free(c->proc_tab);
 	free(c->hints);
 	free(c->exited);
+	free(c->exited_hash);
 	free(c);
 }

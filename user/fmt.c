@@ -154,7 +154,7 @@ static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 				continue;
 			pcg_sbuf_addf(sb, "%s\"%s\":%llu", first ? "" : ",", pcg_ev_name(i),
 				      (unsigned long long)out->lost[i]);
-			total += out->lost[i];
+			total = total + out->lost[i] < total ? ~0ull : total + out->lost[i];
 			first = false;
 		}
 		pcg_sbuf_addf(sb, "},\"total\":%llu}\n", (unsigned long long)total);

@@ -233,6 +233,39 @@ static int watch_fds(struct live *l)
 
 /* Layout, pipeline, recorder, BPF; then what already exists; then no privileges.  Returns 0 or
  * -errno, every failure said once on stderr. */
+/* Says why -w could not create @path: what is in the way, and --force only where it helps (an
+ * existing regular file). */
+static void create_error(const char *path, int err)
+{
+	struct stat st, tst;
+	const char *what = NULL;
+
+	if (err == -EEXIST || err == -ELOOP || err == -EISDIR || err == -ENXIO) {
+		if (lstat(path, &st) == 0) {
+			if (S_ISLNK(st.st_mode))
+				what = stat(path, &tst) ? "a dangling symbolic link" :
+							  "a symbolic link";
+			else if (S_ISDIR(st.st_mode))
+				what = "a directory";
+			else if (S_ISCHR(st.st_mode))
+				what = "a character device";
+			else if (S_ISBLK(st.st_mode))
+				what = "a block device";
+			else if (S_ISFIFO(st.st_mode))
+				what = "a FIFO";
+			else if (S_ISSOCK(st.st_mode))
+				what = "a socket";
+		}
+	}
+	if (what)
+		pcg_err("cannot create '%s': it is %s, not a regular file (-w - writes to "
+			"standard output)",
+			path, what);
+	else
+		pcg_err("cannot create '%s': %s%s", path, strerror(-err),
+			err == -EEXIST ? " (use --force to overwrite)" : "");
+}
+
 static int live_setup(struct live *l)
 {
 	const struct pcg_opts *o = l->opts;
@@ -265,8 +298,7 @@ static int live_setup(struct live *l)
 		l->rec = pcg_recorder__new(&ro);
 		if (!l->rec) {
 			err = -errno;
-			pcg_err("cannot create '%s': %s%s", o->write, strerror(-err),
-				err == -EEXIST ? " (use --force to overwrite)" : "");
+			create_error(o->write, err);
 			return err;
 		}
 	}
@@ -301,7 +333,10 @@ static int live_setup(struct live *l)
 		return err;
 	err = pcg_scan_existing(&l->layout, o->all, live_record, l);
 	if (err < 0) {
-		pcg_err("cannot scan existing containers: %s", strerror(-err));
+		if (l->out.err && -err == l->out.err) /* the output failed, not the scan */
+			pcg_err("cannot write the output: %s", strerror(-err));
+		else
+			pcg_err("cannot scan existing containers: %s", strerror(-err));
 		return err;
 	}
 	if (!o->all && pcg_scan_seed(&l->layout, seed, l->ld) < 0)
@@ -372,7 +407,10 @@ static int live_loop(struct live *l)
 		}
 		err = pcg_loader__consume(l->ld);
 		if (err < 0) {
-			pcg_err("cannot process events: %s", strerror(-err));
+			if (l->out.err && -err == l->out.err) /* the output failed */
+				pcg_err("cannot write the output: %s", strerror(-err));
+			else
+				pcg_err("cannot process events: %s", strerror(-err));
 			return err;
 		}
 		now = pcg_boottime_ns();

@@ -106,6 +106,9 @@ def bombs():
         parts.append(pcgt.block(seq, b"\0" * 0, 1, comp=comp)
                      if False else _bomb_block(seq, raw_len, comp))
     out("bomb_300x16MiB_zeros", b"".join(parts))
+    # 0xff: records of 65,535 bytes, well-formed for the codec but larger than any event
+    comp_ff = zlib.compress(b"\xff" * raw_len, 9)
+    out("bomb_300x16MiB_0xff", hdr + b"".join(_bomb_block(s, raw_len, comp_ff) for s in range(300)))
     # valid records first, then zeros: the good prefix is kept
     good = b"".join(container_life())
     comp2 = zlib.compress(good + b"\0" * (raw_len - len(good)), 9)

@@ -509,3 +509,19 @@ PCG_TEST(reliab_base64_vectors)
 	ASSERT_TRUE(pcg_sbuf_utf8_valid("ab\0\xff", 4), "stops at NUL");
 	pcg_sbuf_done(&sb);
 }
+
+/* A lost record whose counts add past 2^64 says the most it can, not a small wrapped number. */
+PCG_TEST(reliab_lost_total_saturates)
+{
+	__u64 lost[PCG_LOST_SLOTS];
+	struct pcg_out out = { .kind = PCG_OUT_LOST, .lost = lost };
+	struct pcg_fmt_opts opts = { .json = true };
+	struct pcg_sbuf sb;
+
+	for (int i = 0; i < PCG_LOST_SLOTS; i++)
+		lost[i] = ~0ull;
+	pcg_sbuf_init(&sb);
+	pcg_fmt_record(&sb, &opts, &out);
+	ASSERT_TRUE(strstr(sb.buf, "\"total\":18446744073709551615}") != NULL, sb.buf);
+	pcg_sbuf_done(&sb);
+}

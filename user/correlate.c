@@ -47,6 +47,7 @@ struct cg {
 	__u32 hier;
 	bool own;	 /* obj's own cgroup (not a sub-cgroup) */
 	bool trunc;	 /* its path came cut (PCG_F_TRUNC) */
+	unsigned gen;	 /* the rescan generation that last saw it */
 	__u32 level;	 /* depth below the hierarchy root, as the kernel said */
 	struct obj *obj; /* pod or container, NULL for kubepods / QoS / unrecognised levels */
 	char *sub_path;	 /* a sub-cgroup's own path (an own cgroup's is obj->path) */
@@ -64,6 +65,7 @@ struct proc {
 	__u64 start_ns;
 	struct obj *ctr;
 	bool workload;	      /* exec'd something other than the runtime's own re-exec */
+	unsigned gen;	      /* the rescan generation that last saw it */
 	struct pcg_task task; /* as last seen */
 };
 
@@ -73,7 +75,9 @@ struct pcg_corr {
 	void *ctx;
 	struct pcg_corr_stats stats;
 
-	size_t mem; /* bytes held by the tables' entries and strings */
+	size_t mem;	/* bytes held by the tables' entries and strings */
+	unsigned gen;	/* rescan generation (PCG_F_RESCAN records) */
+	bool in_rescan; /* between a rescan's first record and its PCG_EV_SCAN_DONE */
 	size_t nr_objs;
 	unsigned long long obj_seq;
 	struct cg **cg_tab;
@@ -469,8 +473,10 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	bool own = false;
 
 	slot = cg_slot(c, ev->hier, ev->cgid);
-	if (*slot)
-		return 0; /* seen already (scan and ring raced, or a duplicate) */
+	if (*slot) {
+		(*slot)->gen = c->gen; /* a rescan lists it: still there */
+		return 0;	       /* seen already (scan and ring raced, or a duplicate) */
+	}
 	if (pcg_cgpath_parse(ev->str, ev->str_len, &pp) < 0)
 		return 0;
 	if (!pp.pod_uid[0] && !c->opts.all)
@@ -544,6 +550,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	cg->obj = o;
 	cg->trunc = trunc;
 	cg->level = ev->level;
+	cg->gen = c->gen;
 	*slot = cg;
 	c->nr_cgs++;
 	if (own) {
@@ -572,9 +579,9 @@ oom:
 	return 0;
 }
 
-static int cgroup_remove(struct pcg_corr *c, const struct pcg_event *ev)
+static int cg_remove(struct pcg_corr *c, __u32 hier, __u64 cgid, __u64 ts, bool reconciled)
 {
-	struct cg **slot = cg_slot(c, ev->hier, ev->cgid);
+	struct cg **slot = cg_slot(c, hier, cgid);
 	struct cg *cg = *slot;
 	struct pcg_out out = { 0 };
 	struct obj *o;
@@ -592,17 +599,24 @@ static int cgroup_remove(struct pcg_corr *c, const struct pcg_event *ev)
 		return 0;
 	}
 	cg_free(c, cg);
-	err = announce(c, o, ev->ts);
+	err = announce(c, o, ts);
 	if (!err && !o->removed) {
 		o->removed = true;
 		out.kind = o->is_pod ? PCG_OUT_POD_REMOVE : PCG_OUT_CONTAINER_REMOVE;
-		out.ts = ev->ts;
+		out.ts = ts;
 		out.obj = &o->info;
+		o->info.reconciled = reconciled;
 		err = emit(c, &out);
+		o->info.reconciled = false;
 	}
 	o->live_cgs--;
 	obj_maybe_free(c, o);
 	return err;
+}
+
+static int cgroup_remove(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	return cg_remove(c, ev->hier, ev->cgid, ev->ts, false);
 }
 
 /* --- processes ------------------------------------------------------------------------- */
@@ -681,6 +695,7 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 		p->coarse = false;
 	}
 	p->task = *t;
+	p->gen = c->gen;
 	proc_set_ctr(c, p, ctr);
 	return p;
 }
@@ -851,7 +866,8 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		return 0;
 	case PCG_EV_EXISTING_TASK:
 		proc_upsert(c, &ev->task, ctr, true);
-		if (ctr && !is_runtime_comm(&ev->task))
+		/* a rescan does not start a container already reported: its first exec will */
+		if (ctr && !is_runtime_comm(&ev->task) && !(ctr->announced && c->in_rescan))
 			ctr->started = true;
 		return 0;
 	case PCG_EV_EXEC: {
@@ -946,6 +962,57 @@ static int pid_ref_cmp(const void *a, const void *b)
 	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
 }
 
+struct cg_key {
+	__u32 hier;
+	__u64 cgid;
+};
+
+/* The end of a rescan: what it did not list is gone.  Sub-cgroups go first, then containers,
+ * then pods (so a pod_remove follows its containers'), each reported as reconciled; cgroups
+ * whose path came cut are kept (the scan cannot name them); processes it did not list exited
+ * in the gap and are forgotten (their exit status is lost with the events). */
+static int rescan_sweep(struct pcg_corr *c, __u64 ts)
+{
+	struct cg_key *keys = NULL;
+	__u32 *gone = NULL;
+	size_t n = 0, ng = 0;
+	int err = 0;
+
+	if (c->nr_cgs && !(keys = malloc(c->nr_cgs * sizeof(*keys))))
+		return 0;
+	for (int pass = 0; pass < 3 && !err; pass++) {
+		n = 0;
+		for (size_t b = 0; b < c->cg_buckets; b++)
+			for (struct cg *cg = c->cg_tab[b]; cg; cg = cg->hnext) {
+				int kind = !cg->own ? 0 : cg->obj->is_pod ? 2 : 1;
+
+				if (kind != pass || cg->gen == c->gen || cg->trunc ||
+				    cg->hier >= 64 ||
+				    !(c->opts.traced_hier_mask & 1ull << cg->hier))
+					continue;
+				if (n < c->nr_cgs)
+					keys[n++] = (struct cg_key){ cg->hier, cg->cgid };
+			}
+		for (size_t i = 0; i < n && !err; i++)
+			err = cg_remove(c, keys[i].hier, keys[i].cgid, ts, true);
+	}
+	free(keys);
+	if (c->nr_procs && (gone = malloc(c->nr_procs * sizeof(*gone)))) {
+		for (size_t b = 0; b < c->proc_buckets; b++)
+			for (struct proc *p = c->proc_tab[b]; p; p = p->hnext)
+				if (p->ctr && p->gen != c->gen && ng < c->nr_procs)
+					gone[ng++] = p->tgid;
+		for (size_t i = 0; i < ng; i++) {
+			struct proc **pp = proc_slot(c, gone[i]);
+
+			if (*pp)
+				proc_unlink(c, pp);
+		}
+		free(gone);
+	}
+	return err;
+}
+
 /* One container_existing per container the scan found, with its processes: one pass over
  * the processes and one sort, O(n log n) however many containers and processes there are. */
 static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
@@ -955,6 +1022,13 @@ static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
 	__u32 *pids = NULL;
 	size_t n = 0, at = 0;
 	int err = 0;
+
+	if (ev->flags & PCG_F_RESCAN) {
+		c->in_rescan = false;
+		err = rescan_sweep(c, ev->ts);
+		if (err)
+			return err;
+	}
 
 	if (c->nr_procs) {
 		refs = malloc(c->nr_procs * sizeof(*refs));
@@ -1002,7 +1076,9 @@ static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
 		out.task = rep ? &rep->task : NULL;
 		out.pids = pids;
 		out.nr_pids = np;
+		o->info.reconciled = (ev->flags & PCG_F_RESCAN) != 0; /* found by a rescan */
 		err = emit(c, &out);
+		o->info.reconciled = false;
 	}
 	free(refs);
 	free(pids);
@@ -1018,6 +1094,12 @@ int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev)
 	err = flush_due(c, ev->ts);
 	if (err)
 		return err;
+	if ((ev->flags & PCG_F_RESCAN) && !c->in_rescan &&
+	    (ev->type == PCG_EV_EXISTING_CGROUP || ev->type == PCG_EV_EXISTING_TASK ||
+	     ev->type == PCG_EV_SCAN_DONE)) {
+		c->gen++; /* a rescan begins: what it lists is marked with the new generation */
+		c->in_rescan = true;
+	}
 	switch (ev->type) {
 	case PCG_EV_CGROUP_MKDIR:
 	case PCG_EV_EXISTING_CGROUP:

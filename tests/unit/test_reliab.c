@@ -525,3 +525,132 @@ PCG_TEST(reliab_lost_total_saturates)
 	ASSERT_TRUE(strstr(sb.buf, "\"total\":18446744073709551615}") != NULL, sb.buf);
 	pcg_sbuf_done(&sb);
 }
+
+/* ---- reconciliation after a gap ---------------------------------------------------------- */
+
+#define R_POD1 "/kubepods/besteffort/pod7e44ee88-1e65-4a16-8cdf-9a90c819180e"
+#define R_POD2 "/kubepods/burstable/pod0b7e6a1c-2d3e-4f50-9a8b-7c6d5e4f3a2b"
+#define R_C1   R_POD1 "/1111111111111111111111111111111111111111111111111111111111111111"
+#define R_C2   R_POD2 "/2222222222222222222222222222222222222222222222222222222222222222"
+#define R_C3   R_POD1 "/3333333333333333333333333333333333333333333333333333333333333333"
+
+static int r_cgf(struct pcg_corr *c, __u16 type, __u64 cgid, const char *path, __u16 flags,
+		 __u64 ts)
+{
+	union {
+		struct pcg_ev_cgroup e;
+		char b[sizeof(struct pcg_ev_cgroup) + 256];
+	} u;
+	size_t n = strlen(path);
+
+	memset(&u, 0, sizeof(u));
+	u.e.hdr.type = type;
+	u.e.hdr.flags = flags;
+	u.e.hdr.size = sizeof(u.e) + n + 1;
+	u.e.hdr.ts = ts;
+	u.e.cgid = cgid;
+	u.e.level = depth(path);
+	u.e.path_len = n;
+	memcpy(u.b + sizeof(u.e), path, n + 1);
+	return r_feed(c, &u, u.e.hdr.size);
+}
+
+static int r_taskf(struct pcg_corr *c, __u16 type, __u32 tgid, __u64 cg, __u16 flags, __u64 ts)
+{
+	struct pcg_ev_task e = {
+		.hdr = { .type = type, .flags = flags, .size = sizeof(e), .ts = ts },
+		.task = { .pid = tgid, .tgid = tgid, .nspid = 1, .cg_dfl = cg, .start_ns = 5 }
+	};
+
+	memcpy(e.task.comm, "app", 4);
+	return r_feed(c, &e, sizeof(e));
+}
+
+/* After lost events, a rescan: C2 (in pod 2) appeared in the gap, C1 vanished in it, C3 lives
+ * on (pod 1 too, it still holds C3).  The rescan reports C2 as container_existing and C1 as
+ * container_remove, both "reconciled", and nothing about C3. */
+PCG_TEST(reliab_rescan_reconciles)
+{
+	struct pcg_corr_opts o = { .traced_hier_mask = 1, .grace_ns = 1 };
+	struct pcg_ev_hdr done = { .type = PCG_EV_SCAN_DONE,
+				   .flags = PCG_F_RESCAN,
+				   .size = sizeof(done),
+				   .ts = 100 * MS };
+	__u64 lost[PCG_LOST_SLOTS] = { [PCG_EV_CGROUP_MKDIR] = 5 };
+	struct pcg_ev_lost le = {
+		.hdr = { .type = PCG_EV_LOST, .size = sizeof(le), .ts = 50 * MS }
+	};
+	struct rsink s;
+	struct pcg_corr *c;
+	int n0;
+
+	memcpy(le.count, lost, sizeof(lost));
+	rsink_init(&s);
+	c = pcg_corr__new(&o, r_out, &s);
+	r_cgf(c, PCG_EV_CGROUP_MKDIR, 10, R_POD1, 0, 1 * MS);
+	r_cgf(c, PCG_EV_CGROUP_MKDIR, 11, R_C1, 0, 2 * MS);
+	r_cgf(c, PCG_EV_CGROUP_MKDIR, 13, R_C3, 0, 3 * MS);
+	r_taskf(c, PCG_EV_FORK, 500, 11, 0, 4 * MS);
+	r_taskf(c, PCG_EV_FORK, 501, 13, 0, 4 * MS);
+	r_feed(c, &le, sizeof(le));
+	n0 = s.total;
+	/* the rescan: pod 1 with C3 (and its process), pod 2 with C2 (and its process) */
+	r_cgf(c, PCG_EV_EXISTING_CGROUP, 10, R_POD1, PCG_F_RESCAN, 90 * MS);
+	r_cgf(c, PCG_EV_EXISTING_CGROUP, 13, R_C3, PCG_F_RESCAN, 90 * MS);
+	r_taskf(c, PCG_EV_EXISTING_TASK, 501, 13, PCG_F_RESCAN, 90 * MS);
+	r_cgf(c, PCG_EV_EXISTING_CGROUP, 20, R_POD2, PCG_F_RESCAN, 90 * MS);
+	r_cgf(c, PCG_EV_EXISTING_CGROUP, 22, R_C2, PCG_F_RESCAN, 90 * MS);
+	r_taskf(c, PCG_EV_EXISTING_TASK, 600, 22, PCG_F_RESCAN, 90 * MS);
+	ASSERT_OK(r_feed(c, &done, sizeof(done)), "rescan done");
+	if (ASSERT_EQ(s.total - n0, 2, "two records from the rescan")) {
+		ASSERT_EQ(s.kind[n0], PCG_OUT_CONTAINER_REMOVE, "C1 vanished");
+		ASSERT_EQ(s.cgid[n0], 11, "C1");
+		ASSERT_EQ(s.kind[n0 + 1], PCG_OUT_CONTAINER_EXISTING, "C2 appeared");
+		ASSERT_EQ(s.cgid[n0 + 1], 22, "C2");
+	}
+	ASSERT_TRUE(strstr(s.json.buf, "\"event\":\"container_remove\"") != NULL &&
+			    strstr(strstr(s.json.buf, "\"event\":\"container_remove\""),
+				   "\"reconciled\":true") != NULL,
+		    "remove marked");
+	ASSERT_TRUE(
+		strstr(s.json.buf, "\"event\":\"container_existing\"") != NULL &&
+			strstr(strstr(s.json.buf, "\"event\":\"container_existing\""),
+			       "\"reconciled\":true,\"cgroup_ids\":{\"0\":22},\"hierarchies\":[0],\"pid\":600") !=
+				NULL,
+		"existing marked, with its process");
+	/* C3 was not started by the rescan: its first exec is its container_start */
+	{
+		union {
+			struct pcg_ev_exec e;
+			char b[sizeof(struct pcg_ev_exec) + 16];
+		} u;
+
+		memset(&u, 0, sizeof(u));
+		u.e.hdr.type = PCG_EV_EXEC;
+		u.e.hdr.size = sizeof(u.e) + 8;
+		u.e.hdr.ts = 110 * MS;
+		u.e.task.tgid = 501;
+		u.e.task.cg_dfl = 13;
+		u.e.task.start_ns = 5;
+		memcpy(u.b + sizeof(u.e), "/bin/sh", 8);
+		r_feed(c, &u, u.e.hdr.size);
+		ASSERT_EQ(s.kind[s.n - 1], PCG_OUT_CONTAINER_START, "C3 starts at its first exec");
+	}
+	/* the pod of a vanished container goes when its last container has: a second rescan
+	 * without pod 2 */
+	n0 = s.total;
+	r_cgf(c, PCG_EV_EXISTING_CGROUP, 10, R_POD1, PCG_F_RESCAN, 200 * MS);
+	r_cgf(c, PCG_EV_EXISTING_CGROUP, 13, R_C3, PCG_F_RESCAN, 200 * MS);
+	done.ts = 200 * MS;
+	ASSERT_OK(r_feed(c, &done, sizeof(done)), "second rescan");
+	if (ASSERT_EQ(s.total - n0, 2, "C2 and pod 2 removed")) {
+		ASSERT_EQ(s.kind[n0], PCG_OUT_CONTAINER_REMOVE, "container first");
+		ASSERT_EQ(s.kind[n0 + 1], PCG_OUT_POD_REMOVE, "then its pod");
+	}
+	/* the real rmdir of an already swept cgroup says nothing */
+	n0 = s.total;
+	r_cgf(c, PCG_EV_CGROUP_RMDIR, 22, R_C2, 0, 300 * MS);
+	ASSERT_EQ(s.total, n0, "nothing twice");
+	pcg_corr__free(c);
+	rsink_done(&s);
+}

@@ -41,6 +41,10 @@
 #define ACTIVE_MARGIN_NS (10ull * 1000 * 1000) /* slack for a late loop iteration */
 #define TICK_EVERY_NS	 (20ull * 1000 * 1000)
 #define HOUSEKEEP_NS	 (1000ull * 1000 * 1000) /* drop counters, recording flush */
+/* After lost events, the kubepods cgroups and their processes are scanned again (what the
+ * start-up scan does) so the tables match the system; at most once per this interval, so a
+ * flood that keeps overflowing the ring buffer does not turn into a rescan loop. */
+#define RESCAN_EVERY_NS (5000ull * 1000 * 1000)
 
 struct live {
 	const struct pcg_opts *opts;
@@ -51,6 +55,9 @@ struct live {
 	struct pcg_recorder *rec;
 	struct pcg_loader *ld;
 	__u64 drops_seen[PCG_LOST_SLOTS];
+	bool rescan_due;   /* events were lost since the last rescan */
+	__u64 last_rescan; /* CLOCK_BOOTTIME of the last rescan, 0 if none */
+	unsigned long long rescans;
 	int sfd, ep;
 };
 
@@ -161,7 +168,41 @@ static int check_drops(struct live *l)
 	}
 	if (!any)
 		return 0;
+	l->rescan_due = true;
 	return live_ingest(l, &b, pcg_enc_lost(&b, pcg_boottime_ns(), delta));
+}
+
+/* pcg_scan_fn of a rescan: the start-up scan's records, flagged PCG_F_RESCAN, in-band (a
+ * recording holds them, so a replay reconciles the same way). */
+static int rescan_record(void *ctx, const void *rec, size_t len)
+{
+	union pcg_enc_buf b;
+
+	if (len < sizeof(struct pcg_ev_hdr) || len > sizeof(b))
+		return 0;
+	memcpy(&b, rec, len);
+	b.hdr.flags |= PCG_F_RESCAN;
+	return live_record(ctx, &b, len);
+}
+
+/* Reconciles with the system after lost events: drains the ring buffer (what is in it is
+ * older than the rescan), then scans the kubepods cgroups and their processes again. */
+static int maybe_rescan(struct live *l, __u64 now)
+{
+	int err;
+
+	if (!l->rescan_due || (l->last_rescan && now - l->last_rescan < RESCAN_EVERY_NS))
+		return 0;
+	l->rescan_due = false;
+	l->last_rescan = now;
+	l->rescans++;
+	err = pcg_loader__consume(l->ld);
+	if (err < 0)
+		return err;
+	err = pcg_scan_existing(&l->layout, l->opts->all, rescan_record, l);
+	if (err < 0 && !(l->out.err && -err == l->out.err))
+		pcg_warn("cannot rescan the cgroups after lost events: %s", strerror(-err));
+	return err < 0 && l->out.err ? err : 0;
 }
 
 /* Least privilege after attach: the programs are attached and every fd the loop needs
@@ -427,6 +468,11 @@ static int live_loop(struct live *l)
 			if (l->rec)
 				pcg_recorder__flush(l->rec);
 		}
+		err = maybe_rescan(l, now);
+		if (err < 0) {
+			pcg_err("cannot write the output: %s", strerror(-err));
+			return err;
+		}
 		if (pcg_pipeline__has_pending(l->pl) && now - last_tick >= TICK_EVERY_NS) {
 			union pcg_enc_buf b;
 
@@ -457,6 +503,8 @@ static int live_teardown(struct live *l, int ret)
 		if (ret == PCG_EXIT_OK)
 			pcg_info("%llu events, %llu records, %llu lost", st.records_in,
 				 st.lines_out, st.lost);
+		if (l->rescans)
+			pcg_info("%llu rescans after lost events", l->rescans);
 		if (st.table_full)
 			pcg_warn("%llu cgroups or processes were not tracked: the correlator's "
 				 "tables were full",

@@ -56,6 +56,7 @@ struct live {
 	struct pcg_loader *ld;
 	__u64 drops_seen[PCG_LOST_SLOTS];
 	bool rescan_due;   /* events were lost since the last rescan */
+	bool in_rescan;	   /* no rotation in the middle of one: a file would hold half of it */
 	__u64 last_rescan; /* CLOCK_BOOTTIME of the last rescan, 0 if none */
 	unsigned long long rescans;
 	int sfd, ep;
@@ -67,7 +68,7 @@ static int live_ingest(struct live *l, const void *rec, size_t len)
 {
 	const struct pcg_ev_hdr *h = rec;
 
-	if (l->rec && pcg_recorder__due(l->rec))
+	if (l->rec && !l->in_rescan && pcg_recorder__due(l->rec))
 		pcg_recorder__rotate(l->rec, l->pl, h->ts);
 	return pcg_pipeline__feed(l->pl, rec, len);
 }
@@ -199,7 +200,9 @@ static int maybe_rescan(struct live *l, __u64 now)
 	err = pcg_loader__consume(l->ld);
 	if (err < 0)
 		return err;
+	l->in_rescan = true;
 	err = pcg_scan_existing(&l->layout, l->opts->all, rescan_record, l);
+	l->in_rescan = false;
 	if (err < 0 && !(l->out.err && -err == l->out.err))
 		pcg_warn("cannot rescan the cgroups after lost events: %s", strerror(-err));
 	return err < 0 && l->out.err ? err : 0;

@@ -1,5 +1,16 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # podcg-trace: bpf -> skeleton -> libpcg_core.a -> podcg-trace.  `make help` lists the targets.
+# make SANITIZE=1: ./podcg-trace-san, the tracer itself with ASan/UBSan, built in its own output
+# dir by clang (one sanitizer runtime, so UBSan reports too go to ASAN_OPTIONS' log_path files).
+ifeq ($(SANITIZE),1)
+ifeq ($(STATIC),1)
+$(error SANITIZE=1 and STATIC=1 do not mix: the sanitizer runtimes cannot be linked fully static)
+endif
+OUTPUT ?= .output-san
+BIN ?= podcg-trace-san
+CC = $(CLANG)
+BIN_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
 OUTPUT ?= .output
 BIN ?= podcg-trace
 CLANG ?= clang
@@ -26,13 +37,16 @@ endif
 WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= -g -O2
 USER_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser -I$(OUTPUT) \
-	-DPCG_VERSION='"$(VERSION)"' -MMD -MP $(EXTRA_CFLAGS)
+	-DPCG_VERSION='"$(VERSION)"' -MMD -MP $(BIN_SAN) $(EXTRA_CFLAGS)
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 ifeq ($(STATIC),1)
-LDLIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+LDLIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz) -lnettle
 else
-LDLIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+LDLIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lnettle
 endif
+# json-c parses the runtimes' metadata files (user/meta.c)
+JSONC_LIBS := -ljson-c
+LDLIBS += $(JSONC_LIBS)
 
 # clang's system include dirs for -target bpf (from libbpf-bootstrap)
 CLANG_BPF_SYS_INCLUDES ?= $(shell $(CLANG) -v -E - </dev/null 2>&1 \
@@ -42,9 +56,11 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf \
 
 # Pure modules: no syscalls, unit-tested and fuzzed without root.
 CORE_SRCS := $(wildcard user/cgpath.c user/sbuf.c user/decode.c user/correlate.c user/fmt.c \
-	user/pipeline.c user/encode.c user/procfs.c user/record_wire.c user/record_writer.c user/record_reader.c user/cli.c)
-IMPURE_SRCS := user/loader.c user/clock.c user/scan.c user/recio.c user/log.c user/output.c \
-	user/recorder.c user/live.c user/replay.c user/main.c
+	user/pipeline.c user/encode.c user/procfs.c user/record_wire.c user/record_writer.c user/record_reader.c user/cli.c \
+	user/timeline.c user/check_report.c user/meta.c)
+IMPURE_SRCS := user/loader.c user/clock.c user/scan.c user/recio.c user/log.c user/output.c user/health.c \
+	user/recorder.c user/live.c user/replay.c user/check.c user/timeline_io.c user/evidence.c user/names.c \
+	user/main.c
 IMPURE_SRCS := $(wildcard $(IMPURE_SRCS))
 CORE_OBJS := $(CORE_SRCS:user/%.c=$(OUTPUT)/%.o)
 IMPURE_OBJS := $(IMPURE_SRCS:user/%.c=$(OUTPUT)/%.o)
@@ -64,6 +80,9 @@ help:
 	@echo 'make test-unit  unit + fuzz corpus + golden tests only (no root)'
 	@echo 'make fuzz       run the libFuzzer targets for FUZZ_SECONDS each (default 60)'
 	@echo 'make static     a fully static ./podcg-trace-static'
+	@echo 'make image      the container image localhost/podcg-trace (offline, podman)'
+	@echo 'make install    binary, man page, bash completion (PREFIX, DESTDIR); make uninstall'
+	@echo 'make SANITIZE=1 ./podcg-trace-san with ASan/UBSan; make test SANITIZE=1 tests it'
 	@echo 'make bench      overhead benchmark against bpftrace and perf (root)'
 	@echo 'make vmlinux    regenerate vmlinux/$(ARCH)/ from this kernel'
 
@@ -74,7 +93,8 @@ $(OUTPUT):
 deps-check:
 	$(Q)command -v $(CLANG) >/dev/null && command -v $(BPFTOOL) >/dev/null && \
 		test -e /usr/include/bpf/libbpf.h && test -e /usr/include/gelf.h && \
-		test -e /usr/include/zlib.h || scripts/install-deps.sh
+		test -e /usr/include/zlib.h && test -e /usr/include/nettle/sha2.h && \
+		test -e /usr/include/json-c/json.h || scripts/install-deps.sh
 
 $(OUTPUT)/podcg.bpf.o: bpf/podcg.bpf.c bpf/pcg_abi.h bpf/core_compat.bpf.h $(VMLINUX_H) | $(OUTPUT) deps-check
 	$(call msg,BPF,$@)
@@ -100,12 +120,51 @@ $(OUTPUT)/libpcg_core.a: $(CORE_OBJS)
 
 $(BIN): $(IMPURE_OBJS) $(OUTPUT)/libpcg_core.a
 	$(call msg,BINARY,$@)
-	$(Q)$(CC) $(CFLAGS) $(EXTRA_LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(BIN_SAN) $(EXTRA_LDFLAGS) $^ $(LDLIBS) -o $@
 
 # A fully static binary for incident-response kits (libbpf, libelf, zlib and libc inside).
 static:
-	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-static STATIC=1 BIN=podcg-trace-static \
+	$(Q)$(MAKE) --no-print-directory OUTPUT=.output-static STATIC=1 SANITIZE= BIN=podcg-trace-static \
 		podcg-trace-static
+
+# --- container image, install ------------------------------------------------------------
+# The image (Containerfile): FROM scratch + the static binary, built offline (nothing pulled).
+# PODMAN_FLAGS suit a host without systemd as PID 1 and without journald.
+PODMAN ?= podman
+PODMAN_FLAGS ?= --cgroup-manager=cgroupfs --events-backend=file
+IMAGE ?= localhost/podcg-trace
+# reproducible: the same binary at the same commit gives the same image id
+IMAGE_TIMESTAMP ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+.PHONY: image install uninstall
+
+image: static
+	$(call msg,IMAGE,$(IMAGE):$(VERSION))
+	$(Q)command -v $(PODMAN) >/dev/null || { echo "make image: needs $(PODMAN) (scripts/install-deps.sh)" >&2; exit 1; }
+	$(Q)old=$$($(PODMAN) $(PODMAN_FLAGS) image inspect --format '{{.Id}}' $(IMAGE):latest 2>/dev/null); \
+	$(PODMAN) $(PODMAN_FLAGS) build --pull=never --network=none --layers=false \
+		--timestamp=$(IMAGE_TIMESTAMP) -f Containerfile --build-arg VERSION=$(VERSION) \
+		-t $(IMAGE):latest -t $(IMAGE):$(VERSION) . && \
+	new=$$($(PODMAN) $(PODMAN_FLAGS) image inspect --format '{{.Id}}' $(IMAGE):latest) && \
+	if [ -n "$$old" ] && [ "$$old" != "$$new" ] && \
+		[ -z "$$($(PODMAN) $(PODMAN_FLAGS) image inspect --format '{{.RepoTags}}' $$old | tr -d '[]')" ]; then \
+		$(PODMAN) $(PODMAN_FLAGS) rmi $$old >/dev/null; fi
+
+# `make install PREFIX=/usr DESTDIR=/tmp/pkg`: binary, man page, bash completion.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
+
+install: $(BIN)
+	$(Q)$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	$(Q)$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/podcg-trace
+	$(Q)$(INSTALL) -m 0644 docs/podcg-trace.8 $(DESTDIR)$(MANDIR)/man8/podcg-trace.8
+	$(Q)$(INSTALL) -m 0644 scripts/podcg-trace.bash-completion $(DESTDIR)$(BASHCOMPDIR)/podcg-trace
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/podcg-trace $(DESTDIR)$(MANDIR)/man8/podcg-trace.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/podcg-trace
 
 # --- tests -------------------------------------------------------------------------------
 # Unit tests and fuzz-corpus replays build the pure modules again with ASan/UBSan.
@@ -116,35 +175,39 @@ TEST_CFLAGS := -g -O1 $(SAN) $(WARN) -Wno-missing-prototypes -std=gnu11 -D_GNU_S
 $(TEST_OUT)/unit: tests/unit/main.c $(UNIT_SRCS) $(CORE_SRCS) $(wildcard user/*.h tests/unit/*.h bpf/pcg_abi.h) | $(OUTPUT)
 	$(Q)mkdir -p $(TEST_OUT)
 	$(call msg,TEST-CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) tests/unit/main.c $(UNIT_SRCS) $(CORE_SRCS) -lz -o $@
+	$(Q)$(CC) $(TEST_CFLAGS) tests/unit/main.c $(UNIT_SRCS) $(CORE_SRCS) -lz $(JSONC_LIBS) -o $@
 
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 # The corpus runner: each fuzz target linked with a plain main() that feeds it files.
 $(TEST_OUT)/corpus_%: tests/fuzz/fuzz_%.c tests/fuzz/corpus_main.c $(CORE_SRCS) | $(OUTPUT)
 	$(Q)mkdir -p $(TEST_OUT)
 	$(call msg,TEST-CC,$@)
-	$(Q)$(CC) $(TEST_CFLAGS) $^ -lz -o $@
+	$(Q)$(CC) $(TEST_CFLAGS) $^ -lz $(JSONC_LIBS) -o $@
 
 $(TEST_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRCS) | $(OUTPUT)
 	$(Q)mkdir -p $(TEST_OUT)
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser $^ -lz -o $@
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Ibpf -Iuser $^ -lz $(JSONC_LIBS) -o $@
 
-TEST_BINS := podcg-trace $(TEST_OUT)/unit $(FUZZ_TARGETS:%=$(TEST_OUT)/corpus_%)
+TEST_BINS := $(BIN) $(TEST_OUT)/unit $(FUZZ_TARGETS:%=$(TEST_OUT)/corpus_%)
 
 test-bins: $(TEST_BINS)
 
+# The runner sets ASAN_OPTIONS/UBSAN_OPTIONS; a sanitized tracer is slower: timeouts x3.
+RUN_TESTS := OUTPUT=$(OUTPUT) PODCG=$(CURDIR)/$(BIN) $(if $(BIN_SAN),PCG_TEST_TIME_SCALE=3) \
+	scripts/run-tests.sh
+
 test-unit: $(TEST_BINS)
-	$(Q)scripts/run-tests.sh unit
+	$(Q)$(RUN_TESTS) unit
 
 # The README's test command: installs what is missing, builds, runs every suite.
 test:
 	$(Q)scripts/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory test-bins
-	$(Q)scripts/run-tests.sh all
+	$(Q)$(RUN_TESTS) all
 
-test-e2e: podcg-trace
-	$(Q)scripts/run-tests.sh e2e
+test-e2e: $(BIN)
+	$(Q)$(RUN_TESTS) e2e
 
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZ_TARGETS:%=$(TEST_OUT)/fuzz_%)
@@ -183,6 +246,6 @@ vmlinux:
 
 clean:
 	$(call msg,CLEAN)
-	$(Q)rm -rf $(OUTPUT) .output-static podcg-trace podcg-trace-static
+	$(Q)rm -rf $(OUTPUT) .output-static podcg-trace podcg-trace-static .output-san podcg-trace-san
 
 -include $(wildcard $(OUTPUT)/*.d)

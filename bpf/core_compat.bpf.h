@@ -43,4 +43,14 @@ static __always_inline __u64 pcg_kn_id(struct kernfs_node *kn)
 	return id;
 }
 
+/* Whether any BPF task-local storage hangs on @t (task_struct::bpf_storage, 5.11+, only with
+ * CONFIG_BPF_SYSCALL): NULL means none of ours either, known without a helper call.  A
+ * kernel without the field says "maybe", and the caller asks the helper. */
+static __always_inline bool pcg_task_has_storage(struct task_struct *t)
+{
+	if (!bpf_core_field_exists(t->bpf_storage))
+		return true;
+	return t->bpf_storage != NULL;
+}
+
 #endif /* __PCG_CORE_COMPAT_BPF_H */

@@ -32,7 +32,8 @@
 #define PCG_EV_LOST	       10 /* struct pcg_ev_lost: ring-buffer drops seen (user space) */
 #define PCG_EV_TICK	       11 /* struct pcg_ev_hdr only: time passed, flush what is due */
 #define PCG_EV_HINT	       12 /* struct pcg_ev_hint: a container's runtime, found by user space */
-#define _PCG_EV_MAX	       13
+#define PCG_EV_META	       13 /* struct pcg_ev_meta: names of a pod or container (user space) */
+#define _PCG_EV_MAX	       14
 
 /* Slots of pcg_ev_lost.count[], indexed by PCG_EV_* type.  Fixed, so that new record types
  * (which are never lost in the kernel: user space makes them) leave the record's size alone. */
@@ -131,6 +132,50 @@ struct pcg_ev_hint {
 	__u32 runtime; /* enum pcg_runtime value */
 	__u32 _pad0;
 	char container_id[64]; /* not NUL-terminated when 64 long */
+};
+
+/* Names of a pod or a container (pod name and namespace, container name and type, image,
+ * sandbox id), found by user space in what the node keeps on disk (the OCI bundle's
+ * annotations, the runtime's state, the kubelet's log directories) at the container's first
+ * cgroup event; sent before that event when found at once, later otherwise.  The strings
+ * follow the fixed part back to back, in PCG_META_* order, without NULs: size ==
+ * sizeof(struct pcg_ev_meta) + the sum of len[].  An empty string is unknown.  hdr.flags has
+ * PCG_F_TRUNC when the image was cut at PCG_META_IMAGE_MAX.  See docs/record-format.md for the
+ * characters each string may hold. */
+#define PCG_META_POD_NAME	0 /* Kubernetes pod name, <= 253 bytes */
+#define PCG_META_POD_NAMESPACE	1 /* <= 63 bytes */
+#define PCG_META_CONTAINER_NAME 2 /* <= 253 bytes; empty for a sandbox */
+#define PCG_META_IMAGE		3 /* image reference, <= PCG_META_IMAGE_MAX bytes */
+#define PCG_META_SANDBOX_ID	4 /* 64 hex digits, or empty */
+#define PCG_META_NR		5
+#define PCG_META_NAME_MAX	253
+#define PCG_META_NS_MAX		63
+#define PCG_META_IMAGE_MAX	1024
+
+/* pcg_ev_meta.source */
+#define PCG_META_SRC_UNKNOWN	0
+#define PCG_META_SRC_BUNDLE	1 /* config.json of the bundle the runtime process was given */
+#define PCG_META_SRC_CONTAINERD 2 /* containerd's task state dir: <state>/.../<id>/config.json */
+#define PCG_META_SRC_CRIO	3 /* CRI-O's overlay-containers/<id>/userdata/config.json */
+#define PCG_META_SRC_DOCKER	4 /* /var/lib/docker/containers/<id>/config.v2.json */
+#define PCG_META_SRC_RUNC_STATE 5 /* the OCI runtime's state.json (config.labels) */
+#define PCG_META_SRC_LOG_DIRS	6 /* the kubelet's /var/log/pods and /var/log/containers */
+#define PCG_META_SRC_CONMON	7 /* conmon's command line (-n k8s_<ctr>_<pod>_<ns>_<uid>_<n>) */
+#define _PCG_META_SRC_MAX	8
+
+/* pcg_ev_meta.container_type */
+#define PCG_CTYPE_UNKNOWN   0
+#define PCG_CTYPE_SANDBOX   1 /* the pod's sandbox (pause / infra) container */
+#define PCG_CTYPE_CONTAINER 2 /* an application (or init) container */
+
+struct pcg_ev_meta {
+	struct pcg_ev_hdr hdr;
+	char pod_uid[36];	/* dashed lowercase pod UID: the cgroup path's, checked */
+	char container_id[64];	/* 64 lowercase hex digits; all NUL for the pod itself */
+	__u8 container_type;	/* PCG_CTYPE_* */
+	__u8 source;		/* where the live side found it (PCG_META_SRC_*), informative */
+	__u16 len[PCG_META_NR]; /* bytes of each string in the tail */
+	char tail[];
 };
 
 /* Drop counters, indexed by PCG_EV_* type; delta since the previous PCG_EV_LOST. */

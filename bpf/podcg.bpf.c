@@ -21,6 +21,13 @@ const volatile __u64 hier_mask = 1;	/* hierarchy ids whose cgroup events are rep
 const volatile int v1_ctrl = 0;		/* PCG_V1_* controller whose v1 hierarchy keys membership */
 const volatile __u32 v1_hier = 0;	/* that hierarchy's id */
 const volatile __u64 wake_interval_ns = 1000000; /* at most one consumer wakeup per interval */
+const volatile bool start_wakeup = true;	 /* a container's first exec wakes the consumer */
+/* CLOCK_BOOTTIME just before the programs were loaded, and how long after it the filter is
+ * surely complete (the loader checks, and marks the processes in between if not): a process
+ * started after both without task storage was decided untracked at fork.  Constants, so the
+ * common case reads no map. */
+const volatile __u64 membership_from_ns = ~0ULL;
+const volatile __u64 membership_window_ns = 0;
 
 #define SIGNAL_GROUP_EXIT 0x00000004
 
@@ -37,6 +44,23 @@ struct {
 	__type(key, struct pcg_cg_key);
 	__type(value, __u8);
 } tracked SEC(".maps");
+
+/* Membership of a process, decided once and carried with it (task-local storage on the
+ * thread-group leader, 5.11+), so that the fork, exec and exit of a process outside every
+ * container touch no cgroup pointer and no map.  Absent: the process is untracked if pcg_fork
+ * saw it being made with the filter complete (absent_is_untracked), unknown otherwise (it
+ * existed before: decide now, from its cgroups). */
+#define PCG_M_UNKNOWN	0
+#define PCG_M_UNTRACKED 1
+#define PCG_M_TRACKED	2
+#define PCG_M_FRESH	3 /* tracked, came in by an attach or CLONE_INTO_CGROUP, no exec yet */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} membership SEC(".maps");
 
 /* Failed ring-buffer writes, per record type. */
 struct {
@@ -60,6 +84,10 @@ struct {
 } scratch_map SEC(".maps");
 
 __u64 last_wake_ns = 0;
+/* CLOCK_BOOTTIME at which the tracked map became complete (the loader's second seed done);
+ * ~0 until then.  A process started after it was decided by pcg_fork.  Only read on slow
+ * paths: on this kind of machine a load from a map value's page costs ~200 ns. */
+__u64 filter_complete_ns = ~0ULL;
 /* Set by the loader through the mmapped .bss: until this time it polls the ring buffer every
  * millisecond anyway, so no record needs to wake it. */
 __u64 consumer_active_until_ns = 0;
@@ -106,8 +134,8 @@ static __always_inline void fill_hdr(struct pcg_ev_hdr *h, __u16 type, __u16 siz
 
 static __always_inline __u64 task_v1_cgid(struct task_struct *t)
 {
-	struct css_set *cset = BPF_CORE_READ(t, cgroups);
-	struct cgroup_subsys_state *css = NULL;
+	struct css_set *cset = t->cgroups;
+	struct cgroup_subsys_state *css;
 	int id;
 
 	switch (v1_ctrl) {
@@ -137,10 +165,12 @@ static __always_inline __u64 task_v1_cgid(struct task_struct *t)
 	}
 	if (id < 0 || id >= 16)
 		return 0;
-	bpf_core_read(&css, sizeof(css), &cset->subsys[id]);
+	/* v1_ctrl is a load-time constant and id a relocated one: a direct load at a known
+	 * offset, and direct loads down to the id (no probe-read helper calls) */
+	css = cset->subsys[id];
 	if (!css)
 		return 0;
-	return pcg_kn_id(BPF_CORE_READ(css, cgroup, kn));
+	return css->cgroup->kn->id;
 }
 
 static __always_inline bool is_tracked(__u64 cgid, __u32 hier)
@@ -150,31 +180,104 @@ static __always_inline bool is_tracked(__u64 cgid, __u32 hier)
 	return bpf_map_lookup_elem(&tracked, &k) != NULL;
 }
 
-/* The cgroups a task belongs to, and whether any of them is tracked. */
-/* The cgroups a task belongs to, and whether any of them is tracked.  This runs for every
- * fork, exec and exit on the machine, so the cgroup2 id is read with direct (BTF, CO-RE
- * relocated) loads rather than bpf_probe_read calls, and the v1 id only when needed. */
-static __always_inline bool task_cgroups(struct task_struct *t, __u64 *dfl, __u64 *v1)
+/* The cgroup ids a reported task carries. */
+static __always_inline void task_ids(struct task_struct *t, __u64 *dfl, __u64 *v1)
+{
+	*dfl = t->cgroups->dfl_cgrp->kn->id;
+	*v1 = v1_ctrl ? task_v1_cgid(t) : 0;
+}
+
+/* Whether any of the task's cgroups is tracked, from its cgroups (the slow path: once per
+ * process, or when it moves).  The cgroup2 id is read with direct (BTF, CO-RE relocated)
+ * loads, the v1 id only when needed. */
+static __always_inline bool task_in_tracked(struct task_struct *t)
 {
 	struct cgroup *dcg = t->cgroups->dfl_cgrp;
+	__u64 v1;
 
-	*dfl = dcg->kn->id;
-	*v1 = 0;
-	if (filter_all) {
-		*v1 = v1_ctrl ? task_v1_cgid(t) : 0;
+	if (is_tracked(dcg->kn->id, 0))
 		return true;
-	}
-	if (is_tracked(*dfl, 0)) {
-		*v1 = v1_ctrl ? task_v1_cgid(t) : 0;
-		return true;
-	}
 	/* A task below the cgroup2 root that is not tracked there is not in a container whose
 	 * runtime made cgroup2 directories: the v1 lookup is for runtimes that did not (and
 	 * pure v1 hosts), whose tasks all sit at the cgroup2 root. */
 	if (!v1_ctrl || dcg->level != 0)
 		return false;
-	*v1 = task_v1_cgid(t);
-	return *v1 && is_tracked(*v1, v1_hier);
+	v1 = task_v1_cgid(t);
+	return v1 && is_tracked(v1, v1_hier);
+}
+
+static __always_inline bool filter_ready(void)
+{
+	return filter_complete_ns != ~0ULL;
+}
+
+/* Whether a process of @leader without storage is known to be untracked: made by a fork
+ * that pcg_fork decided with the filter complete. */
+static __always_inline bool absent_is_untracked(struct task_struct *leader)
+{
+	__u64 st = leader->start_boottime;
+
+	if (st <= membership_from_ns)
+		return false; /* existed before we looked */
+	if (st - membership_from_ns > membership_window_ns)
+		return true;
+	return st > filter_complete_ns; /* started during start-up */
+}
+
+/* Stores the decision for @leader's process (@m: its storage, NULL if it has none): @state is
+ * PCG_M_UNTRACKED, PCG_M_TRACKED or PCG_M_FRESH.  An untracked process needs no storage when
+ * absence says so already (it started after the filter was complete); before that,
+ * "untracked" may only mean "its cgroup is not seeded yet", so it is decided again next time. */
+static __always_inline void remember(struct task_struct *leader, __u32 *m, __u32 state)
+{
+	if (!m) {
+		if (state == PCG_M_UNTRACKED && (!filter_ready() || absent_is_untracked(leader)))
+			return;
+		m = bpf_task_storage_get(&membership, leader, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!m) {
+			/* out of memory: this process's events would be missed, say so */
+			if (state != PCG_M_UNTRACKED)
+				count_drop(PCG_EV_FORK);
+			return;
+		}
+	}
+	if (state == PCG_M_UNTRACKED && !filter_ready())
+		state = PCG_M_UNKNOWN;
+	*m = state;
+}
+
+/* The state of @leader's process (PCG_M_UNTRACKED, _TRACKED or _FRESH): its stored decision,
+ * or (unknown) decided from @t's cgroups now and stored if @keep.  *@mp: its storage if it has
+ * one and the decision was stored before. */
+static __always_inline __u32 process_state(struct task_struct *t, struct task_struct *leader,
+					   bool keep, __u32 **mp)
+{
+	__u32 *m, state;
+
+	*mp = NULL;
+	/* the common case, a process outside every container, without a helper call: no
+	 * storage at all on its leader (one load) and made by a fork we decided */
+	if (!pcg_task_has_storage(leader) && absent_is_untracked(leader))
+		return PCG_M_UNTRACKED;
+	m = bpf_task_storage_get(&membership, leader, 0, 0);
+	if (m && *m != PCG_M_UNKNOWN) {
+		*mp = m;
+		return *m;
+	}
+	if (!m && absent_is_untracked(leader))
+		return PCG_M_UNTRACKED;
+	state = task_in_tracked(t) ? PCG_M_TRACKED : PCG_M_UNTRACKED;
+	if (keep)
+		remember(leader, m, state);
+	return state;
+}
+
+static __always_inline bool process_tracked(struct task_struct *t, struct task_struct *leader,
+					    bool keep)
+{
+	__u32 *m;
+
+	return process_state(t, leader, keep, &m) >= PCG_M_TRACKED;
 }
 
 /* The task's facts.  @t is a trusted tp_btf pointer: plain (CO-RE relocated) loads replace
@@ -368,6 +471,18 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 	struct pcg_ev_attach *e;
 	long n;
 
+	/* a move in a hierarchy that keys membership: decide the process again (the task is
+	 * already in @dst here) */
+	if (!filter_all && (hier == 0 || (v1_ctrl && hier == v1_hier))) {
+		struct task_struct *leader = task->group_leader;
+		__u32 *m = bpf_task_storage_get(&membership, leader, 0, 0);
+		__u32 state = PCG_M_UNTRACKED;
+
+		/* coming in (not moving within): its next exec may start a container */
+		if (task_in_tracked(leader))
+			state = m && *m >= PCG_M_TRACKED ? *m : PCG_M_FRESH;
+		remember(leader, m, state);
+	}
 	if (hier >= 64 || !(hier_mask & (1ULL << hier)))
 		return 0;
 	cgid = pcg_kn_id(BPF_CORE_READ(dst, kn));
@@ -376,7 +491,7 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 	e = scratch();
 	if (!e)
 		return 0;
-	task_cgroups(task, &dfl, &v1);
+	task_ids(task, &dfl, &v1);
 	fill_task(&e->task, task, dfl, v1);
 	e->cgid = cgid;
 	e->hier = hier;
@@ -397,7 +512,9 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 }
 
 /* The child is already in its final cgroup here, including clone3(CLONE_INTO_CGROUP), which
- * places it without a cgroup_attach_task event. */
+ * places it without a cgroup_attach_task event.  The process is decided here, once: in the
+ * same css_set (the same cgroups everywhere) as its parent's leader, it is what the parent
+ * is; elsewhere (CLONE_INTO_CGROUP, a parent moving meanwhile), its cgroups say. */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -406,8 +523,19 @@ int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (child->pid != child->tgid)
 		return 0; /* a new thread, not a new process */
-	if (!task_cgroups(child, &dfl, &v1))
-		return 0;
+	if (!filter_all) {
+		struct task_struct *pl = parent->group_leader;
+		__u32 state;
+
+		if (child->cgroups == pl->cgroups)
+			state = process_tracked(pl, pl, true) ? PCG_M_TRACKED : PCG_M_UNTRACKED;
+		else
+			state = task_in_tracked(child) ? PCG_M_FRESH : PCG_M_UNTRACKED;
+		if (state == PCG_M_UNTRACKED)
+			return 0; /* nothing stored: absence says untracked */
+		remember(child, NULL, state);
+	}
+	task_ids(child, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {
@@ -420,19 +548,45 @@ int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* A runtime re-executing itself on its way into the container (runc: /proc/self/exe, a sealed
+ * copy through /dev/fd/N or /proc/self/fd/N): not the container's start. */
+static __always_inline bool runtime_reexec_path(const char *f)
+{
+	return (f[0] == '/' && f[1] == 'p' && f[2] == 'r' && f[3] == 'o' && f[4] == 'c' &&
+		f[5] == '/') ||
+	       (f[0] == '/' && f[1] == 'd' && f[2] == 'e' && f[3] == 'v' && f[4] == '/' &&
+		f[5] == 'f' && f[6] == 'd' && f[7] == '/');
+}
+
+/* The record is written in place in the ring buffer (reserved at its largest, the loader
+ * hands on hdr.size bytes): no per-CPU scratch copy.  The first exec of a process that came
+ * into a container (its runtime's init: the container starts) wakes the consumer at once. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	__u64 now, dfl, v1;
+	__u32 state = PCG_M_TRACKED, *m = NULL;
+	__u64 now, dfl, v1, flags;
 	struct pcg_ev_exec *e;
 	long n;
 
-	if (!task_cgroups(p, &dfl, &v1))
-		return 0;
+	if (!filter_all) {
+		/* a non-leader thread's exec: it became the leader, the old one's storage went */
+		if (old_pid != p->pid) {
+			state = task_in_tracked(p) ? PCG_M_TRACKED : PCG_M_UNTRACKED;
+			remember(p, bpf_task_storage_get(&membership, p, 0, 0), state);
+		} else {
+			state = process_state(p, p, true, &m);
+		}
+		if (state == PCG_M_UNTRACKED)
+			return 0;
+	}
+	task_ids(p, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
-	e = scratch();
-	if (!e)
+	e = bpf_ringbuf_reserve(&rb, sizeof(*e) + PCG_PATH_MAX, 0);
+	if (!e) {
+		count_drop(PCG_EV_EXEC);
 		return 0;
+	}
 	fill_task(&e->task, p, dfl, v1);
 	e->old_pid = old_pid;
 	e->_pad0 = 0;
@@ -445,7 +599,14 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 	fill_hdr(&e->hdr, PCG_EV_EXEC, sizeof(*e) + n, now);
 	if (n == PCG_PATH_MAX)
 		e->hdr.flags |= PCG_F_TRUNC;
-	emit(e, sizeof(*e) + n, PCG_EV_EXEC, now);
+	flags = BPF_RB_NO_WAKEUP;
+	if (state == PCG_M_FRESH && m && !runtime_reexec_path(e->filename)) {
+		*m = PCG_M_TRACKED;
+		flags = start_wakeup ? BPF_RB_FORCE_WAKEUP : wake_flags(now);
+	} else {
+		flags = wake_flags(now);
+	}
+	bpf_ringbuf_submit(e, flags);
 	return 0;
 }
 
@@ -461,8 +622,9 @@ int BPF_PROG(pcg_exit, struct task_struct *p)
 
 	if (sig->live.counter != 0)
 		return 0;
-	if (!task_cgroups(p, &dfl, &v1))
+	if (!filter_all && !process_tracked(p, p->group_leader, false))
 		return 0;
+	task_ids(p, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {

@@ -17,6 +17,9 @@
 #      speed (podcg-trace -r FILE --json > /dev/null) of a big recording made during `cg`;
 #   4. latency: mkdir -> container_create and exec -> container_start lines visible in the
 #      tracer's output file (tests/bench/cgstorm.c -L), p50/p90/p99/max;
+#   5. scale: SCALE_N containers created and held (cgroups only) while podcg-trace --json
+#      runs: its RSS, its CPU per mkdir event while they are made, and its CPU per event of
+#      a churn of SCALE_CHURN containers beside them;
 # then prints a Markdown report and writes it to .output/bench/results.md (raw rows beside it).
 #
 # Workloads (built here with gcc -O2 -static into .output/bench/):
@@ -30,7 +33,10 @@
 #   TARGET_S=3        size the workloads so that one no-tracer run takes about this long
 #   EXEC_N, CG_N      or set the sizes directly (execs, containers)
 #   TRACERS="none podcg podcg-all bpftrace perf"   (none is always run: it is the baseline)
-#   BPFSTATS=1 RECORD=1 LATENCY=1                  0 skips that pass
+#   BPFSTATS=1 RECORD=1 LATENCY=1 SCALE=1          0 skips that pass
+#   SCALE_N=20000     containers held in the scale pass (pod + container cgroups in cgroup2 and
+#                     the key v1 hierarchy, no processes); SCALE_CHURN=200 containers churned
+#                     beside them
 #   LAT_N=200         containers in the latency pass (10 ms apart)
 #   KEEP=0            1 keeps the per-run outputs (in /tmp/podcgbench-<id>.*, so that a concurrent
 #                     `make clean` cannot pull the ground from under a run)
@@ -56,6 +62,9 @@ BPFSTATS=${BPFSTATS:-1}
 RECORD=${RECORD:-1}
 LATENCY=${LATENCY:-1}
 LAT_N=${LAT_N:-200}
+SCALE=${SCALE:-1}
+SCALE_N=${SCALE_N:-20000}
+SCALE_CHURN=${SCALE_CHURN:-200}
 KEEP=${KEEP:-0}
 
 RUNID=$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
@@ -65,6 +74,7 @@ RUNS=runs.tsv            # one row per matrix run
 BPFS=bpfstats.tsv        # one row per (tracer, workload, BPF program)
 REC=record.tsv           # recording / replay
 LAT=latency.txt          # cgstorm -L output
+SCALEF=scale.txt         # scale pass: one key=value line
 RESULTS=$BOUT/results.md
 T_START=$EPOCHREALTIME
 RUN_DATE=$(date -u +%Y-%m-%dT%H:%MZ)
@@ -187,6 +197,72 @@ trap 'exit 129' HUP
 # ---------------------------------------------------------------------------------------------
 # the report: .output/bench/results.md from the raw rows (REPORT_ONLY=1 redoes just this)
 
+# The targets of issue 10, one row each: measured (this run) | target | met or missed.
+targets_table() {
+	echo "## Targets (issue 10)"
+	echo
+	echo "| metric | measured | target | verdict |"
+	echo "|---|---|---|---|"
+	awk -F'\t' -v runs="$RUNS" -v bpfs="$BPFS" -v rec="$REC" -v lat="$LAT" -v scale="${SCALEF:-}" -f - \
+		"$RUNS" "$BPFS" "$REC" "$LAT" ${SCALEF:+"$SCALEF"} <<'AWK'
+	function sortn(a, n,    i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } }
+	function med(key,    n, a, i, v) { n = split(vals[key], v, " "); for (i = 1; i <= n; i++) a[i] = v[i] + 0; sortn(a, n); if (!n) return ""; return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+	function add(key, v) { if (v != "") vals[key] = vals[key] " " v }
+	# verdict for "lower is better" (hi = 0) or "higher is better" (hi = 1)
+	function verdict(v, t, hi) {
+		if (v == "") return "not measured"
+		if (hi) return v >= t ? "met" : sprintf("**missed** (%.0f%% short)", (1 - v / t) * 100)
+		return v <= t ? "met" : sprintf("**missed** (%.1f× the target)", v / t)
+	}
+	function row(m, v, t, vd) { printf "| %s | %s | %s | %s |\n", m, v, t, vd }
+	FILENAME == runs && FNR > 1 && $4 != "" && $3 != "none" {
+		if ($6 > 0 && $9 != "") add("cpu" SUBSEP $2 SUBSEP $3, $9 / 1000 / $6)
+		if ($10 != "") add("rss" SUBSEP $2 SUBSEP $3, $10 / 1024)
+		if ($11 != "") add("start" SUBSEP $3, $11)
+	}
+	FILENAME == bpfs && FNR > 1 && $4 > 0 { ns[$1, $2, $3] = $5 / $4 }
+	FILENAME == rec && $7 > 0 { eps[$1] = $3 / $7 }
+	FILENAME == lat { delete kv; nf = split($0, f, " "); for (i = 1; i <= nf; i++) { split(f[i], p, "="); kv[p[1]] = p[2] }
+		if (kv["what"] == "exec_to_container_start" && kv["n"] > 0) { p99 = kv["p99_us"] / 1000; pmax = kv["max_us"] / 1000 } }
+	FILENAME == scale { nf = split($0, f, " "); for (i = 1; i <= nf; i++) { split(f[i], p, "="); sc[p[1]] = p[2] } }
+	END {
+		if (("podcg", "exec", "pcg_fork") in ns) {
+			v = (ns["podcg", "exec", "pcg_fork"] + ns["podcg", "exec", "pcg_exec"] + ns["podcg", "exec", "pcg_exit"]) / 1000
+			row("in-kernel cost per process outside containers (pcg_fork + pcg_exec + pcg_exit, ns/run summed; `exec`)", sprintf("%.2f µs (%.0f + %.0f + %.0f ns)", v, ns["podcg", "exec", "pcg_fork"], ns["podcg", "exec", "pcg_exec"], ns["podcg", "exec", "pcg_exit"]), "≤ 0.5 µs", verdict(v, 0.5, 0))
+		} else row("in-kernel cost per process outside containers", "–", "≤ 0.5 µs", "not measured")
+		v = (("podcg", "cexec", "pcg_exec") in ns) ? ns["podcg", "cexec", "pcg_exec"] / 1000 : ""
+		row("in-kernel cost per exec inside a container (pcg_exec; a later exec, `cexec`)", v == "" ? "–" : sprintf("%.2f µs", v), "≤ 2 µs", verdict(v, 2, 0))
+		v = (("podcg", "cg", "pcg_exec") in ns) ? ns["podcg", "cg", "pcg_exec"] / 1000 : ""
+		row("in-kernel cost per exec inside a container (pcg_exec; the container's first exec, `cg`, with its one forced wakeup)", v == "" ? "–" : sprintf("%.2f µs", v), "≤ 2 µs", verdict(v, 2, 0))
+		v = med("cpu" SUBSEP "cg" SUBSEP "podcg")
+		row("userspace CPU per tracepoint event, container churn (`--json`, `cg`)", v == "" ? "–" : sprintf("%.2f µs", v), "≤ 2 µs", verdict(v, 2, 0))
+		v = med("cpu" SUBSEP "exec" SUBSEP "podcg-all")
+		row("userspace CPU per exec with `--all` (`exec`)", v == "" ? "–" : sprintf("%.2f µs", v), "≤ 3 µs", verdict(v, 3, 0))
+		if (p99 != "") row("exec → `container_start` line, p99 (max)", sprintf("%.2f ms (%.2f ms)", p99, pmax), "≤ 2 ms (≤ 10 ms)", (p99 <= 2 && pmax <= 10) ? "met" : sprintf("**missed** (p99 %s, max %s)", p99 <= 2 ? "met" : sprintf("%.1f×", p99 / 2), pmax <= 10 ? "met" : sprintf("%.1f×", pmax / 10)))
+		else row("exec → `container_start` line, p99 (max)", "–", "≤ 2 ms (≤ 10 ms)", "not measured")
+		v = ("default" in eps) ? eps["default"] : ""
+		row("replay, events/s (default recording)", v == "" ? "–" : sprintf("%.0f", v), "≥ 1,000,000", verdict(v, 1000000, 1))
+		v = ("big" in eps) ? eps["big"] : ""
+		row("replay, events/s (`--all --all-hierarchies` recording of `cg`)", v == "" ? "–" : sprintf("%.0f", v), "≥ 1,000,000", verdict(v, 1000000, 1))
+		a = med("rss" SUBSEP "cg" SUBSEP "podcg"); b = med("rss" SUBSEP "exec" SUBSEP "podcg")
+		v = a == "" ? b : (b == "" || a > b ? a : b)
+		row("peak RSS (podcg-trace `--json`, the larger of the workloads' medians)", v == "" ? "–" : sprintf("%.1f MiB", v), "≤ 16 MiB", verdict(v, 16, 0))
+		v = med("start" SUBSEP "podcg")
+		row("launch → attached (podcg-trace `--json`, median)", v == "" ? "–" : sprintf("%.3f s", v), "≤ 0.1 s", verdict(v, 0.1, 0))
+		if ("containers" in sc) {
+			row(sprintf("scale: peak RSS with %d containers held", sc["containers"]), sprintf("%.1f MiB (%.1f MiB before)", sc["rss_kib"] / 1024, sc["rss0_kib"] / 1024), "bounded", "see README")
+			v = sc["events"] > 0 ? sc["cpu_ns"] / 1000 / sc["events"] : ""
+			row(sprintf("scale: userspace CPU per tracepoint event, churn of %d containers beside %d held", sc["churn"], sc["containers"]), v == "" ? "–" : sprintf("%.2f µs", v), "≤ 2 µs (as without them)", verdict(v, 2, 0))
+			v = sc["create_events"] > 0 ? sc["create_cpu_ns"] / 1000 / sc["create_events"] : ""
+			row(sprintf("scale: userspace CPU per mkdir event while creating the %d containers", sc["containers"]), v == "" ? "–" : sprintf("%.2f µs", v), "≤ 2 µs", verdict(v, 2, 0))
+		}
+	}
+AWK
+	echo
+	echo "In-kernel rows: bpf_stats pass (ns per program run). CPU and RSS rows: medians over the matrix repetitions. Replay: the recording pass. Latency: the latency pass."
+	echo
+}
+
 write_report() {
 	{
 		echo "# podcg-trace overhead benchmark"
@@ -196,9 +272,10 @@ write_report() {
 		echo "Cgroup hierarchies: ${HIERS:-?}. bench_true: $BT_KIND."
 		echo "Tools: $(bpftrace --version 2>/dev/null | head -1 || echo 'no bpftrace'), $(perf --version 2>/dev/null || echo 'no perf'), $(bpftool version 2>/dev/null | head -1 || echo 'no bpftool')."
 		echo "Workloads: \`exec\` = $EXEC_N fork+exec+wait; \`cg\` = $CG_N containers (one per pod, mkdir+attach in every hierarchy, exec, rmdir)."
-		echo "$REPS interleaved repetitions (tracer order rotated and reversed every other repetition, workload order alternated). Matrix ${T_MATRIX:-0}s, bpf_stats pass ${T_BPFS:-0}s, recording ${T_REC:-0}s, latency ${T_LAT:-0}s, total ${T_TOTAL:-0}s."
+		echo "$REPS interleaved repetitions (tracer order rotated and reversed every other repetition, workload order alternated). Matrix ${T_MATRIX:-0}s, bpf_stats pass ${T_BPFS:-0}s, recording ${T_REC:-0}s, latency ${T_LAT:-0}s, scale ${T_SCALE:-0}s, total ${T_TOTAL:-0}s."
 		echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 		echo
+		targets_table
 		awk -F'\t' -f - "$RUNS" <<'AWK'
 	function sortn(a, n,    i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } }
 	# quantile (type 7) of a[1..n], sorted
@@ -294,9 +371,9 @@ AWK
 	}
 	END {
 		lab["podcg"] = "podcg-trace"; lab["podcg-all"] = "podcg-trace --all"; lab["bpftrace"] = "bpftrace"
-		print "| tracer | program | `exec` workload | `cg` workload | target |"
-		print "|---|---|---|---|---|"
-		for (i = 1; i <= n; i++) { split(ord[i], k, SUBSEP); printf "| %s | %s | %s | %s | %s |\n", lab[k[1]], k[2], cell(k[1], k[2], "exec"), cell(k[1], k[2], "cg"), verdict(k[1], k[2]) }
+		print "| tracer | program | `exec` workload | `cg` workload | `cexec` workload | target |"
+		print "|---|---|---|---|---|---|"
+		for (i = 1; i <= n; i++) { split(ord[i], k, SUBSEP); printf "| %s | %s | %s | %s | %s | %s |\n", lab[k[1]], k[2], cell(k[1], k[2], "exec"), cell(k[1], k[2], "cg"), (k[1] == "podcg" ? cell(k[1], k[2], "cexec") : "–"), verdict(k[1], k[2]) }
 		print ""
 		print "| tracer | all its programs ÷ execs (`exec`: fork + exec + exit per exec) | all its programs ÷ containers (`cg`) | all its programs ÷ (mkdir + attach + exec events) (`cg`) |"
 		print "|---|---|---|---|"
@@ -316,6 +393,7 @@ AWK
 		print ""
 	}
 AWK
+			echo "\`cexec\`: the exec storm inside one container (a kubepods-style cgroup2 directory, entered with clone3(CLONE_INTO_CGROUP)): every exec there is a later exec of a tracked process, not a container's start. In \`cg\` every exec is a container's start, which wakes the reader once (BPF_RB_FORCE_WAKEUP)."
 			echo "podcg-trace's cgroup programs run for every hierarchy, but by default report only cgroup2 and the key v1 hierarchy; the others return after one comparison. Its fork/exec/exit programs run for every process on the machine and return early outside tracked cgroups (the \`exec\` workload, outside any container, measures exactly that filter)."
 			echo
 		fi
@@ -357,7 +435,7 @@ AWK
 			printf -- '- %s\n' "${NOTES[@]}"
 			echo
 		fi
-		echo "Raw rows: .output/bench/runs.tsv, bpfstats.tsv, record.tsv, latency.txt."
+		echo "Raw rows: .output/bench/runs.tsv, bpfstats.tsv, record.tsv, latency.txt, scale.txt."
 	} >"$RESULTS"
 }
 
@@ -365,7 +443,8 @@ if [ "${REPORT_ONLY:-0}" = 1 ]; then
 	trap - EXIT
 	[ -f "$BOUT/meta.env" ] || die "no earlier run in $BOUT"
 	. "$BOUT/meta.env"
-	RUNS=$BOUT/$RUNS BPFS=$BOUT/$BPFS REC=$BOUT/$REC LAT=$BOUT/$LAT
+	RUNS=$BOUT/$RUNS BPFS=$BOUT/$BPFS REC=$BOUT/$REC LAT=$BOUT/$LAT SCALEF=$BOUT/$SCALEF
+	[ -f "$SCALEF" ] || SCALEF=
 	write_report
 	cat "$RESULTS"
 	exit 0
@@ -379,7 +458,7 @@ fi
 WORK=$(mktemp -d "/tmp/$TOPBASE.XXXXXX") || die "cannot create a scratch dir in /tmp"
 chmod 755 "$WORK"
 mkdir -p "$WORK/bin" "$BOUT" || die "cannot create '$WORK/bin' or '$BOUT'"
-RUNS=$WORK/$RUNS BPFS=$WORK/$BPFS REC=$WORK/$REC LAT=$WORK/$LAT
+RUNS=$WORK/$RUNS BPFS=$WORK/$BPFS REC=$WORK/$REC LAT=$WORK/$LAT SCALEF=$WORK/$SCALEF
 # the binary under test, copied: a rebuild during the run does not change what is measured
 cp "$PODCG" "$WORK/bin/podcg-trace" || die "cannot copy '$PODCG'"
 PODCG_BUILD="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git --no-optional-locks -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ', dirty'), built $(date -u -r "$PODCG" +%H:%MZ)"
@@ -449,10 +528,13 @@ else
 		die "cannot build bench_true"
 	BT_KIND="static glibc, $(stat -c %s "$BOUT/bench_true") bytes"
 fi
+gcc "${BFLAGS[@]}" tests/e2e/clone_into.c -o "$BOUT/clone_into" || die "cannot build clone_into"
 EXECSTORM=$WORK/bin/execstorm
+CLONE_INTO=$WORK/bin/clone_into
+CG2_MNT=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break; if ($(i + 1) == "cgroup2" && $4 == "/") { print $5; exit } }' /proc/self/mountinfo)
 CGSTORM=$WORK/bin/cgstorm
 BT=$WORK/bin/bench_true-$RUNID # unique to this run: only its execs are counted
-cp "$BOUT/execstorm" "$BOUT/cgstorm" "$WORK/bin/" && cp "$BOUT/bench_true" "$BT" &&
+cp "$BOUT/execstorm" "$BOUT/cgstorm" "$BOUT/clone_into" "$WORK/bin/" && cp "$BOUT/bench_true" "$BT" &&
 	chmod 755 "$BT" || die "cannot install the workloads in '$WORK/bin'"
 
 BPFTRACE_SCRIPT=$WORK/trace.bt
@@ -494,6 +576,15 @@ run_wl() {
 	WL_RATE='' WL_UNITS=0 WL_EVENTS=0 EXP_MKDIR=0 EXP_ATTACH=0 EXP_EXEC=0
 	if [ "$wl" = exec ]; then
 		"$EXECSTORM" -b "$BT" -n "$n" >"$out" 2>"$WORK/wl.err" &
+	elif [ "$wl" = cexec ]; then
+		# the exec storm inside one container: a kubepods-style cgroup2 directory made while
+		# the tracer runs, the storm put straight into it with clone3(CLONE_INTO_CGROUP)
+		local cdir=$CG2_MNT/$top/kubepods/besteffort/pod$RUNID-0000-0000-0000-000000000000/cexec$RUNID
+		if [ -z "$CG2_MNT" ] || ! mkdir -p "$cdir"; then
+			log "workload cexec: no cgroup2 hierarchy or cannot create '$cdir'"
+			return 1
+		fi
+		"$CLONE_INTO" "$cdir" "$EXECSTORM" -b "$BT" -n "$n" >"$out" 2>"$WORK/wl.err" &
 	else
 		"$CGSTORM" -t "$top" -b "$BT" -n "$n" >"$out" 2>"$WORK/wl.err" &
 	fi
@@ -510,7 +601,8 @@ run_wl() {
 		return 1
 	fi
 	WL_RATE=${KV[rate]}
-	if [ "$wl" = exec ]; then
+	[ "$wl" = cexec ] && remove_our_cgroups
+	if [ "$wl" = exec ] || [ "$wl" = cexec ]; then
 		WL_UNITS=${KV[execs]}
 		EXP_EXEC=$WL_UNITS
 	else
@@ -773,8 +865,10 @@ if [ "$BPFSTATS" = 1 ] && [ "$HAVE_BPFTOOL" = 1 ]; then
 	else
 		for tr in podcg podcg-all bpftrace; do
 			[ "$tr" = bpftrace ] && ! want bpftrace && continue
-			for wl in exec cg; do
-				if [ "$wl" = exec ]; then n=$EXEC_N; else n=$CG_N; fi
+			wls=(exec cg)
+			[ "$tr" = podcg ] && [ -n "$CG2_MNT" ] && wls+=(cexec)
+			for wl in "${wls[@]}"; do
+				if [ "$wl" = cg ]; then n=$CG_N; else n=$EXEC_N; fi
 				tag=bs-$wl-$tr
 				start_tracer "$tr" "$tag"
 				case $tr in bpftrace) start_markers "$tag" ;; *) MARK_PID= ;; esac
@@ -892,15 +986,88 @@ if [ "$LATENCY" = 1 ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# 5. scale: many containers held, RSS and CPU per event at that size
+
+# the mount point of the v1 hierarchy with id $1 ("" if none): its controllers from
+# /proc/self/cgroup, matched against the super options of the cgroup mounts
+v1_mount() {
+	local ctrls
+	ctrls=$(awk -F: -v h="$1" '$1 == h { print $2; exit }' /proc/self/cgroup)
+	[ -n "$ctrls" ] || return 0
+	awk -v c="$ctrls" '{ for (i = 7; i <= NF; i++) if ($i == "-") break
+		if ($(i + 1) != "cgroup" || $4 != "/") next
+		n = split(c, want, ","); ok = 1
+		for (k = 1; k <= n; k++) if (index("," $(i + 3) ",", "," want[k] ",") == 0) ok = 0
+		if (ok) { print $5; exit } }' /proc/self/mountinfo
+}
+: >"$SCALEF"
+if [ "$SCALE" = 1 ]; then
+	T_SCALE=$EPOCHREALTIME
+	start_tracer podcg scale
+	if wait_ready podcg; then
+		nap 0.3
+		key=$(sed -n 's/.*key v1 hierarchy \([0-9]*\).*/\1/p' "$TR_ERR" | head -1)
+		mnts=()
+		[ -n "$CG2_MNT" ] && mnts+=("$CG2_MNT")
+		[ -n "$key" ] && [ "$key" != 0 ] && km=$(v1_mount "$key") && [ -n "$km" ] && mnts+=("$km")
+		stop_top="$TOPBASE-scale"
+		# SCALE_N pods of one container each, systemd layout (cgstorm's), ids from awk
+		awk -v n="$SCALE_N" -v top="$stop_top" 'BEGIN { srand(); h = "0123456789abcdef"
+			q = top "/kubepods.slice/kubepods-besteffort.slice"
+			for (i = 0; i < n; i++) {
+				u = ""; for (k = 0; k < 32; k++) u = u substr(h, int(rand() * 16) + 1, 1)
+				u = substr(u, 1, 8) "_" substr(u, 9, 4) "_" substr(u, 13, 4) "_" substr(u, 17, 4) "_" substr(u, 21, 12)
+				c = ""; for (k = 0; k < 64; k++) c = c substr(h, int(rand() * 16) + 1, 1)
+				p = q "/kubepods-besteffort-pod" u ".slice"
+				print p; print p "/cri-containerd-" c ".scope"
+			} }' >"$WORK/scale.dirs"
+		rss0=$(awk '/^VmRSS:/ { print $2 }' "/proc/$TR_PID/status")
+		c0=$(cpu_ns "$TR_PID")
+		t0=$EPOCHREALTIME
+		for m in "${mnts[@]}"; do
+			(cd "$m" && mkdir -p "$stop_top/kubepods.slice/kubepods-besteffort.slice" &&
+				xargs -a "$WORK/scale.dirs" mkdir) || note "scale pass: mkdir below $m failed"
+		done
+		tc=$(fsub "$EPOCHREALTIME" "$t0")
+		drain "$TR_OUT"
+		c1=$(cpu_ns "$TR_PID")
+		cev=$((${#mnts[@]} * (2 * SCALE_N + 3)))
+		made=$(grep -F "\"cgroup\":\"/$stop_top/" "$TR_OUT" | grep -c -F '"event":"container_create"')
+		c2=$(cpu_ns "$TR_PID")
+		run_wl cg "$SCALE_CHURN" "$TOPBASE-scalechurn" || note "scale pass: the churn failed"
+		drain "$TR_OUT"
+		c3=$(cpu_ns "$TR_PID")
+		rss=$(rss_kib "$TR_PID")
+		alive "$TR_PID" || note "scale pass: the tracer died"
+		stop_ours "$TR_PID" INT 60
+		printf 'containers=%s churn=%s hierarchies=%s rss0_kib=%s rss_kib=%s create_s=%s create_events=%s create_cpu_ns=%s reported=%s events=%s cpu_ns=%s\n' \
+			"$SCALE_N" "$WL_UNITS" "${#mnts[@]}" "$rss0" "$rss" "$tc" "$cev" "$((c1 - c0))" "$made" \
+			"$WL_EVENTS" "$((c3 - c2))" >"$SCALEF"
+		log "scale: $(cat "$SCALEF")"
+		# 2 x SCALE_N directories per hierarchy: rmdir in bulk, deepest first
+		for m in "${mnts[@]}"; do
+			[ -d "$m/$stop_top" ] && find "$m/$stop_top" -depth -mindepth 1 -type d -print0 | xargs -0 -r rmdir 2>/dev/null
+		done
+		remove_our_cgroups
+	else
+		stop_ours "$TR_PID" INT 10
+		note "scale pass: podcg-trace did not start"
+	fi
+	[ "$KEEP" = 1 ] || rm -f "$WORK/scale.dirs" "$WORK"/scale.out "$WORK"/scale.err
+	T_SCALE=$(fsub "$EPOCHREALTIME" "$T_SCALE")
+fi
+
+# ---------------------------------------------------------------------------------------------
 # report
 
 T_TOTAL=$(fsub "$EPOCHREALTIME" "$T_START")
 mkdir -p "$BOUT"
-for f in "$RUNS" "$BPFS" "$REC" "$LAT"; do
+for f in "$RUNS" "$BPFS" "$REC" "$LAT" "$SCALEF"; do
 	cp "$f" "$BOUT/" 2>/dev/null
 done
-RUNS=$BOUT/${RUNS##*/} BPFS=$BOUT/${BPFS##*/} REC=$BOUT/${REC##*/} LAT=$BOUT/${LAT##*/}
-declare -p EXEC_N CG_N REPS HIERS BT_KIND LAT_N T_MATRIX T_BPFS T_REC T_LAT T_TOTAL RUNID NOTES \
+RUNS=$BOUT/${RUNS##*/} BPFS=$BOUT/${BPFS##*/} REC=$BOUT/${REC##*/} LAT=$BOUT/${LAT##*/} SCALEF=$BOUT/${SCALEF##*/}
+[ -s "$SCALEF" ] || SCALEF=
+declare -p EXEC_N CG_N REPS HIERS BT_KIND LAT_N T_MATRIX T_BPFS T_REC T_LAT T_SCALE T_TOTAL RUNID NOTES \
 	PODCG_BUILD RUN_DATE >"$BOUT/meta.env" 2>/dev/null
 write_report
 echo

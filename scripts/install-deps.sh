@@ -6,11 +6,18 @@ set -euo pipefail
 pkgs=(
 	# build
 	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
+	nettle-dev           # SHA-256 of recordings (libnettle.a for make static)
+	libjson-c-dev        # parses the runtimes' metadata files (names, images); has the .a
 	libclang-rt-14-dev   # libFuzzer / sanitizers for clang
 	# tests and demo: a real OCI runtime and a static busybox for the rootfs
 	runc crun busybox-static jq iproute2 util-linux procps
+	librsvg2-bin         # rsvg-convert: the --timeline-svg test renders the chart
 	# the end-to-end test against a real Docker engine
 	docker.io containerd
+	# the container image (make image, FROM scratch: nothing pulled) and its e2e test
+	podman
+	# the manifest, Fluent Bit and image tests (t_manifest, t_fluentbit, t_image)
+	python3-yaml
 )
 missing=()
 for p in "${pkgs[@]}"; do

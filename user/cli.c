@@ -18,6 +18,14 @@ enum {
 	OPT_FORCE,
 	OPT_VERSION,
 	OPT_RINGBUF,
+	OPT_NODE,
+	OPT_HEALTH_FILE,
+	OPT_CHECK_HEALTH,
+	OPT_CHECK,
+	OPT_TIMELINE,
+	OPT_TIMELINE_SVG,
+	OPT_NAMESPACE,
+	OPT_HOST_ROOT,
 };
 
 static const struct option long_opts[] = {
@@ -30,6 +38,14 @@ static const struct option long_opts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "ringbuf-mb", required_argument, NULL, OPT_RINGBUF },
+	{ "node", required_argument, NULL, OPT_NODE },
+	{ "health-file", required_argument, NULL, OPT_HEALTH_FILE },
+	{ "check-health", required_argument, NULL, OPT_CHECK_HEALTH },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "timeline", no_argument, NULL, OPT_TIMELINE },
+	{ "timeline-svg", required_argument, NULL, OPT_TIMELINE_SVG },
+	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
+	{ "host-root", required_argument, NULL, OPT_HOST_ROOT },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -46,22 +62,35 @@ const char *pcg_cli_usage(void)
 	       "  --json               JSON Lines output (schema in README.md)\n"
 	       "  --all                report every container and process, not only kubepods ones\n"
 	       "  --all-hierarchies    trace cgroup events in every v1 hierarchy, not only the key one\n"
-	       "  --pod UID            only this pod (dashed or underscored UID)\n"
-	       "  --container ID       only containers whose id starts with ID\n"
+	       "  --pod UID|NAME       only this pod (dashed or underscored UID, or pod name)\n"
+	       "  --container ID|NAME  only containers whose id starts with ID, or named NAME\n"
+	       "  --namespace NS       only pods in the Kubernetes namespace NS\n"
+	       "  --host-root DIR      read the host's runtime files under DIR (default /)\n"
 	       "  --duration SEC       stop after SEC seconds\n"
 	       "  -w, --write FILE     record raw events to FILE ('-' = stdout)\n"
 	       "  -C SIZE              with -w: start a new file past SIZE million bytes (or 100k, 2g)\n"
 	       "  -W N                 with -C: keep at most N files, reusing names (ring)\n"
 	       "  --force              with -w: overwrite an existing regular file\n"
 	       "  -q, --quiet          with -w: no live output\n"
-	       "  -r, --read FILE      replay a recording ('-' = stdin); needs no privileges\n"
+	       "  -r, --read FILE      replay a recording ('-' = stdin); needs no privileges.  Several\n"
+	       "                       -r (or a directory, or a rotated set) merge into one stream\n"
+	       "  --node NAME          the node's name in the recording and the output (default:\n"
+	       "                       the host name)\n"
+	       "  --health-file PATH   touch PATH every second while events are read and written\n"
+	       "  --check-health PATH  exit 0 if PATH was touched in the last 10 s, else 1\n"
 	       "  --ringbuf-mb N       BPF ring buffer size (default 8, a power of two)\n"
 	       "  -v, --verbose        libbpf debug output (-vv: verifier log)\n"
+	       "  --check              say whether this node can be traced, and why not; exit 0/1\n"
+	       "  --timeline           per-pod start-up timelines instead of events (live or -r)\n"
+	       "  --timeline-svg FILE  with --timeline: also draw them as an SVG Gantt chart\n"
 	       "  -h, --help           this text\n"
 	       "  --version            print the version\n"
 	       "\n"
 	       "Exit status: 0 ok, 1 runtime failure, 2 usage error.\n";
 }
+
+/* Kubernetes names: lowercase DNS names */
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyz0123456789.-"
 
 static int parse_ulong(const char *s, unsigned long max, unsigned long *ret)
 {
@@ -116,8 +145,8 @@ static int parse_size(const char *s, unsigned long long *ret)
 }
 
 /* A pod UID, dashed or underscored (either case of hex), or a Kubernetes object name: a DNS
- * subdomain (RFC 1123: at most 253 characters of [a-z0-9.-], alphanumeric at both ends),
- * optionally "namespace/name". */
+ * subdomain (RFC 1123: at most 253 characters of [a-z0-9.-], alphanumeric at both ends); the
+ * namespace is --namespace's. */
 static bool uid_ok(const char *s)
 {
 	if (strlen(s) != 36)
@@ -155,13 +184,7 @@ static bool dns_name_ok(const char *s, size_t n)
 
 static bool pod_arg_ok(const char *s)
 {
-	const char *slash = strchr(s, '/');
-
-	if (uid_ok(s))
-		return true;
-	if (slash)
-		return dns_name_ok(s, slash - s) && dns_name_ok(slash + 1, strlen(slash + 1));
-	return dns_name_ok(s, strlen(s));
+	return uid_ok(s) || dns_name_ok(s, strlen(s));
 }
 
 /* The option getopt just complained about, as the user wrote it ("--bogus", "-x"), in
@@ -231,7 +254,39 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			o.write = optarg;
 			break;
 		case 'r':
-			o.read = optarg;
+			if (o.nr_reads >= PCG_CLI_MAX_READS) {
+				*ret_reason =
+					"too many -r (256 at most; a directory counts as one)";
+				return -EINVAL;
+			}
+			if (!o.read)
+				o.read = optarg;
+			o.reads[o.nr_reads++] = optarg;
+			break;
+		case OPT_NODE:
+			if (!*optarg || strlen(optarg) > 253 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					   "0123456789-._") != strlen(optarg)) {
+				*ret_reason =
+					"--node takes a node name (letters, digits, '-', '.', '_'; "
+					"253 characters at most)";
+				return -EINVAL;
+			}
+			o.node = optarg;
+			break;
+		case OPT_HEALTH_FILE:
+			if (!*optarg) {
+				*ret_reason = "--health-file takes a file name";
+				return -EINVAL;
+			}
+			o.health_file = optarg;
+			break;
+		case OPT_CHECK_HEALTH:
+			if (!*optarg) {
+				*ret_reason = "--check-health takes a file name";
+				return -EINVAL;
+			}
+			o.check_health = optarg;
 			break;
 		case OPT_POD:
 			if (!pod_arg_ok(optarg)) {
@@ -243,12 +298,33 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			o.pod = optarg;
 			break;
 		case OPT_CONTAINER:
-			if (!*optarg || strlen(optarg) > 64 ||
-			    strspn(optarg, "0123456789abcdefABCDEF") != strlen(optarg)) {
-				*ret_reason = "--container takes a hexadecimal container id prefix";
+			if (!*optarg || strlen(optarg) > 253 ||
+			    strspn(optarg, NAME_CHARS "ABCDEF") != strlen(optarg) ||
+			    (strspn(optarg, "0123456789abcdefABCDEF") == strlen(optarg) ?
+				     strlen(optarg) > 64 :
+				     strspn(optarg, NAME_CHARS) != strlen(optarg))) {
+				*ret_reason =
+					"--container takes a container id prefix (hexadecimal) or a "
+					"container name";
 				return -EINVAL;
 			}
 			o.container = optarg;
+			break;
+		case OPT_NAMESPACE:
+			if (!*optarg || strlen(optarg) > 63 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+				    strlen(optarg)) {
+				*ret_reason = "--namespace takes a Kubernetes namespace name";
+				return -EINVAL;
+			}
+			o.pod_namespace = optarg;
+			break;
+		case OPT_HOST_ROOT:
+			if (optarg[0] != '/') {
+				*ret_reason = "--host-root takes an absolute directory";
+				return -EINVAL;
+			}
+			o.host_root = optarg;
 			break;
 		case OPT_DURATION:
 			errno = 0;
@@ -281,6 +357,20 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			}
 			o.ringbuf_mb = v;
 			break;
+		case OPT_CHECK:
+			o.check = true;
+			break;
+		case OPT_TIMELINE:
+			o.timeline = true;
+			break;
+		case OPT_TIMELINE_SVG:
+			if (!*optarg) {
+				*ret_reason = "--timeline-svg takes a file name";
+				return -EINVAL;
+			}
+			o.timeline = true;
+			o.timeline_svg = optarg;
+			break;
 		case ':':
 			*ret_reason = name_opt("option %s is missing its argument", argc, argv);
 			return -EINVAL;
@@ -297,6 +387,25 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 		*ret_reason = "unexpected argument";
 		return -EINVAL;
 	}
+	if (o.check_health && (o.read || o.write)) {
+		*ret_reason = "--check-health only checks a health file";
+		return -EINVAL;
+	}
+	if (o.read && (o.node || o.health_file)) {
+		*ret_reason = "--node and --health-file apply to live tracing, not to -r";
+		return -EINVAL;
+	}
+	if (o.nr_reads > 1)
+		for (unsigned i = 0; i < o.nr_reads; i++)
+			if (!strcmp(o.reads[i], "-")) {
+				*ret_reason = "-r - (stdin) cannot be merged with other inputs";
+				return -EINVAL;
+			}
+	if (o.check &&
+	    (o.read || o.write || o.timeline || o.duration > 0 || o.pod || o.container)) {
+		*ret_reason = "--check runs alone (with --json, -v at most)";
+		return -EINVAL;
+	}
 	if (o.read && o.write) {
 		*ret_reason = "-r and -w cannot be combined";
 		return -EINVAL;
@@ -305,6 +414,10 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 		*ret_reason =
 			"-r replays a recording: --all, --all-hierarchies, --duration, -C and -q "
 			"apply to live tracing only";
+		return -EINVAL;
+	}
+	if (o.read && o.host_root) {
+		*ret_reason = "--host-root applies to live tracing only";
 		return -EINVAL;
 	}
 	if ((o.rotate_bytes || o.rotate_count || o.quiet || o.force) && !o.write) {

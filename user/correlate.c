@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* correlate.c - the correlator: cgroups <-> pods <-> containers <-> processes (pure). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,13 +22,46 @@
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
 #define COARSE_START_SLACK_NS (20ull * 1000 * 1000)
 
+/* Names from PCG_EV_META records (exact sizes, NUL-terminated). */
+struct names {
+	char pod_name[PCG_META_NAME_MAX + 1];
+	char pod_namespace[PCG_META_NS_MAX + 1];
+	char container_name[PCG_META_NAME_MAX + 1];
+	char image[PCG_META_IMAGE_MAX + 1];
+	char sandbox_id[65];
+	unsigned ctype;
+	bool trunc;
+};
+
+static char *names_slot(struct names *n, unsigned field, size_t *size)
+{
+	switch (field) {
+	case PCG_META_POD_NAME:
+		*size = sizeof(n->pod_name);
+		return n->pod_name;
+	case PCG_META_POD_NAMESPACE:
+		*size = sizeof(n->pod_namespace);
+		return n->pod_namespace;
+	case PCG_META_CONTAINER_NAME:
+		*size = sizeof(n->container_name);
+		return n->container_name;
+	case PCG_META_IMAGE:
+		*size = sizeof(n->image);
+		return n->image;
+	default:
+		*size = sizeof(n->sandbox_id);
+		return n->sandbox_id;
+	}
+}
+
 struct obj {
 	struct obj *hnext;	   /* bucket chain, by name */
 	struct obj *next, *prev;   /* all objects, in creation order */
 	struct obj *pnext, *pprev; /* pending announcement, in creation order */
 	struct obj *pod;	   /* container -> its pod, NULL outside Kubernetes */
 	struct pcg_obj_info info;
-	char *path; /* owned copy of info.cgroup */
+	char *path;	     /* owned copy of info.cgroup */
+	struct names *names; /* NULL until a PCG_EV_META record names it */
 	__u64 first_ts;
 	__u64 seen_mask;   /* hierarchies whose own cgroup was reported */
 	unsigned live_cgs; /* own cgroups (all hierarchies) not removed yet */
@@ -94,6 +128,14 @@ struct pcg_corr {
 		enum pcg_runtime runtime;
 	} * hints;
 	size_t nr_hints, hints_cap;
+	/* Names learnt before their pod's or container's mkdir (PCG_EV_META), until it comes:
+	 * grows like hints[], bounded by max_cgroups; a record past that is dropped and counted. */
+	struct meta_stash {
+		char pod_uid[PCG_POD_UID_LEN + 1];
+		char id[PCG_CONTAINER_ID_LEN + 1]; /* "" for the pod's own record */
+		struct names names;
+	} * metas;
+	size_t nr_metas, metas_cap;
 	/* The processes reported as exited in the last EXIT_DEDUP_NS, newest last, in a ring that
 	 * grows while it holds only such recent exits, up to EXIT_DEDUP_MAX; an exit pushed out
 	 * earlier than that is counted. */
@@ -280,6 +322,7 @@ static void obj_free(struct pcg_corr *c, struct obj *o)
 		o->pod->refs--;
 	c->mem -= sizeof(*o) + strlen(o->path) + 1;
 	c->nr_objs--;
+	free(o->names);
 	free(o->path);
 	free(o);
 }
@@ -462,6 +505,135 @@ static bool has_live_own(struct pcg_corr *c, const struct obj *o, __u32 hier, __
 	return false;
 }
 
+/* --- names (PCG_EV_META) ------------------------------------------------------------------ */
+
+const char *pcg_obj_name(const struct pcg_obj_info *o, unsigned field)
+{
+	if (!o || field >= PCG_META_NR)
+		return NULL;
+	if (o->name[field])
+		return o->name[field];
+	if (o->pod && (field == PCG_META_POD_NAME || field == PCG_META_POD_NAMESPACE))
+		return o->pod->name[field];
+	return NULL;
+}
+
+static void names_from_event(struct names *n, const struct pcg_event *ev)
+{
+	memset(n, 0, sizeof(*n));
+	for (unsigned f = 0; f < PCG_META_NR; f++) {
+		size_t size;
+		char *dst = names_slot(n, f, &size);
+		size_t len = ev->meta_len[f] < size ? ev->meta_len[f] : size - 1;
+
+		memcpy(dst, ev->meta[f], len);
+		dst[len] = 0;
+	}
+	n->ctype = ev->ctype;
+	n->trunc = ev->flags & PCG_F_TRUNC;
+}
+
+/* Fills what @o does not know yet from @src (a pod takes the pod's fields only). */
+static void names_merge(struct obj *o, const struct names *src)
+{
+	unsigned nf = o->is_pod ? PCG_META_POD_NAMESPACE + 1 : PCG_META_NR;
+
+	if (!o->names) {
+		o->names = calloc(1, sizeof(*o->names));
+		if (!o->names)
+			return;
+	}
+	for (unsigned f = 0; f < nf; f++) {
+		size_t size;
+		char *dst = names_slot(o->names, f, &size);
+		const char *from = names_slot((struct names *)src, f, &size);
+
+		if (!dst[0] && from[0]) {
+			memcpy(dst, from, size);
+			if (f == PCG_META_IMAGE)
+				o->names->trunc = src->trunc;
+		}
+		o->info.name[f] = dst[0] ? dst : NULL;
+	}
+	if (!o->is_pod && !o->names->ctype)
+		o->names->ctype = src->ctype;
+	o->info.ctype = o->names->ctype;
+}
+
+static void meta_stash(struct pcg_corr *c, const char *uid, const char *id, const struct names *n)
+{
+	struct meta_stash *m;
+
+	if (c->nr_metas == c->metas_cap) {
+		size_t cap = c->metas_cap ? c->metas_cap * 2 : 16;
+		struct meta_stash *nm = c->metas_cap < c->opts.max_cgroups ?
+						realloc(c->metas, cap * sizeof(*nm)) :
+						NULL;
+
+		if (!nm) {
+			c->stats.table_full++;
+			return;
+		}
+		c->metas = nm;
+		c->metas_cap = cap;
+	}
+	m = &c->metas[c->nr_metas++];
+	snprintf(m->pod_uid, sizeof(m->pod_uid), "%s", uid);
+	snprintf(m->id, sizeof(m->id), "%s", id);
+	m->names = *n;
+}
+
+/* A new pod or container takes the names that arrived before its cgroup did. */
+static void names_attach(struct pcg_corr *c, struct obj *o)
+{
+	for (size_t i = 0; i < c->nr_metas;) {
+		struct meta_stash *m = &c->metas[i];
+		bool match = o->is_pod ? !m->id[0] && !strcmp(m->pod_uid, o->info.pod_uid) :
+					 !strcmp(m->id, o->info.container_id);
+
+		if (!match) {
+			i++;
+			continue;
+		}
+		if (strcmp(m->pod_uid, o->info.pod_uid)) {
+			c->stats.meta_mismatch++;
+		} else {
+			names_merge(o, &m->names);
+			if (o->pod)
+				names_merge(o->pod, &m->names);
+		}
+		*m = c->metas[--c->nr_metas]; /* used: removed */
+	}
+}
+
+static void meta(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	struct names n;
+	struct obj *o;
+
+	names_from_event(&n, ev);
+	if (!ev->container_id[0]) {
+		o = *obj_slot(c, true, ev->pod_uid);
+		if (o)
+			names_merge(o, &n);
+		else
+			meta_stash(c, ev->pod_uid, "", &n);
+		return;
+	}
+	o = *obj_slot(c, false, ev->container_id);
+	if (!o) {
+		meta_stash(c, ev->pod_uid, ev->container_id, &n);
+		return;
+	}
+	if (strcmp(o->info.pod_uid, ev->pod_uid)) {
+		c->stats.meta_mismatch++;
+		return;
+	}
+	names_merge(o, &n);
+	if (o->pod)
+		names_merge(o->pod, &n);
+}
+
 static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	bool existing = ev->type == PCG_EV_EXISTING_CGROUP;
@@ -516,6 +688,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 			goto oom;
 		if (!o->pod && pod) {
 			o->pod = pod;
+			o->info.pod = &pod->info;
 			pod->refs++;
 		}
 		own = kind == PCG_CG_CONTAINER;
@@ -534,6 +707,10 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	if (trunc && (o->is_pod ? pp.pod_end : pp.container_end) == ev->str_len)
 		o->info.cgroup_truncated = true;
 
+	if (pod)
+		names_attach(c, pod);
+	if (o != pod)
+		names_attach(c, o);
 	if (!mem_take(c, sizeof(*cg) + (own ? 0 : ev->str_len + 1)))
 		return 0;
 	cg = calloc(1, sizeof(*cg));
@@ -1124,6 +1301,9 @@ int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev)
 	case PCG_EV_HINT:
 		hint(c, ev);
 		return 0;
+	case PCG_EV_META:
+		meta(c, ev);
+		return 0;
 	default:
 		c->stats.bad_events++;
 		return 0;
@@ -1144,6 +1324,43 @@ static int snap_cgroup(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
 	return fn(ctx, &b, b.hdr.size);
 }
 
+/* The names of @o as a PCG_EV_META record, once per object (before its first own cgroup). */
+static int snap_meta(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
+{
+	const struct obj *o = cg->obj;
+	union {
+		struct pcg_ev_meta e;
+		char b[sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX +
+		       PCG_META_IMAGE_MAX + 64];
+	} u;
+	size_t off = sizeof(u.e);
+
+	if (!o->names || !o->info.nr_ids || !o->info.pod_uid[0] ||
+	    o->info.ids[0].hier != cg->hier || o->info.ids[0].cgid != cg->cgid)
+		return 0;
+	memset(&u.e, 0, sizeof(u.e));
+	u.e.hdr.type = PCG_EV_META;
+	u.e.hdr.ts = ts;
+	memcpy(u.e.pod_uid, o->info.pod_uid, sizeof(u.e.pod_uid));
+	if (!o->is_pod) {
+		memcpy(u.e.container_id, o->info.container_id, sizeof(u.e.container_id));
+		u.e.container_type = o->names->ctype;
+		if (o->names->trunc && o->names->image[0])
+			u.e.hdr.flags = PCG_F_TRUNC;
+	}
+	for (unsigned f = 0; f < PCG_META_NR; f++) {
+		size_t size;
+		const char *v = names_slot(o->names, f, &size);
+		size_t n = o->is_pod && f > PCG_META_POD_NAMESPACE ? 0 : strlen(v);
+
+		memcpy(u.b + off, v, n);
+		u.e.len[f] = n;
+		off += n;
+	}
+	u.e.hdr.size = off;
+	return fn(ctx, &u, off);
+}
+
 int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *ctx)
 {
 	union pcg_enc_buf b;
@@ -1158,7 +1375,9 @@ int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *
 
 				if (want != pass)
 					continue;
-				if (pass == 1 && cg->obj->info.runtime)
+				if (pass < 2)
+					err = snap_meta(cg, ts, fn, ctx);
+				if (!err && pass == 1 && cg->obj->info.runtime)
 					err = fn(ctx, &b,
 						 pcg_enc_hint(&b, ts, cg->obj->info.runtime,
 							      cg->obj->info.container_id));
@@ -1214,12 +1433,14 @@ void pcg_corr__free(struct pcg_corr *c)
 		struct obj *o = c->objs_head;
 
 		c->objs_head = o->next;
+		free(o->names);
 		free(o->path);
 		free(o);
 	}
 	free(c->cg_tab);
 	free(c->proc_tab);
 	free(c->hints);
+	free(c->metas);
 	free(c->exited);
 	free(c->exited_hash);
 	free(c);

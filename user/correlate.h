@@ -68,7 +68,15 @@ struct pcg_obj_info {
 	bool reconciled;       /* found or found gone by a rescan after lost events */
 	unsigned nr_ids;
 	struct pcg_hier_id ids[PCG_MAX_HIER]; /* hierarchies it was seen in, in arrival order */
+	/* names learnt from PCG_EV_META records, NULL while unknown: use pcg_obj_name() */
+	const char *name[PCG_META_NR];	/* PCG_META_* */
+	unsigned ctype;			/* PCG_CTYPE_* */
+	const struct pcg_obj_info *pod; /* a container's pod, NULL otherwise */
 };
+
+/* A name of a pod or container (@field: PCG_META_*), NULL when unknown.  A container's pod
+ * name and namespace come from its pod when its own record did not say. */
+const char *pcg_obj_name(const struct pcg_obj_info *o, unsigned field);
 
 /* One output record; pointers are valid during the callback only. */
 struct pcg_out {
@@ -99,10 +107,11 @@ struct pcg_corr_opts {
 };
 
 struct pcg_corr_stats {
-	__u64 events;	  /* events fed */
-	__u64 bad_events; /* undecodable / inconsistent */
-	__u64 table_full; /* entries refused because a table was full */
-	__u64 records;	  /* records emitted */
+	__u64 events;	     /* events fed */
+	__u64 bad_events;    /* undecodable / inconsistent */
+	__u64 table_full;    /* entries refused because a table was full */
+	__u64 records;	     /* records emitted */
+	__u64 meta_mismatch; /* PCG_EV_META records naming another pod than the cgroup path */
 };
 
 struct pcg_corr;

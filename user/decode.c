@@ -16,6 +16,7 @@ _Static_assert(sizeof(struct pcg_ev_exec) == 120, "pcg_ev_exec layout");
 _Static_assert(sizeof(struct pcg_ev_exit) == 120, "pcg_ev_exit layout");
 _Static_assert(sizeof(struct pcg_ev_lost) == 16 + 8 * PCG_LOST_SLOTS, "pcg_ev_lost layout");
 _Static_assert(sizeof(struct pcg_ev_hint) == 88, "pcg_ev_hint layout");
+_Static_assert(sizeof(struct pcg_ev_meta) == 128, "pcg_ev_meta layout");
 
 static const char *const ev_names[_PCG_EV_MAX] = {
 	[PCG_EV_CGROUP_MKDIR] = "cgroup_mkdir",
@@ -30,6 +31,7 @@ static const char *const ev_names[_PCG_EV_MAX] = {
 	[PCG_EV_LOST] = "lost",
 	[PCG_EV_TICK] = "tick",
 	[PCG_EV_HINT] = "hint",
+	[PCG_EV_META] = "meta",
 };
 
 const char *pcg_ev_name(__u16 type)
@@ -62,6 +64,8 @@ size_t pcg_ev_fixed_size(__u16 type)
 		return sizeof(struct pcg_ev_lost);
 	case PCG_EV_HINT:
 		return sizeof(struct pcg_ev_hint);
+	case PCG_EV_META:
+		return sizeof(struct pcg_ev_meta);
 	default:
 		return 0;
 	}
@@ -73,6 +77,95 @@ static bool has_tail(__u16 type)
 	return type == PCG_EV_CGROUP_MKDIR || type == PCG_EV_CGROUP_RMDIR ||
 	       type == PCG_EV_EXISTING_CGROUP || type == PCG_EV_CGROUP_ATTACH ||
 	       type == PCG_EV_EXEC;
+}
+
+static bool is_lower_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+bool pcg_meta_id_ok(const char *s, size_t len)
+{
+	if (len != 64)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!is_lower_hex(s[i]))
+			return false;
+	return true;
+}
+
+bool pcg_meta_uid_ok(const char *s, size_t len)
+{
+	if (len != 36)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-' : !is_lower_hex(s[i]))
+			return false;
+	return true;
+}
+
+bool pcg_meta_str_ok(unsigned field, const char *s, size_t len)
+{
+	static const size_t max[PCG_META_NR] = {
+		[PCG_META_POD_NAME] = PCG_META_NAME_MAX,
+		[PCG_META_POD_NAMESPACE] = PCG_META_NS_MAX,
+		[PCG_META_CONTAINER_NAME] = PCG_META_NAME_MAX,
+		[PCG_META_IMAGE] = PCG_META_IMAGE_MAX,
+		[PCG_META_SANDBOX_ID] = 64,
+	};
+
+	if (field >= PCG_META_NR || len > max[field] || (len && !s))
+		return false;
+	if (!len)
+		return true;
+	if (field == PCG_META_SANDBOX_ID)
+		return pcg_meta_id_ok(s, len);
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+
+		if (field == PCG_META_IMAGE)
+			ok = ok || (c >= 'A' && c <= 'Z') || strchr("._:/@+", c);
+		else if (field != PCG_META_POD_NAMESPACE)
+			ok = ok || c == '.';
+		if (!ok || !c)
+			return false;
+	}
+	return true;
+}
+
+/* A PCG_EV_META record: bounded, valid strings and nothing else, or -EBADMSG. */
+static int decode_meta(const unsigned char *p, size_t len, struct pcg_event *ret)
+{
+	struct pcg_ev_meta e;
+	size_t off = sizeof(e);
+
+	memcpy(&e, p, sizeof(e));
+	if (e.container_type > PCG_CTYPE_CONTAINER || e.source >= _PCG_META_SRC_MAX ||
+	    !pcg_meta_uid_ok(e.pod_uid, sizeof(e.pod_uid)))
+		return -EBADMSG;
+	if (e.container_id[0] && !pcg_meta_id_ok(e.container_id, sizeof(e.container_id)))
+		return -EBADMSG;
+	if (!e.container_id[0] && (e.container_type || e.len[PCG_META_CONTAINER_NAME] ||
+				   e.len[PCG_META_IMAGE] || e.len[PCG_META_SANDBOX_ID]))
+		return -EBADMSG; /* a pod's own record names the pod only */
+	for (int i = 0; i < 64 && !e.container_id[0]; i++)
+		if (e.container_id[i])
+			return -EBADMSG;
+	for (int i = 0; i < PCG_META_NR; i++) {
+		if (e.len[i] > len - off || !pcg_meta_str_ok(i, (const char *)p + off, e.len[i]))
+			return -EBADMSG;
+		ret->meta[i] = (const char *)p + off;
+		ret->meta_len[i] = e.len[i];
+		off += e.len[i];
+	}
+	if (off != len || (ret->flags & ~PCG_F_TRUNC))
+		return -EBADMSG;
+	memcpy(ret->pod_uid, e.pod_uid, sizeof(e.pod_uid));
+	memcpy(ret->container_id, e.container_id, sizeof(e.container_id));
+	ret->ctype = e.container_type;
+	ret->meta_src = e.source;
+	return 0;
 }
 
 /* A string tail of the record: the bytes after the fixed part, up to the first NUL. */
@@ -179,6 +272,12 @@ int pcg_decode(const void *data, size_t len, struct pcg_event *ret)
 		ret->container_id[sizeof(e.container_id)] = 0;
 		break;
 	}
+	case PCG_EV_META:
+		if (decode_meta(p, len, ret)) {
+			memset(ret, 0, sizeof(*ret));
+			return -EBADMSG;
+		}
+		break;
 	case PCG_EV_LOST: {
 		struct pcg_ev_lost e;
 

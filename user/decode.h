@@ -25,14 +25,19 @@ struct pcg_event {
 	__u64 cgid;	      /* cgroup events and attach */
 	__u32 hier;
 	__u32 level;
-	__u32 old_pid;	       /* exec */
-	__u32 exit_status;     /* exit */
-	__u32 writer_pid;      /* attach, cgroup events */
-	__u32 runtime;	       /* hint: enum pcg_runtime */
-	char container_id[65]; /* hint */
-	bool threadgroup;      /* attach */
-	const char *str;       /* path (cgroup events, attach) or filename (exec); NULL otherwise */
-	size_t str_len;	       /* bytes before the first NUL, bounded by the record */
+	__u32 old_pid;		       /* exec */
+	__u32 exit_status;	       /* exit */
+	__u32 writer_pid;	       /* attach, cgroup events */
+	__u32 runtime;		       /* hint: enum pcg_runtime */
+	char container_id[65];	       /* hint, meta ("" for a pod's meta) */
+	char pod_uid[37];	       /* meta */
+	__u8 ctype;		       /* meta: PCG_CTYPE_* */
+	__u8 meta_src;		       /* meta: PCG_META_SRC_* */
+	const char *meta[PCG_META_NR]; /* meta strings, pointing into @data, not NUL-terminated */
+	__u16 meta_len[PCG_META_NR];
+	bool threadgroup; /* attach */
+	const char *str;  /* path (cgroup events, attach) or filename (exec); NULL otherwise */
+	size_t str_len;	  /* bytes before the first NUL, bounded by the record */
 	__u64 lost[PCG_LOST_SLOTS]; /* PCG_EV_LOST */
 };
 
@@ -42,6 +47,16 @@ struct pcg_event {
  * flags & PCG_F_TRUNC: the kernel side filled the whole PCG_PATH_MAX (the string is
  * PCG_PATH_MAX - 1 bytes long and may have been cut there). */
 int pcg_decode(const void *data, size_t len, struct pcg_event *ret);
+
+/* Whether @s (@len bytes) is a string the live side can put in slot @field of a
+ * PCG_EV_META record: Kubernetes names are lowercase DNS names ([a-z0-9.-], a namespace
+ * [a-z0-9-]) within their length, an image reference is [A-Za-z0-9._:/@+-], a sandbox id 64
+ * lowercase hex digits.  The empty string (unknown) is valid everywhere. */
+bool pcg_meta_str_ok(unsigned field, const char *s, size_t len);
+/* A dashed lowercase pod UID of exactly 36 characters. */
+bool pcg_meta_uid_ok(const char *s, size_t len);
+/* 64 lowercase hex digits. */
+bool pcg_meta_id_ok(const char *s, size_t len);
 
 /* Size of the fixed part of a record type, 0 for an unknown type. */
 size_t pcg_ev_fixed_size(__u16 type);

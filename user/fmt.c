@@ -92,11 +92,21 @@ static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 	bool pod = is_pod(out->kind);
 
 	json_str_or_null(sb, "pod_uid", o ? o->pod_uid : NULL);
+	json_str_or_null(sb, "pod_name", pcg_obj_name(o, PCG_META_POD_NAME));
+	json_str_or_null(sb, "pod_namespace", pcg_obj_name(o, PCG_META_POD_NAMESPACE));
 	json_str_or_null(sb, "qos", o ? pcg_qos_name(o->qos) : NULL);
 	json_str_or_null(sb, "driver", o ? pcg_driver_name(o->driver) : NULL);
 	if (!pod) {
 		json_str_or_null(sb, "runtime", o ? pcg_runtime_name(o->runtime) : NULL);
 		json_str_or_null(sb, "container_id", o ? o->container_id : NULL);
+		json_str_or_null(sb, "container_name", pcg_obj_name(o, PCG_META_CONTAINER_NAME));
+		json_str_or_null(sb, "container_type",
+				 !o				 ? NULL :
+				 o->ctype == PCG_CTYPE_SANDBOX	 ? "sandbox" :
+				 o->ctype == PCG_CTYPE_CONTAINER ? "container" :
+								   NULL);
+		json_str_or_null(sb, "image", pcg_obj_name(o, PCG_META_IMAGE));
+		json_str_or_null(sb, "sandbox_id", pcg_obj_name(o, PCG_META_SANDBOX_ID));
 	}
 	if (o && o->cgroup && o->cgroup[0])
 		json_raw_str(sb, "cgroup", o->cgroup, strlen(o->cgroup));
@@ -142,6 +152,10 @@ static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 	pcg_sbuf_addf(sb, "{\"schema\":%d,\"ts\":\"", PCG_JSON_SCHEMA);
 	pcg_fmt_rfc3339(sb, wall_ns(opts, out->ts));
 	pcg_sbuf_addf(sb, "\",\"event\":\"%s\"", pcg_out_name(out->kind));
+	if (opts->node) {
+		json_key(sb, "node");
+		pcg_sbuf_add_json_str(sb, opts->node, strlen(opts->node));
+	}
 
 	if (out->kind == PCG_OUT_LOST) {
 		__u64 total = 0;
@@ -192,6 +206,8 @@ void pcg_fmt_header(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts)
 {
 	if (opts->json)
 		return;
+	if (opts->node_column)
+		pcg_sbuf_addf(sb, "%-16s ", "NODE");
 	pcg_sbuf_addf(sb, "%-15s %-18s %-8s %-12s %-7s %s\n", "TIME(UTC)", "EVENT", "POD",
 		      "CONTAINER", "PID", "DETAILS");
 }
@@ -202,15 +218,41 @@ static void text_field(struct pcg_sbuf *sb, const char *key, const char *val, si
 	pcg_sbuf_add_safe(sb, val, len);
 }
 
+/* A column of at least @width characters, escaped, and the blank after it. */
+static void text_col(struct pcg_sbuf *sb, const char *a, const char *sep, const char *b,
+		     size_t width)
+{
+	size_t start = sb->len;
+
+	pcg_sbuf_add_safe(sb, a, strlen(a));
+	if (sep) {
+		pcg_sbuf_adds(sb, sep);
+		pcg_sbuf_add_safe(sb, b, strlen(b));
+	}
+	while (sb->len - start < width && !sb->oom)
+		pcg_sbuf_addc(sb, ' ');
+	pcg_sbuf_addc(sb, ' ');
+}
+
 static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 		     const struct pcg_out *out)
 {
 	const struct pcg_obj_info *o = out->obj;
 	const struct pcg_task *t = out->task;
+	const char *pod_name, *pod_ns, *ctr_name, *image;
 	__s64 sec;
 	long frac;
 	char pid[16] = "-";
 
+	if (opts->node_column) {
+		const char *node = opts->node ? opts->node : "-";
+		size_t start = sb->len;
+
+		pcg_sbuf_add_safe(sb, node, strlen(node));
+		do
+			pcg_sbuf_addc(sb, ' ');
+		while (sb->len - start < 17);
+	}
 	split_ns(wall_ns(opts, out->ts), &sec, &frac);
 	sec %= 86400;
 	if (sec < 0)
@@ -228,8 +270,18 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 	}
 	if (t)
 		snprintf(pid, sizeof(pid), "%u", t->tgid);
-	pcg_sbuf_addf(sb, "%-8.8s %-12.12s %-7s", o && o->pod_uid[0] ? o->pod_uid : "-",
-		      o && o->container_id[0] ? o->container_id : "-", pid);
+	pod_name = pcg_obj_name(o, PCG_META_POD_NAME);
+	pod_ns = pcg_obj_name(o, PCG_META_POD_NAMESPACE);
+	ctr_name = pcg_obj_name(o, PCG_META_CONTAINER_NAME);
+	if (pod_name && pod_ns) /* namespace/pod and the container's name once known */
+		text_col(sb, pod_ns, "/", pod_name, 8);
+	else
+		pcg_sbuf_addf(sb, "%-8.8s ", o && o->pod_uid[0] ? o->pod_uid : "-");
+	if (ctr_name && o->container_id[0])
+		text_col(sb, ctr_name, NULL, NULL, 12);
+	else
+		pcg_sbuf_addf(sb, "%-12.12s ", o && o->container_id[0] ? o->container_id : "-");
+	pcg_sbuf_addf(sb, "%-7s", pid);
 	if (o) {
 		if (o->qos)
 			pcg_sbuf_addf(sb, " %s", pcg_qos_name(o->qos));
@@ -272,6 +324,12 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 			pcg_sbuf_addf(sb, " id=%s", o->container_id);
 		else if (o->pod_uid[0])
 			pcg_sbuf_addf(sb, " uid=%s", o->pod_uid);
+		if (o->container_id[0] && o->ctype)
+			pcg_sbuf_adds(sb, o->ctype == PCG_CTYPE_SANDBOX ? " type=sandbox" :
+									  " type=container");
+		image = pcg_obj_name(o, PCG_META_IMAGE);
+		if (image && o->container_id[0])
+			text_field(sb, "image", image, strlen(image));
 		text_field(sb, "cgroup", o->cgroup, strlen(o->cgroup));
 	}
 	if (o && o->cgroup_truncated &&

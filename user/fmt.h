@@ -22,6 +22,8 @@ struct pcg_out;
 
 struct pcg_fmt_opts {
 	bool json;
+	const char *node;	   /* the node's name: JSON "node" key (none if NULL) */
+	bool node_column;	   /* text: a NODE column (several nodes merged) */
 	__s64 boot_to_realtime_ns; /* wall clock = CLOCK_BOOTTIME + this */
 };
 

@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -22,25 +23,29 @@
 #include "clock.h"
 #include "decode.h"
 #include "encode.h"
+#include "health.h"
 #include "loader.h"
 #include "log.h"
+#include "names.h"
 #include "modes.h"
 #include "output.h"
 #include "pipeline.h"
 #include "record.h"
 #include "recorder.h"
 #include "scan.h"
+#include "timeline_io.h"
 
 #ifndef PCG_VERSION
 #define PCG_VERSION "0.0.0"
 #endif
 
-#define ACTIVE_POLL_MS	 1    /* poll period while events flow */
-#define IDLE_POLL_MS	 1000 /* ... and when idle: the kernel side wakes us */
-#define ACTIVE_WINDOW_NS (50ull * 1000 * 1000)
-#define ACTIVE_MARGIN_NS (10ull * 1000 * 1000) /* slack for a late loop iteration */
-#define TICK_EVERY_NS	 (20ull * 1000 * 1000)
-#define HOUSEKEEP_NS	 (1000ull * 1000 * 1000) /* drop counters, recording flush */
+#define ACTIVE_POLL_MS	  1    /* poll period while events flow */
+#define IDLE_POLL_MS	  1000 /* ... and when idle: the kernel side wakes us */
+#define ACTIVE_WINDOW_NS  (50ull * 1000 * 1000)
+#define ACTIVE_MARGIN_NS  (10ull * 1000 * 1000) /* slack for a late loop iteration */
+#define TICK_EVERY_NS	  (20ull * 1000 * 1000)
+#define HOUSEKEEP_NS	  (1000ull * 1000 * 1000) /* drop counters, recording flush */
+#define DRAIN_MAX_BATCHES 64 /* at exit: 64 x PCG_LOADER_BUDGET records at most */
 /* After lost events, the kubepods cgroups and their processes are scanned again (what the
  * start-up scan does) so the tables match the system; at most once per this interval, so a
  * flood that keeps overflowing the ring buffer does not turn into a rescan loop. */
@@ -54,12 +59,15 @@ struct live {
 	struct pcg_pipeline *pl;
 	struct pcg_recorder *rec;
 	struct pcg_loader *ld;
+	struct pcg_names *names; /* pod and container names, images; NULL = no lookups */
 	__u64 drops_seen[PCG_LOST_SLOTS];
 	bool rescan_due;   /* events were lost since the last rescan */
 	bool in_rescan;	   /* no rotation in the middle of one: a file would hold half of it */
 	__u64 last_rescan; /* CLOCK_BOOTTIME of the last rescan, 0 if none */
 	unsigned long long rescans;
 	int sfd, ep;
+	int health_fd;	/* --health-file, -1 if none */
+	int health_err; /* said once */
 };
 
 /* Every record of the live side enters the pipeline here: the recorder rotates, if due, between
@@ -102,7 +110,13 @@ static void hint_runtime(struct live *l, const void *rec, size_t len)
 	live_ingest(l, &b, pcg_enc_hint(&b, ev.ts, runtime, pp.container_id));
 }
 
-/* pcg_ring_fn and pcg_scan_fn: a record from the kernel or the start-up scan. */
+static int names_feed(void *ctx, const void *rec, size_t len)
+{
+	return live_ingest(ctx, rec, len);
+}
+
+/* pcg_ring_fn and pcg_scan_fn: a record from the kernel or the start-up scan.  What the live
+ * side learns about it (the runtime, names) goes in first, as records of its own. */
 static int live_record(void *ctx, const void *rec, size_t len)
 {
 	const struct pcg_ev_hdr *h = rec;
@@ -111,6 +125,7 @@ static int live_record(void *ctx, const void *rec, size_t len)
 	if (len >= sizeof(*h) &&
 	    (h->type == PCG_EV_CGROUP_MKDIR || h->type == PCG_EV_EXISTING_CGROUP))
 		hint_runtime(l, rec, len);
+	pcg_names__before(l->names, rec, len, names_feed, l);
 	return live_ingest(l, rec, len);
 }
 
@@ -139,6 +154,8 @@ static void fill_header(struct live *l)
 			h->boot_id[strcspn(h->boot_id, "\n")] = 0;
 		fclose(f);
 	}
+	if (l->opts->node)
+		snprintf(h->node, sizeof(h->node), "%s", l->opts->node);
 	h->boot_to_realtime_ns = pcg_boot_to_realtime_ns();
 	h->cgroup_mode = lay->mode;
 	h->key_v1_hier = lay->key_hier;
@@ -226,6 +243,26 @@ static int drop_privileges(void)
 	if (syscall(SYS_capset, &hdr, data))
 		return -errno;
 	return 0;
+}
+
+/* Asks the scheduler (EEVDF, Linux 6.12+) for a short time slice, so that a reader woken for
+ * a container's first exec runs soon on a busy machine: the tail of the exec -> container_start
+ * latency is the wait for a CPU.  Best effort: older kernels refuse it, and that is fine. */
+static void prefer_short_slice(void)
+{
+	struct {
+		__u32 size, policy;
+		__u64 flags;
+		__s32 nice;
+		__u32 prio;
+		__u64 runtime, deadline, period;
+	} sa = { .size = 48, .runtime = 100000 /* ns */ };
+
+	errno = 0;
+	sa.nice = getpriority(PRIO_PROCESS, 0); /* keep the nice value the user chose */
+	if (errno)
+		return;
+	(void)syscall(SYS_sched_setattr, 0, &sa, 0);
 }
 
 static int preflight(void)
@@ -331,6 +368,7 @@ static int live_setup(struct live *l)
 	}
 	fill_header(l);
 	pcg_pipeline_opts_init(&po, &l->hdr, o);
+	pcg_timeline_io_attach(o, &po);
 	if (o->write) {
 		struct pcg_recorder_opts ro = {
 			.path = o->write,
@@ -354,6 +392,16 @@ static int live_setup(struct live *l)
 	}
 	if (l->rec)
 		pcg_pipeline__set_tap(l->pl, pcg_recorder__tap, l->rec);
+
+	/* before the capabilities go: the runtimes' files are read through the host root */
+	l->names = pcg_names__new(o->host_root);
+	if (!l->names && o->host_root) {
+		err = -errno;
+		pcg_err("cannot open the host root '%s': %s", o->host_root, strerror(-err));
+		return err;
+	}
+	if (!l->names)
+		pcg_warn("cannot look names up: %s", strerror(errno));
 
 	lo.all = o->all;
 	lo.hier_mask = l->layout.traced_mask;
@@ -385,6 +433,7 @@ static int live_setup(struct live *l)
 	}
 	if (!o->all && pcg_scan_seed(&l->layout, seed, l->ld) < 0)
 		pcg_warn("cannot seed the kubepods filter from the cgroup filesystem");
+	pcg_loader__filter_complete(l->ld);
 	if (l->rec) {
 		err = pcg_recorder__start(l->rec, &l->hdr);
 		if (err) {
@@ -396,6 +445,15 @@ static int live_setup(struct live *l)
 	err = watch_fds(l);
 	if (err)
 		return err;
+	if (o->health_file) {
+		l->health_fd = pcg_health_open(o->health_file);
+		if (l->health_fd < 0) {
+			err = l->health_fd;
+			pcg_err("cannot create the health file '%s': %s", o->health_file,
+				strerror(-err));
+			return err;
+		}
+	}
 	if (!o->json && !o->quiet)
 		pcg_output_header(&l->out, &po.fmt);
 	fflush(stdout);
@@ -407,6 +465,7 @@ static int live_setup(struct live *l)
 				       "v1",
 		 (unsigned long long)l->layout.traced_mask, l->layout.key_hier,
 		 l->layout.host_view ? ", host view through /proc/1/root" : "");
+	prefer_short_slice();
 	err = drop_privileges();
 	if (err)
 		pcg_warn("cannot drop capabilities after attaching: %s", strerror(-err));
@@ -470,6 +529,12 @@ static int live_loop(struct live *l)
 			check_drops(l);
 			if (l->rec)
 				pcg_recorder__flush(l->rec);
+			/* alive: the ring buffer was read and the output written this second */
+			if (!l->out.err && (err = pcg_health_touch(l->health_fd)) &&
+			    !l->health_err) {
+				pcg_warn("cannot touch the health file: %s", strerror(-err));
+				l->health_err = err;
+			}
 		}
 		err = maybe_rescan(l, now);
 		if (err < 0) {
@@ -485,10 +550,15 @@ static int live_loop(struct live *l)
 		if (l->out.wrote)
 			pcg_output_flush(&l->out);
 	}
-	/* drain what the kernel still holds, then say what was lost */
-	err = pcg_loader__consume(l->ld);
-	if (err < 0)
-		return err;
+	/* drain what the kernel held when we stopped (bounded: a flood that goes on does not
+	 * keep us from exiting), then say what was lost */
+	for (int i = 0; i < DRAIN_MAX_BATCHES; i++) {
+		err = pcg_loader__consume(l->ld);
+		if (err < 0)
+			return err;
+		if (err < PCG_LOADER_BUDGET)
+			break;
+	}
 	check_drops(l);
 	pcg_pipeline__flush(l->pl);
 	return 0;
@@ -517,7 +587,10 @@ static int live_teardown(struct live *l, int ret)
 		close(l->ep);
 	if (l->sfd >= 0)
 		close(l->sfd);
+	if (l->health_fd >= 0)
+		close(l->health_fd);
 	pcg_loader__free(l->ld);
+	pcg_names__free(l->names);
 	pcg_pipeline__free(l->pl);
 	pcg_recorder__free(l->rec);
 	return ret;
@@ -534,7 +607,7 @@ int pcg_live_run(const struct pcg_opts *o)
 	}
 	l->opts = o;
 	l->out.quiet = o->quiet;
-	l->sfd = l->ep = -1;
+	l->sfd = l->ep = l->health_fd = -1;
 	if (!live_setup(l) && !live_loop(l))
 		ret = pcg_output_finish(&l->out, PCG_EXIT_OK);
 	ret = live_teardown(l, ret);

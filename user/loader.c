@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* loader.c - BPF skeleton lifecycle and the ring buffer. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "clock.h"
 #include "loader.h"
 #include "log.h"
 #include "podcg.skel.h"
@@ -18,11 +23,22 @@ struct pcg_loader {
 	struct ring_buffer *rb;
 	pcg_ring_fn fn;
 	void *ctx;
-	int err; /* first error returned by fn */
+	int err;	   /* first error returned by fn */
+	unsigned budget;   /* records this consume may still take */
+	unsigned consumed; /* records this consume took */
 	int ncpu;
+	bool complete; /* the in-kernel filter was declared complete */
+	__u64 from_ns; /* membership_from_ns */
 };
 
 static int libbpf_verbosity;
+
+/* How long after the load the in-kernel filter is expected to be complete (seeded twice,
+ * attached): processes started within it look the completion time up in the kernel (one
+ * global read, ~200 ns here).  Past it, those started before completion are only marked by
+ * pcg_loader__filter_complete's /proc walk, so an event of one of them between the attach
+ * and that walk could be missed: start-up takes 0.1-0.5 s, hence a second. */
+#define MEMBERSHIP_WINDOW_NS (1000ull * 1000 * 1000)
 
 /* libbpf's warnings always (they say why a load or attach failed); its info and debug
  * messages (a verifier log runs to thousands of lines) only with -v. */
@@ -63,6 +79,12 @@ struct pcg_loader *pcg_loader__load(const struct pcg_loader_opts *opts)
 	l->skel->rodata->v1_hier = opts->v1_hier;
 	if (opts->wake_interval_ns)
 		l->skel->rodata->wake_interval_ns = opts->wake_interval_ns;
+	l->skel->rodata->start_wakeup = !opts->no_start_wakeup;
+	/* processes started from here on are seen by pcg_fork once attached; those started
+	 * before the filter is complete are marked by pcg_loader__filter_complete */
+	l->from_ns = pcg_boottime_ns();
+	l->skel->rodata->membership_from_ns = l->from_ns;
+	l->skel->rodata->membership_window_ns = MEMBERSHIP_WINDOW_NS;
 	err = bpf_map__set_max_entries(l->skel->maps.rb, opts->ringbuf_mb << 20);
 	if (err) {
 		pcg_err("cannot size the ring buffer: %s", strerror(-err));
@@ -106,11 +128,21 @@ int pcg_loader__track(struct pcg_loader *l, __u32 hier, __u64 cgid)
 static int on_sample(void *ctx, void *data, size_t len)
 {
 	struct pcg_loader *l = ctx;
-	int err = l->fn(l->ctx, data, len);
+	const struct pcg_ev_hdr *h = data;
+	int err;
+
+	/* a record written in place was reserved at its largest: hand on what it holds */
+	if (len >= sizeof(*h) && h->size >= sizeof(*h) && h->size < len)
+		len = h->size;
+	err = l->fn(l->ctx, data, len);
 
 	if (err && !l->err)
 		l->err = err;
-	return err;
+	if (err)
+		return err;
+	l->consumed++;
+	/* enough for one turn of the loop: the record is consumed, the rest waits */
+	return --l->budget ? 0 : -EAGAIN;
 }
 
 int pcg_loader__attach(struct pcg_loader *l, pcg_ring_fn fn, void *ctx)
@@ -138,13 +170,83 @@ int pcg_loader__fd(struct pcg_loader *l)
 	return ring_buffer__epoll_fd(l->rb);
 }
 
+/* Processes started after @since_ns (CLOCK_BOOTTIME) get an "unknown" membership, so that
+ * the kernel side decides them from their cgroups at their next event. */
+static void mark_unknown_since(struct pcg_loader *l, __u64 since_ns)
+{
+	int mfd = bpf_map__fd(l->skel->maps.membership);
+	long hz = sysconf(_SC_CLK_TCK);
+	__u64 tick = hz > 0 ? 1000000000ull / hz : 10000000ull;
+	__u32 unknown = 0;
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		char path[64], buf[1024], *p;
+		unsigned long long start = 0;
+		int pid = atoi(d->d_name), fd, pfd, n;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		p = strrchr(buf, ')');
+		/* after "(comm)": state is field 3, starttime field 22 */
+		if (!p || sscanf(p + 2,
+				 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+				 "%*d %*d %*d %*d %llu",
+				 &start) != 1)
+			continue;
+		if ((start + 2) * tick < since_ns)
+			continue;
+		pfd = syscall(SYS_pidfd_open, pid, 0);
+		if (pfd < 0)
+			continue;
+		/* NOEXIST: a decision pcg_fork or pcg_cgroup_attach stored stays */
+		bpf_map_update_elem(mfd, &pfd, &unknown, BPF_NOEXIST);
+		close(pfd);
+	}
+	closedir(dir);
+}
+
+void pcg_loader__filter_complete(struct pcg_loader *l)
+{
+	__u64 now;
+
+	if (l->complete)
+		return;
+	l->complete = true;
+	now = pcg_boottime_ns();
+	__atomic_store_n(&l->skel->data->filter_complete_ns, now, __ATOMIC_RELEASE);
+	/* a slow start-up: processes started between the end of the window and now were
+	 * decided at fork with the filter incomplete */
+	if (now > l->from_ns + MEMBERSHIP_WINDOW_NS)
+		mark_unknown_since(l, l->from_ns + MEMBERSHIP_WINDOW_NS);
+}
+
 int pcg_loader__consume(struct pcg_loader *l)
 {
-	int n = ring_buffer__consume(l->rb);
+	int n;
 
+	/* the caller seeds the filter before it consumes for the first time */
+	pcg_loader__filter_complete(l);
+	l->budget = PCG_LOADER_BUDGET;
+	l->consumed = 0;
+	n = ring_buffer__consume(l->rb);
 	if (l->err)
 		return l->err;
-	return n;
+	if (n == -EAGAIN && !l->budget)
+		return l->consumed; /* more waits: the caller's loop comes back at once */
+	return n < 0 ? n : (int)l->consumed;
 }
 
 void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns)

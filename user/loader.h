@@ -18,7 +18,8 @@ struct pcg_loader_opts {
 	__u32 v1_hier;
 	unsigned ringbuf_mb;
 	__u64 wake_interval_ns;
-	int verbose; /* 1: libbpf debug, 2: + verifier log */
+	bool no_start_wakeup; /* a container's first exec waits for the next poll like the rest */
+	int verbose;	      /* 1: libbpf debug, 2: + verifier log */
 };
 
 typedef int (*pcg_ring_fn)(void *ctx, const void *data, size_t len);
@@ -34,7 +35,16 @@ int pcg_loader__track(struct pcg_loader *l, __u32 hier, __u64 cgid);
 int pcg_loader__attach(struct pcg_loader *l, pcg_ring_fn fn, void *ctx);
 /* An fd that becomes readable when records wait (for the caller's epoll). */
 int pcg_loader__fd(struct pcg_loader *l);
-/* Consumes every waiting record; returns the number consumed or -errno. */
+/* Says that the in-kernel filter is complete (every tracked cgroup that existed before the
+ * programs were attached is in it): processes started from now on are decided once, at fork.
+ * Call it after the last pcg_loader__track of the start-up seed; the first
+ * pcg_loader__consume calls it if the caller did not. */
+void pcg_loader__filter_complete(struct pcg_loader *l);
+/* Records one pcg_loader__consume() takes at most: under a flood, the caller's loop still
+ * sees its signals, flushes its output and counts drops between batches. */
+#define PCG_LOADER_BUDGET 4096
+/* Consumes the waiting records, PCG_LOADER_BUDGET at most; returns the number consumed
+ * (PCG_LOADER_BUDGET: more may wait) or -errno. */
 int pcg_loader__consume(struct pcg_loader *l);
 /* Tells the kernel side that the consumer polls on its own until @until_ns (CLOCK_BOOTTIME):
  * records before then need not wake it. */

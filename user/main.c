@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+#include "check.h"
 #include "cli.h"
+#include "evidence.h"
 #include "log.h"
 #include "modes.h"
 #include "pcg_abi.h"
+#include "timeline_io.h"
 
 #ifndef PCG_VERSION
 #define PCG_VERSION "0.0.0"
@@ -17,6 +20,7 @@ int main(int argc, char **argv)
 {
 	struct pcg_opts o = { 0 };
 	const char *reason;
+	int ret;
 
 	if (pcg_cli_parse(argc, argv, &o, &reason)) {
 		fprintf(stderr, "podcg-trace: %s\nTry 'podcg-trace --help'.\n", reason);
@@ -34,7 +38,12 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	/* a reader that goes away is EPIPE from write(), not a signal that kills */
 	signal(SIGPIPE, SIG_IGN);
-	if (o.read)
-		return pcg_replay_run(&o);
-	return pcg_live_run(&o);
+	if (o.check)
+		return pcg_check_run(&o);
+	if (o.check_health)
+		return pcg_health_check_run(&o);
+	ret = o.read ? pcg_replay_run(&o) : pcg_live_run(&o);
+	ret = pcg_timeline_io_finish(&o, ret); /* --timeline-svg is written at the end */
+	pcg_evidence_print();		       /* the files -w wrote: size, events, SHA-256 */
+	return ret;
 }

@@ -14,7 +14,9 @@ enum pcg_exit {
 
 /* Attach, trace until a signal or --duration, optionally record (-w). */
 int pcg_live_run(const struct pcg_opts *o);
-/* Replay a recording (-r) through the same pipeline. */
+/* Replay recordings (-r) through the same pipeline; several are merged by time. */
 int pcg_replay_run(const struct pcg_opts *o);
+/* --check-health: exit 0 if the --health-file is fresh (health.c). */
+int pcg_health_check_run(const struct pcg_opts *o);
 
 #endif /* __PCG_MODES_H */

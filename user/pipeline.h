@@ -19,11 +19,32 @@ typedef int (*pcg_sink_fn)(void *ctx, const char *buf, size_t len);
 /* Receives every raw record before it is processed.  Returns 0 or -errno. */
 typedef int (*pcg_tap_fn)(void *ctx, const void *rec, size_t len);
 
+struct pcg_sbuf;
+
+/* A second consumer of output records (the --timeline view, timeline.h).  Each hook may append
+ * complete '\n'-terminated lines to @sb, which the pipeline passes to its sink; any hook may
+ * be NULL.  Returns 0 or -errno. */
+struct pcg_observer {
+	/* every output record that passes the filters, before it is formatted */
+	int (*out)(void *ctx, const struct pcg_out *out, struct pcg_sbuf *sb);
+	/* the time of every decoded record, PCG_EV_TICK included, before the record is
+	 * processed: the observer's only clock */
+	int (*time)(void *ctx, __u64 ts, struct pcg_sbuf *sb);
+	/* end of input (pcg_pipeline__flush), after the correlator's flush */
+	int (*flush)(void *ctx, struct pcg_sbuf *sb);
+	/* true while the observer waits for time to pass (the live loop then sends ticks) */
+	bool (*pending)(const void *ctx);
+};
+
 struct pcg_pipeline_opts {
 	struct pcg_corr_opts corr;
 	struct pcg_fmt_opts fmt;
-	const char *pod_filter;	      /* --pod: pod UID (dashed or underscored), NULL = all */
-	const char *container_filter; /* --container: container id prefix, NULL = all */
+	const char *pod_filter; /* --pod: pod UID (dashed or underscored) or name, NULL = all */
+	const char *container_filter; /* --container: container id prefix or name, NULL = all */
+	const char *namespace_filter; /* --namespace: pod namespace, NULL = all */
+	const struct pcg_observer *observer; /* NULL = none */
+	void *observer_ctx;
+	bool observer_only; /* output records go to the observer only, not formatted */
 };
 
 struct pcg_pipeline_stats {
@@ -56,6 +77,9 @@ int pcg_pipeline__flush(struct pcg_pipeline *p);
 bool pcg_pipeline__has_pending(const struct pcg_pipeline *p);
 /* The correlator's state as raw records: see pcg_corr__snapshot(). */
 int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn, void *ctx);
+/* During a sink call: the ts (CLOCK_BOOTTIME of the recording's host) of the record whose line
+ * is being written. */
+__u64 pcg_pipeline__out_ts(const struct pcg_pipeline *p);
 /* See pcg_corr__runtime_known(). */
 bool pcg_pipeline__runtime_known(const struct pcg_pipeline *p, const char *container_id);
 void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret);

@@ -52,6 +52,7 @@ struct pcg_rec_header {
 	char hostname[256];
 	char kernel_release[128];
 	char boot_id[40];
+	char node[256];		   /* --node, or "" (then the hostname names the node) */
 	__s64 boot_to_realtime_ns; /* realtime = boottime + this */
 	__u32 cgroup_mode;	   /* 1 = v1, 2 = v2 (unified only), 3 = hybrid */
 	__u32 key_v1_hier;	   /* v1 hierarchy id used for membership, 0 if none */

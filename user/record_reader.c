@@ -263,6 +263,9 @@ static int rd_parse_tlvs(struct pcg_rec_reader *r, const unsigned char *a, size_
 		case T_BOOT_ID:
 			copy_str(h->boot_id, sizeof(h->boot_id), v, vlen);
 			break;
+		case T_NODE:
+			copy_str(h->node, sizeof(h->node), v, vlen);
+			break;
 		case T_HIER:
 			if (vlen < 4)
 				return -EBADMSG;

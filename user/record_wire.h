@@ -57,6 +57,7 @@ enum tlv_type {
 	T_FLAGS = 11,		/* u32 */
 	T_HIER = 12,		/* u32 id + controllers string; once per hierarchy */
 	T_SNAPSHOT = 13,	/* u32 raw_len, u32 flags, data (zlib stream if SNAP_F_DEFLATE) */
+	T_NODE = 14,		/* string; only when set */
 };
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)

@@ -120,7 +120,8 @@ static int hdr_check(const struct pcg_rec_header *h)
 	if (!str_ok(h->tool_version, sizeof(h->tool_version)) ||
 	    !str_ok(h->hostname, sizeof(h->hostname)) ||
 	    !str_ok(h->kernel_release, sizeof(h->kernel_release)) ||
-	    !str_ok(h->boot_id, sizeof(h->boot_id)) || h->nr_hier > PCG_REC_MAX_HIER)
+	    !str_ok(h->boot_id, sizeof(h->boot_id)) || !str_ok(h->node, sizeof(h->node)) ||
+	    h->nr_hier > PCG_REC_MAX_HIER)
 		return -EINVAL;
 	for (__u32 i = 0; i < h->nr_hier; i++)
 		if (!str_ok(h->hier[i].controllers, sizeof(h->hier[i].controllers)))
@@ -178,6 +179,8 @@ static int wr_header(struct pcg_rec_writer *w, const struct pcg_rec_header *h)
 	__u32 snap_flags = 0;
 	int err;
 
+	if (h->node[0])
+		fixed += TLV_HDR_LEN + ALIGN8(strlen(h->node));
 	for (i = 0; i < h->nr_hier; i++)
 		fixed += TLV_HDR_LEN + ALIGN8(4 + strlen(h->hier[i].controllers));
 	len = FILE_PREFIX_LEN + fixed + TLV_HDR_LEN + ALIGN8(8 + h->snapshot_len);
@@ -197,6 +200,8 @@ static int wr_header(struct pcg_rec_writer *w, const struct pcg_rec_header *h)
 	p = put_tlv_u64(p, T_TRACED_HIER_MASK, h->traced_hier_mask);
 	p = put_tlv_u64(p, T_NSFS_DEV, h->nsfs_dev);
 	p = put_tlv_u32(p, T_FLAGS, h->flags);
+	if (h->node[0])
+		p = put_tlv_str(p, T_NODE, h->node);
 	for (i = 0; i < h->nr_hier; i++) {
 		unsigned char hb[4 + sizeof(h->hier[i].controllers)];
 		size_t n = strlen(h->hier[i].controllers);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "log.h"
 #include "pipeline.h"
 #include "recio.h"
@@ -16,6 +17,8 @@ struct pcg_recorder {
 	struct pcg_rec_writer *w;
 	struct pcg_rec_header hdr;
 	struct pcg_sbuf snapshot;
+	__u64 file_size;   /* -C */
+	__u64 header_size; /* the current file's header (snapshot included): not counted */
 	bool started;
 	bool closed;
 	int err;
@@ -35,6 +38,7 @@ struct pcg_recorder *pcg_recorder__new(const struct pcg_recorder_opts *opts)
 		return NULL;
 	pcg_sbuf_init(&r->snapshot);
 	r->snapshot.max = PCG_REC_SNAPSHOT_MAX;
+	r->file_size = opts->file_size;
 	r->rot = pcg_recio_rotator__new(opts->path, &ro);
 	if (!r->rot) {
 		err = errno;
@@ -72,7 +76,10 @@ static int rec_begin(struct pcg_recorder *r)
 	r->w = pcg_rec_writer__new(&r->hdr, pcg_recio_rotator__write, r->rot, NULL);
 	r->hdr.snapshot = NULL;
 	r->hdr.snapshot_len = 0;
-	return r->w ? 0 : -errno;
+	if (!r->w)
+		return -errno;
+	r->header_size = pcg_recio_rotator__bytes(r->rot);
+	return 0;
 }
 
 int pcg_recorder__tap(void *ctx, const void *rec, size_t len)
@@ -106,7 +113,10 @@ int pcg_recorder__start(struct pcg_recorder *r, const struct pcg_rec_header *h)
 
 bool pcg_recorder__due(const struct pcg_recorder *r)
 {
-	return r->w && !r->err && pcg_recio_rotator__due(r->rot);
+	/* -C counts what follows the header: a snapshot bigger than -C alone (thousands of
+	 * containers) must not rotate at every record */
+	return r->w && !r->err && pcg_recio_rotator__due(r->rot) &&
+	       pcg_recio_rotator__bytes(r->rot) - r->header_size > r->file_size;
 }
 
 static int snap_add(void *ctx, const void *rec, size_t len)
@@ -126,6 +136,8 @@ int pcg_recorder__rotate(struct pcg_recorder *r, const struct pcg_pipeline *pl, 
 	err = pcg_rec_writer__finish(r->w);
 	pcg_rec_writer__free(r->w);
 	r->w = NULL;
+	if (!err) /* the finished file's size, events, SHA-256, said at exit */
+		pcg_evidence_add(pcg_recio_rotator__path(r->rot));
 	if (!err)
 		err = pcg_recio_rotator__next(r->rot);
 	if (!err) {
@@ -170,6 +182,8 @@ int pcg_recorder__close(struct pcg_recorder *r)
 		pcg_err("cannot close the recording '%s'", pcg_recio_rotator__path(r->rot));
 		r->err = -EIO;
 	}
+	if (r->rot)
+		pcg_evidence_add(pcg_recio_rotator__path(r->rot));
 	return r->err;
 }
 

@@ -35,7 +35,8 @@ full=$("$bin" -r "$gold" --json | wc -l)
 
 : >"$tmp/empty"
 expect empty_file 1 'no readable header' "$tmp/empty"
-expect directory 1 'Is a directory' "$tmp"
+mkdir "$tmp/emptydir"
+expect empty_directory 1 'no recordings in the inputs given' "$tmp/emptydir"
 expect dev_zero 1 'not a podcg-trace recording' /dev/zero
 head -c 100000 /dev/urandom >"$tmp/random"
 expect random_bytes 1 'not a podcg-trace recording' "$tmp/random"

@@ -47,7 +47,9 @@ E2E_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_REPO_ROOT=$(cd "$E2E_LIB_DIR/../.." && pwd)
 PODCG=${PODCG:-$E2E_REPO_ROOT/podcg-trace}
 E2E_CACHE=${E2E_CACHE:-/var/tmp/podcg-e2e}  # rootfs / image cache, lock, shared-dir markers
-E2E_ATTACH_TIMEOUT=${E2E_ATTACH_TIMEOUT:-15}
+# PCG_TEST_TIME_SCALE (the runner's, 3 for a sanitized tracer) stretches the tracer's deadlines
+E2E_TIME_SCALE=${PCG_TEST_TIME_SCALE:-1}
+E2E_ATTACH_TIMEOUT=${E2E_ATTACH_TIMEOUT:-$((15 * E2E_TIME_SCALE))}
 E2E_NS_NAMES=(mnt uts ipc pid net user cgroup time)
 E2E_EVENTS='["pod_create","container_create","container_start","container_existing","exec","exit","container_remove","pod_remove","lost"]'
 
@@ -571,6 +573,7 @@ _e2e_base_spec() {
 # e2e_oci_config OUT ROOTFS CGPATH HOSTNAME NSJSON USERNSMAP ARGS...
 #   NSJSON: the .linux.namespaces array (JSON); USERNSMAP: "" or host uid/gid base for
 #   container 0..65535.  Drops the /sys mounts (not needed, and simpler in user namespaces).
+#   $E2E_ANNOTATIONS (a JSON object, if set) is merged into .annotations.
 e2e_oci_config() {
 	local out=$1 rootfs=$2 cgpath=$3 hn=$4 ns=$5 umap=$6
 	shift 6
@@ -578,7 +581,7 @@ e2e_oci_config() {
 	base=$(_e2e_base_spec) || return 1
 	args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
 	jq --arg rootfs "$rootfs" --arg cg "$cgpath" --arg hn "$hn" --argjson ns "$ns" \
-		--argjson args "$args" --arg umap "$umap" '
+		--argjson args "$args" --arg umap "$umap" --argjson ann "${E2E_ANNOTATIONS:-"{}"}" '
 		.process.terminal = false
 		| .process.args = $args
 		| .root = {path: $rootfs, readonly: true}
@@ -586,6 +589,7 @@ e2e_oci_config() {
 		| .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup"))
 		| .linux.cgroupsPath = $cg
 		| .linux.namespaces = $ns
+		| .annotations = ((.annotations // {}) + $ann)
 		| if $umap != "" then
 			.linux.uidMappings = [{containerID: 0, hostID: ($umap|tonumber), size: 65536}]
 			| .linux.gidMappings = [{containerID: 0, hostID: ($umap|tonumber), size: 65536}]
@@ -696,7 +700,7 @@ ctr_create() {
 	done
 	[ $# -gt 0 ] || e2e_bail "ctr_create $h: no process args"
 	local id leaf rootfs bundle ns
-	id=$(e2e_hex 64)
+	id=${E2E_CTR_ID:-$(e2e_hex 64)} # E2E_CTR_ID: an id chosen ahead (annotations naming it)
 	if [ -z "$cgpath" ]; then
 		leaf=$(_e2e_leaf "${POD_DRIVER[$pod]}" "$rt" "$id") || e2e_bail "ctr_create: bad rt $rt"
 		cgpath=${POD_CG[$pod]}/$leaf
@@ -705,7 +709,7 @@ ctr_create() {
 	fi
 	[ "$pod" = - ] && pod=
 	rootfs=$(e2e_rootfs) || e2e_bail "cannot build the busybox rootfs"
-	bundle=$E2E_TMP/bundles/$id
+	bundle=${E2E_BUNDLE_DIR:-$E2E_TMP/bundles}/$id # E2E_BUNDLE_DIR: bundles elsewhere
 	mkdir -p "$bundle"
 	if [ -z "$join" ]; then
 		ns='[{"type":"pid"},{"type":"mount"},{"type":"uts"},{"type":"ipc"},{"type":"network"}]'
@@ -721,6 +725,9 @@ ctr_create() {
 	fi
 	e2e_oci_config "$bundle/config.json" "$rootfs" "$cgpath" "e2e-${id:0:12}" "$ns" "$userns" "$@" ||
 		e2e_bail "ctr_create $h: config.json generation failed"
+	# E2E_CONFIG_HOOK: a function called with the bundle dir before `runc create`
+	[ -z "${E2E_CONFIG_HOOK:-}" ] || "$E2E_CONFIG_HOOK" "$bundle" ||
+		e2e_bail "ctr_create $h: $E2E_CONFIG_HOOK failed"
 	CTR_ID[$h]=$id; CTR_POD[$h]=$pod; CTR_CG[$h]=$cgpath; CTR_BUNDLE[$h]=$bundle
 	CTR_TRUTH[$h]=$E2E_TMP/truth/$id.json; CTR_SANDBOX[$h]=$join; CTR_USERNS[$h]=$userns
 	E2E_CTRS+=("$h")
@@ -882,7 +889,9 @@ E2E_TRACER_RC=
 
 # tracer_start [ARGS...]: `$PODCG --json [--duration 180] ARGS` in the background, JSON Lines to
 # $E2E_TMP/trace.jsonl, stderr to trace.err; waits (E2E_ATTACH_TIMEOUT) for the stderr line
-# "podcg-trace: attached".
+# "podcg-trace: attached".  If the array E2E_TRACER_CMD is set, it replaces "$PODCG" (e.g.
+# `podman run ... IMAGE`, whose entrypoint is the tracer); it must pass SIGINT on to the tracer
+# and end with the tracer's exit status.
 tracer_start() {
 	E2E_TRACE_OUT=$E2E_TMP/trace.jsonl
 	E2E_TRACE_ERR=$E2E_TMP/trace.err
@@ -891,7 +900,9 @@ tracer_start() {
 	local dur=()
 	[[ " $* " == *" --duration "* ]] || dur=(--duration "${E2E_TRACER_DURATION:-180}")
 	# non-interactive bash starts background jobs with SIGINT ignored: give it back its default
-	env --default-signal=INT,TERM "$PODCG" --json "${dur[@]}" "$@" </dev/null >"$E2E_TRACE_OUT" 2>"$E2E_TRACE_ERR" &
+	local cmd=("$PODCG")
+	[ -n "${E2E_TRACER_CMD+x}" ] && cmd=("${E2E_TRACER_CMD[@]}")
+	env --default-signal=INT,TERM "${cmd[@]}" --json "${dur[@]}" "$@" </dev/null >"$E2E_TRACE_OUT" 2>"$E2E_TRACE_ERR" &
 	E2E_TRACER_PID=$!
 	E2E_TRACER_ST=$(e2e_starttime "$E2E_TRACER_PID")
 	_e2e_created proc "$E2E_TRACER_PID" "$E2E_TRACER_ST"
@@ -938,12 +949,12 @@ tracer_wait_pods_removed() {
 	done
 }
 
-# tracer_stop: SIGINT, wait (10 s) for it to drain and exit; exit status in E2E_TRACER_RC.
+# tracer_stop: SIGINT, wait (10 s x E2E_TIME_SCALE) for it to drain and exit; exit status in E2E_TRACER_RC.
 tracer_stop() {
 	local i
 	[ -n "$E2E_TRACER_PID" ] || return 0
 	e2e_kill_recorded "$E2E_TRACER_PID" "$E2E_TRACER_ST" INT
-	for i in $(seq 1 100); do _e2e_pid_alive "$E2E_TRACER_PID" "$E2E_TRACER_ST" || break; sleep 0.1; done
+	for i in $(seq 1 $((100 * E2E_TIME_SCALE))); do _e2e_pid_alive "$E2E_TRACER_PID" "$E2E_TRACER_ST" || break; sleep 0.1; done
 	if _e2e_pid_alive "$E2E_TRACER_PID" "$E2E_TRACER_ST"; then
 		e2e_kill_recorded "$E2E_TRACER_PID" "$E2E_TRACER_ST" KILL
 		wait "$E2E_TRACER_PID" 2>/dev/null
@@ -1223,6 +1234,7 @@ e2e_docker_image_tar() {
 # dockerd_start [TIMEOUT]: dockerd (+ the containerd it manages) in a private mount namespace
 # (tmpfs /run, overlays on /etc /opt /var/lib: the host's stay untouched) with data-root,
 # exec-root, pidfile and socket under $E2E_TMP/docker; cgroupfs driver, no networking setup.
+# $E2E_DOCKER_DATA_ROOT: another data-root (a directory of the test's).
 dockerd_start() {
 	local timeout=${1:-30} d=$E2E_TMP/docker client
 	E2E_DOCKER_DIR=$d
@@ -1244,7 +1256,7 @@ dockerd_start() {
 			mount -t overlay -o "lowerdir=/$m,upperdir=$ov/$n.up,workdir=$ov/$n.work" podcg-e2e-$n "/$m"
 		done
 		exec "$@"' sh "$ov" \
-		dockerd --data-root "$d/data" --exec-root "$d/exec" --pidfile "$d/dockerd.pid" \
+		dockerd --data-root "${E2E_DOCKER_DATA_ROOT:-$d/data}" --exec-root "$d/exec" --pidfile "$d/dockerd.pid" \
 		-H "unix://$d/docker.sock" --config-file "$d/daemon.json" \
 		--exec-opt native.cgroupdriver=cgroupfs --storage-driver vfs \
 		--bridge none --iptables=false --ip-masq=false --userland-proxy=false --log-level warn \
@@ -1298,13 +1310,14 @@ _e2e_dockerd_cleanup() {
 	return 0
 }
 
-# docker_run HANDLE POD -- ARGS...: `docker run -d` with --cgroup-parent = the pod's cgroup
+# docker_run HANDLE POD [DOCKER-RUN-OPTIONS...] -- ARGS...: `docker run -d` with --cgroup-parent = the pod's cgroup
 # (the cgroupfs layout /kubepods/<qos>/pod<uid>/<64hex>); truth from docker inspect + /proc.
 docker_run() {
-	local h=$1 pod=$2; shift 2
+	local h=$1 pod=$2 dargs=(); shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do dargs+=("$1"); shift; done # docker run options
 	[ "${1:-}" = -- ] && shift
 	local id pid cgpath
-	id=$("${E2E_DOCKER[@]}" run -d --network none --cgroup-parent "${POD_CG[$pod]}" \
+	id=$("${E2E_DOCKER[@]}" run -d --network none --cgroup-parent "${POD_CG[$pod]}" "${dargs[@]}" \
 		podcg-e2e/busybox:latest "$@" 2>"$E2E_TMP/docker-run.err") ||
 		e2e_bail "docker run failed:" "$(cat "$E2E_TMP/docker-run.err")" "$(tail -5 "$E2E_DOCKER_DIR/dockerd.log")"
 	id=$("${E2E_DOCKER[@]}" inspect -f '{{.Id}}' "$id")

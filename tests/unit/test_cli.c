@@ -256,7 +256,7 @@ PCG_TEST(cli_bad_values)
 		"0", "-1", "abc", "1M", "", "1048577", "18446744073709551617"
 	};
 	static const char *const containers[] = {
-		"", "xyz", "4f1g", "abc-def", "abc ", "0x12", CID "0", "4f1b\n",
+		"", "abc ", CID "0", "4f1b\n", "Nginx", "a_b", "ABC-def", "a/b",
 	};
 
 	for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++)
@@ -291,6 +291,13 @@ PCG_TEST(cli_bad_values)
 	for (size_t i = 0; i < sizeof(containers) / sizeof(containers[0]); i++)
 		bad("--container", "--container", containers[i], NULL);
 	bad("--pod", "--pod", "", NULL);
+	bad("--pod", "--pod", "My-Pod", NULL);
+	bad("--pod", "--pod", "a b", NULL);
+	bad("--namespace", "--namespace", "", NULL);
+	bad("--namespace", "--namespace", "kube.system", NULL);
+	bad("--namespace", "--namespace", "Default", NULL);
+	bad("--host-root", "--host-root", "rel/dir", NULL);
+	bad("--host-root", "-r", "f", "--host-root", "/host", NULL);
 	/* neither a UID nor a Kubernetes name */
 	bad("--pod", "--pod", UID "_", NULL);
 	bad("--pod", "--pod", "a b", NULL);
@@ -299,6 +306,7 @@ PCG_TEST(cli_bad_values)
 	bad("--pod", "--pod", "Web", NULL);
 	bad("--pod", "--pod", "web\n", NULL);
 	bad("--pod", "--pod", "ns/web/x", NULL);
+	bad("--pod", "--pod", "kube-system/web", NULL); /* --namespace says that */
 	bad("--pod", "--pod", "/web", NULL);
 	bad("--pod", "--pod", "7e44ee88-1e65-4a16-8cdf-9a90c819180G", NULL);
 }
@@ -314,7 +322,6 @@ PCG_TEST(cli_pod_uid_or_name)
 		"web-0",
 		"coredns-5d78c9869d-x2x8p",
 		"a.b.c",
-		"kube-system/coredns-5d78c9869d-x2x8p",
 		"7e44ee88-1e65-4a16-8cdf-9a90c819180e0", /* a valid name too */
 	};
 	struct pcg_opts o;
@@ -338,6 +345,26 @@ PCG_TEST(cli_messages_name_the_option)
 	bad("option --write is missing its argument", "--json", "--write", NULL);
 	bad("option --ringbuf-mb is missing its argument", "--ringbuf-mb", NULL);
 	bad("unknown option --x?y", "--x\x1by", NULL); /* no control byte echoed */
+}
+
+PCG_TEST(cli_names)
+{
+	struct pcg_opts o;
+
+	if (ok(&o, "--pod", "web-0", NULL))
+		ASSERT_STREQ(o.pod, "web-0", "pod name");
+	if (ok(&o, "--container", "nginx", NULL))
+		ASSERT_STREQ(o.container, "nginx", "container name");
+	if (ok(&o, "--container", "4f1g", NULL))
+		ASSERT_STREQ(o.container, "4f1g", "a name that is not hex");
+	if (ok(&o, "--namespace", "kube-system", NULL))
+		ASSERT_STREQ(o.pod_namespace, "kube-system", "namespace");
+	if (ok(&o, "-r", "f", "--namespace", "default", "--pod", "web-0", NULL))
+		ASSERT_STREQ(o.pod_namespace, "default", "namespace in replay");
+	if (ok(&o, "--host-root", "/host", NULL))
+		ASSERT_STREQ(o.host_root, "/host", "host root");
+	ok(&o, NULL);
+	ASSERT_TRUE(o.host_root == NULL && o.pod_namespace == NULL, "defaults");
 }
 
 PCG_TEST(cli_usage_errors)
@@ -398,4 +425,53 @@ PCG_TEST(cli_usage_text)
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		ASSERT_TRUE(strstr(u, opts[i]) != NULL, opts[i]);
 	ASSERT_EQ(u[strlen(u) - 1], '\n', "ends with a newline");
+}
+
+PCG_TEST(cli_several_reads_node_health)
+{
+	struct pcg_opts o;
+
+	if (ok(&o, "-r", "a.pcgt", "-r", "dir", "--read", "c.pcgt", NULL)) {
+		ASSERT_EQ(o.nr_reads, 3, "three inputs");
+		ASSERT_STREQ(o.read, "a.pcgt", "the first");
+		ASSERT_STREQ(o.reads[1], "dir", "the second");
+		ASSERT_STREQ(o.reads[2], "c.pcgt", "the third");
+	}
+	bad("stdin", "-r", "-", "-r", "b.pcgt", NULL);
+	if (ok(&o, "-r", "-", NULL))
+		ASSERT_EQ(o.nr_reads, 1, "stdin alone");
+	if (ok(&o, "--node", "worker-1.example_2", "--health-file", "/run/x", NULL)) {
+		ASSERT_STREQ(o.node, "worker-1.example_2", "node");
+		ASSERT_STREQ(o.health_file, "/run/x", "health file");
+	}
+	bad("--node takes a node name", "--node", "", NULL);
+	bad("--node takes a node name", "--node", "a b", NULL);
+	bad("--node takes a node name", "--node", "$(NODE_NAME)", NULL);
+	bad("live tracing", "-r", "a.pcgt", "--node", "n1", NULL);
+	bad("live tracing", "-r", "a.pcgt", "--health-file", "/run/x", NULL);
+	if (ok(&o, "--check-health", "/run/x", NULL))
+		ASSERT_STREQ(o.check_health, "/run/x", "check-health");
+	bad("only checks a health file", "--check-health", "/run/x", "-r", "a.pcgt", NULL);
+	bad("--check-health takes a file name", "--check-health", "", NULL);
+}
+
+PCG_TEST(cli_check_timeline)
+{
+	struct pcg_opts o;
+
+	if (ok(&o, "--check", NULL))
+		ASSERT_TRUE(o.check && !o.timeline, "--check");
+	if (ok(&o, "--check", "--json", "--all-hierarchies", "-v", NULL))
+		ASSERT_TRUE(o.check && o.json && o.all_hier, "--check with --json");
+	bad("--check runs alone", "--check", "-r", "x", NULL);
+	bad("--check runs alone", "--check", "-w", "x", NULL);
+	bad("--check runs alone", "--check", "--timeline", NULL);
+	bad("--check runs alone", "--check", "--pod", UID, NULL);
+	if (ok(&o, "--timeline", "-r", "rec.pcgt", "--json", NULL))
+		ASSERT_TRUE(o.timeline && !o.timeline_svg && o.read, "--timeline in replay");
+	if (ok(&o, "--timeline-svg", "t.svg", "-w", "rec.pcgt", NULL))
+		ASSERT_TRUE(o.timeline && o.timeline_svg && !strcmp(o.timeline_svg, "t.svg"),
+			    "--timeline-svg implies --timeline");
+	bad("--timeline-svg takes a file name", "--timeline-svg", "", NULL);
+	bad("missing its argument", "--timeline-svg", NULL);
 }

@@ -29,10 +29,15 @@
 	"\"ns\":{\"mnt\":4026532001,\"uts\":4026532002,\"ipc\":4026532003,\"pid\":4026532004," \
 	"\"net\":4026532005,\"user\":4026531837,\"cgroup\":4026532007,\"time\":4026531834}"
 #define TASK_JSON "\"pid\":4101,\"nspid\":1,\"ppid\":4000,\"uid\":65534,\"comm\":\"pause\"," NS_JSON
-#define POD_JSON  "\"pod_uid\":\"" UID "\",\"qos\":\"besteffort\",\"driver\":\"systemd\""
-#define CTR_JSON  POD_JSON ",\"runtime\":\"containerd\",\"container_id\":\"" CID "\""
-#define NULL_OBJ_JSON                                                                           \
-	"\"pod_uid\":null,\"qos\":null,\"driver\":null,\"runtime\":null,\"container_id\":null," \
+#define POD_JSON             \
+	"\"pod_uid\":\"" UID \
+	"\",\"pod_name\":null,\"pod_namespace\":null,\"qos\":\"besteffort\",\"driver\":\"systemd\""
+#define CTR_JSON                                              \
+	POD_JSON                                              \
+	",\"runtime\":\"containerd\",\"container_id\":\"" CID \
+	"\",\"container_name\":null,\"container_type\":null,\"image\":null,\"sandbox_id\":null"
+#define NULL_OBJ_JSON                                                                                                                                                                                                       \
+	"\"pod_uid\":null,\"pod_name\":null,\"pod_namespace\":null,\"qos\":null,\"driver\":null,\"runtime\":null,\"container_id\":null,\"container_name\":null,\"container_type\":null,\"image\":null,\"sandbox_id\":null," \
 	"\"cgroup\":null"
 
 static struct pcg_obj_info pod_info, ctr_info;
@@ -263,14 +268,14 @@ PCG_TEST(fmt_json_pod)
 	out.kind = PCG_OUT_POD_CREATE;
 	json_is(&out,
 		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"pod_create\",\"pod_uid\":\"" UID
-		"\",\"qos\":\"guaranteed\",\"driver\":\"cgroupfs\",\"cgroup\":\"/kubepods/pod" UID
+		"\",\"pod_name\":null,\"pod_namespace\":null,\"qos\":\"guaranteed\",\"driver\":\"cgroupfs\",\"cgroup\":\"/kubepods/pod" UID
 		"\",\"cgroup_ids\":{\"0\":1001},\"hierarchies\":[0]}\n",
 		"pod_create cgroupfs");
 	/* nothing known of the hierarchies */
 	pod_info.nr_ids = 0;
 	json_is(&out,
 		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"pod_create\",\"pod_uid\":\"" UID
-		"\",\"qos\":\"guaranteed\",\"driver\":\"cgroupfs\",\"cgroup\":\"/kubepods/pod" UID
+		"\",\"pod_name\":null,\"pod_namespace\":null,\"qos\":\"guaranteed\",\"driver\":\"cgroupfs\",\"cgroup\":\"/kubepods/pod" UID
 		"\",\"cgroup_ids\":{},\"hierarchies\":[]}\n",
 		"pod_create no ids");
 }
@@ -298,9 +303,10 @@ PCG_TEST(fmt_json_container)
 	out.kind = PCG_OUT_CONTAINER_CREATE;
 	json_is(&out,
 		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"container_create\",\"pod_uid\":\"" UID
-		"\",\"qos\":\"besteffort\",\"driver\":\"cgroupfs\",\"runtime\":null,"
-		"\"container_id\":\"" CID "\",\"cgroup\":\"/kubepods/besteffort/pod" UID "/" CID
-		"\",\"cgroup_ids\":{\"0\":1002},\"hierarchies\":[0]}\n",
+		"\",\"pod_name\":null,\"pod_namespace\":null,\"qos\":\"besteffort\",\"driver\":\"cgroupfs\",\"runtime\":null,"
+		"\"container_id\":\"" CID
+		"\",\"container_name\":null,\"container_type\":null,\"image\":null,\"sandbox_id\":null,\"cgroup\":\"/kubepods/besteffort/pod" UID
+		"/" CID "\",\"cgroup_ids\":{\"0\":1002},\"hierarchies\":[0]}\n",
 		"unknown runtime");
 	/* a docker container outside Kubernetes (--all): no pod, no qos, no driver */
 	memset(ctr_info.pod_uid, 0, sizeof(ctr_info.pod_uid));
@@ -310,8 +316,9 @@ PCG_TEST(fmt_json_container)
 	ctr_info.cgroup = "/system.slice/docker-" CID ".scope";
 	json_is(&out,
 		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"container_create\",\"pod_uid\":null,"
-		"\"qos\":null,\"driver\":null,\"runtime\":\"docker\",\"container_id\":\"" CID
-		"\",\"cgroup\":\"/system.slice/docker-" CID ".scope\",\"cgroup_ids\":{\"0\":1002},"
+		"\"pod_name\":null,\"pod_namespace\":null,\"qos\":null,\"driver\":null,\"runtime\":\"docker\",\"container_id\":\"" CID
+		"\",\"container_name\":null,\"container_type\":null,\"image\":null,\"sandbox_id\":null,\"cgroup\":\"/system.slice/docker-" CID
+		".scope\",\"cgroup_ids\":{\"0\":1002},"
 		"\"hierarchies\":[0]}\n",
 		"outside Kubernetes");
 }

@@ -103,6 +103,7 @@ static void fill_header(struct pcg_rec_header *h)
 	h->abi_version = PCG_ABI_VERSION;
 	strcpy(h->tool_version, "0.1.0-test");
 	strcpy(h->hostname, "node-7.example");
+	strcpy(h->node, "worker-7");
 	strcpy(h->kernel_release, "6.18.0-1-amd64");
 	strcpy(h->boot_id, "0b1c8a3e-5d9f-4f6b-a3b6-1d2e3f405162");
 	h->boot_to_realtime_ns = 1764230400123456789ll;
@@ -353,6 +354,7 @@ static void check_round_trip(size_t block_size, int level, bool random, size_t c
 	ASSERT_EQ(g.h.abi_version, PCG_ABI_VERSION, "abi_version");
 	ASSERT_STREQ(g.h.tool_version, want.tool_version, "tool_version");
 	ASSERT_STREQ(g.h.hostname, want.hostname, "hostname");
+	ASSERT_STREQ(g.h.node, want.node, "node");
 	ASSERT_STREQ(g.h.kernel_release, want.kernel_release, "kernel_release");
 	ASSERT_STREQ(g.h.boot_id, want.boot_id, "boot_id");
 	ASSERT_EQ(g.h.boot_to_realtime_ns, want.boot_to_realtime_ns, "boot_to_realtime_ns");

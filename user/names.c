@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* names.c - live only: pod and container names from the node's own files, into the stream. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgpath.h"
+#include "clock.h"
+#include "decode.h"
+#include "log.h"
+#include "meta.h"
+#include "names.h"
+#include "scan.h"
+
+#define MS		1000000ull
+#define SEEN_MAX	1024 /* pods and containers already looked up (a ring) */
+#define RETRY_MAX	256
+#define RETRY_POLL_NS	(10 * MS)
+#define DIR_ENTRIES_MAX 20000 /* entries read from one log directory */
+#define CMDLINE_MAX	8192
+#define PROC_CGROUP_MAX 8192
+
+/* Retries of a lookup that found nothing, counted from the first one. */
+static const __u64 retry_after_ns[] = { 20 * MS, 100 * MS, 300 * MS, 1000 * MS, 2000 * MS };
+
+struct retry {
+	bool used;
+	char uid[PCG_POD_UID_LEN + 1];
+	char id[PCG_CONTAINER_ID_LEN + 1]; /* "" for a pod */
+	__u64 first;
+	unsigned attempt;
+};
+
+struct pcg_names {
+	int root_fd; /* the host root, O_PATH */
+	char seen[SEEN_MAX][PCG_CONTAINER_ID_LEN + 1];
+	unsigned nr_seen;
+	struct retry retry[RETRY_MAX];
+	unsigned nr_retry; /* entries in use */
+	__u64 last_poll;
+	struct pcg_names_stats st;
+	char *buf; /* one file, PCG_META_FILE_MAX + 1 bytes */
+	struct pcg_meta found, tmp;
+	unsigned char rec[PCG_META_REC_MAX];
+};
+
+struct pcg_names *pcg_names__new(const char *host_root)
+{
+	struct pcg_names *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->buf = malloc(PCG_META_FILE_MAX + 1);
+	n->root_fd = open(host_root ? host_root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!n->buf || n->root_fd < 0) {
+		int err = errno ? errno : ENOMEM;
+
+		pcg_names__free(n);
+		errno = err;
+		return NULL;
+	}
+	return n;
+}
+
+void pcg_names__free(struct pcg_names *n)
+{
+	if (!n)
+		return;
+	if (n->st.lookups)
+		pcg_info("names: %llu of %llu pods and containers named (%llu retries), %llu files "
+			 "naming another pod ignored, %llu files refused; lookups took %llu us on "
+			 "average, %llu us at most",
+			 n->st.found, n->st.lookups, n->st.retried, n->st.mismatch, n->st.refused,
+			 n->st.ns_total / (n->st.lookups + n->st.retried) / 1000,
+			 n->st.ns_max / 1000);
+	if (n->root_fd > 0)
+		close(n->root_fd);
+	free(n->buf);
+	free(n);
+}
+
+void pcg_names__stats(const struct pcg_names *n, struct pcg_names_stats *ret)
+{
+	*ret = n->st;
+}
+
+/* --- files, never through a symlink ------------------------------------------------------- */
+
+/* Opens @path below @dirfd one component at a time, refusing symlinks and "..": the last
+ * component with @flags (O_NOFOLLOW added), the others as directories.  Returns an fd or
+ * -errno (ELOOP / ENOTDIR for a symlink). */
+static int open_beneath(int dirfd, const char *path, int flags)
+{
+	const char *p = path;
+	int cur = dirfd, fd;
+
+	for (;;) {
+		char comp[256];
+		const char *slash;
+		size_t l;
+
+		while (*p == '/')
+			p++;
+		slash = strchr(p, '/');
+		l = slash ? (size_t)(slash - p) : strlen(p);
+		if (!l || l >= sizeof(comp) || (l == 2 && !memcmp(p, "..", 2))) {
+			fd = -EINVAL;
+			break;
+		}
+		memcpy(comp, p, l);
+		comp[l] = 0;
+		p += l;
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			fd = openat(cur, comp, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+			fd = fd < 0 ? -errno : fd;
+			break;
+		}
+		fd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cur != dirfd)
+			close(cur);
+		if (fd < 0)
+			return -errno;
+		cur = fd;
+	}
+	if (cur != dirfd)
+		close(cur);
+	return fd;
+}
+
+/* Reads a regular file of at most PCG_META_FILE_MAX bytes into n->buf.  Returns its size or
+ * -errno; a symlink, a non-regular or oversized file is refused and counted. */
+static ssize_t read_file(struct pcg_names *n, int dirfd, const char *path)
+{
+	struct stat st;
+	size_t len = 0;
+	int fd = open_beneath(dirfd, path, O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0) {
+		if (fd == -ELOOP || fd == -ENOTDIR || fd == -EINVAL) {
+			pcg_dbg("names: refused '%s': %s", path, strerror(-fd));
+			n->st.refused++;
+		}
+		return fd;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > PCG_META_FILE_MAX) {
+		close(fd);
+		pcg_dbg("names: refused '%s': not a regular file of at most 1 MiB", path);
+		n->st.refused++;
+		return -EINVAL;
+	}
+	while (len <= PCG_META_FILE_MAX) {
+		ssize_t r = read(fd, n->buf + len, PCG_META_FILE_MAX + 1 - len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += r;
+	}
+	close(fd);
+	if (len > PCG_META_FILE_MAX) {
+		n->st.refused++;
+		return -EFBIG;
+	}
+	return len;
+}
+
+/* --- merging what sources say -------------------------------------------------------------- */
+
+/* Adds n->tmp (just parsed from @src) to n->found if it names this pod (and container). */
+static void take(struct pcg_names *n, int rc, unsigned src, const char *uid, const char *id)
+{
+	struct pcg_meta *f = &n->found, *t = &n->tmp;
+
+	if (rc == -EBADMSG) {
+		pcg_dbg("names: refused a source of %s: not valid JSON within the limits", id);
+		n->st.refused++;
+	}
+	if (rc)
+		return;
+	rc = pcg_meta_check(t, uid, id);
+	if (rc == -EXDEV)
+		n->st.mismatch++;
+	if (rc)
+		return;
+	if (!f->src)
+		f->src = src;
+	if (!f->pod_uid[0])
+		memcpy(f->pod_uid, t->pod_uid, sizeof(f->pod_uid));
+	for (int i = 0; i < PCG_META_NR; i++)
+		if (!f->str[i][0] && t->str[i][0]) {
+			memcpy(f->str[i], t->str[i], sizeof(f->str[i]));
+			if (i == PCG_META_IMAGE)
+				f->trunc = t->trunc;
+		}
+	if (!f->ctype)
+		f->ctype = t->ctype;
+}
+
+static void parse_file(struct pcg_names *n, int dirfd, const char *path, unsigned src,
+		       int (*parse)(struct pcg_meta *, const void *, size_t), const char *uid,
+		       const char *id)
+{
+	ssize_t len = read_file(n, dirfd, path);
+
+	if (len < 0)
+		return;
+	memset(&n->tmp, 0, sizeof(n->tmp));
+	take(n, parse(&n->tmp, n->buf, len), src, uid, id);
+}
+
+/* --- the process that made the cgroup ------------------------------------------------------ */
+
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t r;
+
+	if (fd < 0)
+		return -errno;
+	r = read(fd, buf, size - 1);
+	close(fd);
+	if (r < 0)
+		return -errno;
+	buf[r] = 0;
+	return r;
+}
+
+/* The node's runtime, not a process in a container: none of its cgroups is a pod's, a
+ * container's or below one (a nested runtime could plant a config.json in its own root). */
+static bool outside_containers(int pid)
+{
+	char path[64], buf[PROC_CGROUP_MAX];
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	len = read_small(path, buf, sizeof(buf));
+	if (len <= 0 || len >= (ssize_t)sizeof(buf) - 1)
+		return false;
+	for (char *line = buf, *next; line && *line; line = next) {
+		struct pcg_cgpath pp;
+		char *p;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		p = strchr(line, ':');
+		p = p ? strchr(p + 1, ':') : NULL;
+		if (!p)
+			return false;
+		if (pcg_cgpath_parse(p + 1, strlen(p + 1), &pp) == 0 &&
+		    (pp.kind == PCG_CG_POD || pp.kind == PCG_CG_CONTAINER ||
+		     pp.kind == PCG_CG_CONTAINER_SUB || pp.kind == PCG_CG_POD_OTHER))
+			return false;
+	}
+	return true;
+}
+
+/* The value of --bundle / -b in an OCI runtime's NUL-separated command line ("runc create
+ * ... <id>", "crun run ... <id>"), NULL if none, if the process is not an OCI runtime creating
+ * a container (another tool's -b means something else), or if it creates another container
+ * than @id (its pid was reused since the mkdir). */
+static const char *bundle_arg(const char *args, size_t len, const char *id)
+{
+	const char *base = strrchr(args, '/') ? strrchr(args, '/') + 1 : args;
+	bool creates = false, this_one = false;
+
+	if (!strstr(base, "runc") && !strstr(base, "crun") && strcmp(base, "runsc") &&
+	    strcmp(base, "youki") && !strstr(base, "-runtime"))
+		return NULL;
+	for (size_t i = 0; i < len; i += strnlen(args + i, len - i) + 1) {
+		creates |= !strcmp(args + i, "create") || !strcmp(args + i, "run");
+		this_one |= !strcmp(args + i, id);
+	}
+	if (!creates || !this_one)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		const char *a = args + i;
+		size_t al = strnlen(a, len - i), next = i + al + 1;
+
+		if (!strncmp(a, "--bundle=", 9))
+			return a + 9;
+		if ((!strcmp(a, "--bundle") || !strcmp(a, "-b")) && next < len)
+			return args + next;
+		i = next;
+	}
+	return NULL;
+}
+
+/* The bundle the runtime process @pid was given (its config.json read through the process's
+ * own root, else under the host root), and conmon's command line when conmon started it. */
+static void from_writer(struct pcg_names *n, int pid, const char *uid, const char *id)
+{
+	char path[64], args[CMDLINE_MAX], file[PATH_MAX];
+	const char *bundle;
+	ssize_t len;
+	int ppid, rootfd;
+
+	if (pid <= 1 || !outside_containers(pid)) {
+		pcg_dbg("names: writer %d of %s: %s", pid, id,
+			kill(pid, 0) && errno == ESRCH ? "gone" : "inside a container");
+		return;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	len = read_small(path, args, sizeof(args));
+	bundle = len > 0 ? bundle_arg(args, len, id) : NULL;
+	pcg_dbg("names: writer %d of %s: bundle %s", pid, id, bundle ? bundle : "(none)");
+	if (bundle && bundle[0] == '/' &&
+	    snprintf(file, sizeof(file), "%s/config.json", bundle) < (int)sizeof(file)) {
+		snprintf(path, sizeof(path), "/proc/%d/root", pid);
+		rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd >= 0) {
+			parse_file(n, rootfd, file, PCG_META_SRC_BUNDLE, pcg_meta_from_oci, uid,
+				   id);
+			close(rootfd);
+		} else {
+			/* no access to its root (our capabilities are gone): the same path on the
+			 * host; the pod UID check still applies */
+			parse_file(n, n->root_fd, file, PCG_META_SRC_BUNDLE, pcg_meta_from_oci, uid,
+				   id);
+		}
+	}
+	ppid = pcg_scan_parent_of(pid);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", ppid);
+	if (ppid > 1 && (len = read_small(path, args, sizeof(args))) > 0) {
+		const char *base = strrchr(args, '/') ? strrchr(args, '/') + 1 : args;
+
+		if (!strcmp(base, "conmon") && outside_containers(ppid)) {
+			memset(&n->tmp, 0, sizeof(n->tmp));
+			take(n, pcg_meta_from_conmon(&n->tmp, args, len), PCG_META_SRC_CONMON, uid,
+			     id);
+		}
+	}
+}
+
+/* --- the kubelet's log directories ---------------------------------------------------------- */
+
+/* /var/log/pods/<ns>_<pod>_<uid>: the pod's names; /var/log/containers/<pod>_<ns>_<ctr>-<id>.log
+ * (names only, never opened): the container's name, when it agrees with the pod's. */
+static void from_log_dirs(struct pcg_names *n, const char *uid, const char *id)
+{
+	struct pcg_meta pod = { 0 };
+	struct dirent *de;
+	unsigned count = 0;
+	DIR *d;
+	int fd;
+
+	fd = open_beneath(n->root_fd, "var/log/pods", O_RDONLY | O_DIRECTORY);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) && count++ < DIR_ENTRIES_MAX) {
+		size_t l = strlen(de->d_name);
+
+		if (de->d_type != DT_DIR || l < PCG_POD_UID_LEN + 1 ||
+		    strcmp(de->d_name + l - PCG_POD_UID_LEN, uid))
+			continue;
+		memset(&n->tmp, 0, sizeof(n->tmp));
+		if (!pcg_meta_from_pod_log_dir(&n->tmp, de->d_name, l)) {
+			pod = n->tmp;
+			take(n, 0, PCG_META_SRC_LOG_DIRS, uid, "");
+			break;
+		}
+	}
+	closedir(d);
+	if (!id[0] || !pod.pod_uid[0] || n->found.str[PCG_META_CONTAINER_NAME][0])
+		return;
+	fd = open_beneath(n->root_fd, "var/log/containers", O_RDONLY | O_DIRECTORY);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	count = 0;
+	while ((de = readdir(d)) && count++ < DIR_ENTRIES_MAX) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 64 + 4 || memcmp(de->d_name + l - 64 - 4, id, 64))
+			continue;
+		memset(&n->tmp, 0, sizeof(n->tmp));
+		if (!pcg_meta_from_container_log(&n->tmp, de->d_name, l) &&
+		    !strcmp(n->tmp.str[PCG_META_POD_NAME], pod.str[PCG_META_POD_NAME]) &&
+		    !strcmp(n->tmp.str[PCG_META_POD_NAMESPACE], pod.str[PCG_META_POD_NAMESPACE])) {
+			memcpy(n->tmp.pod_uid, uid, sizeof(n->tmp.pod_uid));
+			take(n, 0, PCG_META_SRC_LOG_DIRS, uid, id);
+		}
+		break;
+	}
+	closedir(d);
+}
+
+/* --- one lookup ------------------------------------------------------------------------------ */
+
+static const struct {
+	const char *fmt; /* under the host root, %s = the container id */
+	unsigned src;
+	int (*parse)(struct pcg_meta *, const void *, size_t);
+} lasting[] = {
+	{ "run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
+	  PCG_META_SRC_CONTAINERD, pcg_meta_from_oci },
+	{ "run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
+	  PCG_META_SRC_CONTAINERD, pcg_meta_from_oci },
+	{ "run/containers/storage/overlay-containers/%s/userdata/config.json", PCG_META_SRC_CRIO,
+	  pcg_meta_from_oci },
+	{ "var/lib/containers/storage/overlay-containers/%s/userdata/config.json",
+	  PCG_META_SRC_CRIO, pcg_meta_from_oci },
+	{ "var/lib/docker/containers/%s/config.v2.json", PCG_META_SRC_DOCKER,
+	  pcg_meta_from_docker },
+	{ "run/containerd/runc/k8s.io/%s/state.json", PCG_META_SRC_RUNC_STATE,
+	  pcg_meta_from_runc_state },
+	{ "run/runc/%s/state.json", PCG_META_SRC_RUNC_STATE, pcg_meta_from_runc_state },
+};
+
+/* Looks the pod (@id "") or container up; feeds a PCG_EV_META record when something was found.
+ * Returns whether it was. */
+static bool lookup_(struct pcg_names *n, const char *uid, const char *id, int writer, __u64 ts,
+		    pcg_names_feed_fn feed, void *ctx)
+{
+	size_t len;
+
+	memset(&n->found, 0, sizeof(n->found));
+	if (id[0]) {
+		if (writer > 0)
+			from_writer(n, writer, uid, id);
+		for (size_t i = 0; i < sizeof(lasting) / sizeof(lasting[0]); i++) {
+			char path[256];
+
+			if (pcg_meta_complete(&n->found))
+				break;
+			snprintf(path, sizeof(path), lasting[i].fmt, id);
+			parse_file(n, n->root_fd, path, lasting[i].src, lasting[i].parse, uid, id);
+		}
+	}
+	if (!n->found.str[PCG_META_POD_NAME][0] ||
+	    (id[0] && !n->found.str[PCG_META_CONTAINER_NAME][0] &&
+	     n->found.ctype != PCG_CTYPE_SANDBOX))
+		from_log_dirs(n, uid, id);
+	if (pcg_meta_check(&n->found, uid, id))
+		return false;
+	len = pcg_meta_encode(&n->found, uid, id, ts, n->rec, sizeof(n->rec));
+	if (!len)
+		return false;
+	n->st.found++;
+	feed(ctx, n->rec, len);
+	return true;
+}
+
+static bool lookup(struct pcg_names *n, const char *uid, const char *id, int writer, __u64 ts,
+		   pcg_names_feed_fn feed, void *ctx)
+{
+	__u64 t0 = pcg_boottime_ns(), dt;
+	bool ok = lookup_(n, uid, id, writer, ts, feed, ctx);
+
+	dt = pcg_boottime_ns() - t0;
+	n->st.ns_total += dt;
+	if (dt > n->st.ns_max)
+		n->st.ns_max = dt;
+	return ok;
+}
+
+static bool seen(struct pcg_names *n, const char *key)
+{
+	for (unsigned i = 0; i < SEEN_MAX && i < n->nr_seen; i++)
+		if (!strcmp(n->seen[i], key))
+			return true;
+	snprintf(n->seen[n->nr_seen++ % SEEN_MAX], sizeof(n->seen[0]), "%s", key);
+	return false;
+}
+
+static void retry_add(struct pcg_names *n, const char *uid, const char *id, __u64 now)
+{
+	for (unsigned i = 0; i < RETRY_MAX; i++) {
+		struct retry *r = &n->retry[i];
+
+		if (r->used)
+			continue;
+		r->used = true;
+		n->nr_retry++;
+		snprintf(r->uid, sizeof(r->uid), "%s", uid);
+		snprintf(r->id, sizeof(r->id), "%s", id);
+		r->first = now;
+		r->attempt = 0;
+		return;
+	}
+}
+
+static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, void *ctx)
+{
+	__u64 now;
+
+	if (!n->nr_retry)
+		return; /* the common case: no clock read per record */
+	now = pcg_boottime_ns();
+	if (now - n->last_poll < RETRY_POLL_NS)
+		return;
+	n->last_poll = now;
+	for (unsigned i = 0; i < RETRY_MAX; i++) {
+		struct retry *r = &n->retry[i];
+		const unsigned nr = sizeof(retry_after_ns) / sizeof(retry_after_ns[0]);
+
+		if (!r->used || now < r->first + retry_after_ns[r->attempt])
+			continue;
+		n->st.retried++;
+		if (lookup(n, r->uid, r->id, 0, ts, feed, ctx) || ++r->attempt >= nr) {
+			r->used = false; /* found, or given up: reported without names */
+			n->nr_retry--;
+		}
+	}
+}
+
+void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_names_feed_fn feed,
+		       void *ctx)
+{
+	const struct pcg_ev_hdr *h = rec;
+	struct pcg_event ev;
+	struct pcg_cgpath pp;
+	const char *id;
+
+	if (!n || len < sizeof(*h))
+		return;
+	retry_due(n, h->ts, feed, ctx);
+	if (h->type != PCG_EV_CGROUP_MKDIR && h->type != PCG_EV_EXISTING_CGROUP)
+		return;
+	if (pcg_decode(rec, len, &ev) || !ev.str || pcg_cgpath_parse(ev.str, ev.str_len, &pp) ||
+	    !pp.pod_uid[0] || (pp.kind != PCG_CG_POD && pp.kind != PCG_CG_CONTAINER))
+		return; /* sub-cgroups may be made by a runtime nested in the container */
+	id = pp.kind == PCG_CG_CONTAINER ? pp.container_id : "";
+	if (seen(n, id[0] ? id : pp.pod_uid))
+		return;
+	n->st.lookups++;
+	pcg_dbg("names: lookup of %s, %llu us after its event", id[0] ? id : pp.pod_uid,
+		(unsigned long long)(pcg_boottime_ns() - ev.ts) / 1000);
+	if (!lookup(n, pp.pod_uid, id, ev.type == PCG_EV_CGROUP_MKDIR ? (int)ev.writer_pid : 0,
+		    ev.ts, feed, ctx))
+		retry_add(n, pp.pod_uid, id, pcg_boottime_ns());
+}

@@ -58,6 +58,16 @@ bool pcg_meta_uid_ok(const char *s, size_t len);
 /* 64 lowercase hex digits. */
 bool pcg_meta_id_ok(const char *s, size_t len);
 
+/* The largest record any producer of this ABI makes: an attach with a full path, or a META
+ * record with every name at its maximum.  A replay treats larger records as damage. */
+#define PCG_EV_SIZE_MAX                                                                 \
+	(sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX +         \
+				 PCG_META_IMAGE_MAX + 64 >                              \
+			 sizeof(struct pcg_ev_attach) + PCG_PATH_MAX ?                  \
+		 sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX + \
+			 PCG_META_IMAGE_MAX + 64 :                                      \
+		 sizeof(struct pcg_ev_attach) + PCG_PATH_MAX)
+
 /* Size of the fixed part of a record type, 0 for an unknown type. */
 size_t pcg_ev_fixed_size(__u16 type);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "decode.h"
 #include "log.h"
 #include "modes.h"
 #include "output.h"
@@ -142,7 +143,7 @@ static int replay_one(const struct pcg_opts *o)
 		return PCG_EXIT_FAIL;
 	}
 	/* nothing the tracer writes is larger: bigger records are damage, not work */
-	pcg_rec_reader__set_max_event(rd, sizeof(struct pcg_ev_attach) + PCG_PATH_MAX);
+	pcg_rec_reader__set_max_event(rd, PCG_EV_SIZE_MAX);
 	err = pcg_recio_read_all(r.path, rd);
 	if (err == -EPIPE && out.gone)
 		err = 0; /* stopped because nobody reads the output any more */

@@ -222,16 +222,26 @@ void pcg_sbuf_add_base64(struct pcg_sbuf *sb, const char *s, size_t len)
 	}
 }
 
-void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len)
+static void sbuf_safe(struct pcg_sbuf *sb, const char *s, size_t len, bool space_ok)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (size_t i = 0; i < len && p[i]; i++) {
 		if (p[i] == '\\')
 			pcg_sbuf_adds(sb, "\\\\");
-		else if (p[i] > 0x20 && p[i] < 0x7f)
+		else if ((p[i] > 0x20 || (space_ok && p[i] == 0x20)) && p[i] < 0x7f)
 			pcg_sbuf_addc(sb, p[i]);
 		else
 			pcg_sbuf_addf(sb, "\\x%02x", p[i]);
 	}
+}
+
+void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len)
+{
+	sbuf_safe(sb, s, len, false);
+}
+
+void pcg_sbuf_add_safe_text(struct pcg_sbuf *sb, const char *s, size_t len)
+{
+	sbuf_safe(sb, s, len, true);
 }

@@ -48,5 +48,7 @@ void pcg_sbuf_add_base64(struct pcg_sbuf *sb, const char *s, size_t len);
  * passes and a value never holds a space: it cannot forge a " key=value" field of a text line.
  * Stops at the first NUL within @len. */
 void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len);
+/* The same for free text that is not a key=value field (a message, a reason): spaces pass. */
+void pcg_sbuf_add_safe_text(struct pcg_sbuf *sb, const char *s, size_t len);
 
 #endif /* __PCG_SBUF_H */

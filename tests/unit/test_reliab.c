@@ -654,3 +654,47 @@ PCG_TEST(reliab_rescan_reconciles)
 	pcg_corr__free(c);
 	rsink_done(&s);
 }
+
+/* The replay's record-size bound lets every record a producer makes through: a META record
+ * with every string at its maximum, an attach with a full path. */
+PCG_TEST(reliab_size_max_covers_every_record)
+{
+	union {
+		struct pcg_ev_meta m;
+		char b[PCG_EV_SIZE_MAX + 8];
+	} u;
+	size_t len =
+		sizeof(u.m) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX + PCG_META_IMAGE_MAX + 64;
+	struct pcg_event ev;
+
+	ASSERT_TRUE(PCG_EV_SIZE_MAX >= sizeof(struct pcg_ev_attach) + PCG_PATH_MAX, "attach");
+	ASSERT_TRUE(PCG_EV_SIZE_MAX >= len, "meta");
+	memset(&u, 0, sizeof(u));
+	u.m.hdr.type = PCG_EV_META;
+	u.m.hdr.size = len;
+	memcpy(u.m.pod_uid, R_UID, 36);
+	memcpy(u.m.container_id, R_CID, 64);
+	u.m.container_type = PCG_CTYPE_CONTAINER;
+	u.m.len[PCG_META_POD_NAME] = PCG_META_NAME_MAX;
+	u.m.len[PCG_META_POD_NAMESPACE] = PCG_META_NS_MAX;
+	u.m.len[PCG_META_CONTAINER_NAME] = PCG_META_NAME_MAX;
+	u.m.len[PCG_META_IMAGE] = PCG_META_IMAGE_MAX;
+	u.m.len[PCG_META_SANDBOX_ID] = 64;
+	memset(u.b + sizeof(u.m), 'a', len - sizeof(u.m));
+	ASSERT_OK(pcg_decode(&u, len, &ev), "a maximal META record decodes");
+	ASSERT_EQ(len <= PCG_EV_SIZE_MAX, 1, "and fits the bound");
+}
+
+/* Free text (a --check reason) keeps its spaces; control bytes are still escaped. */
+PCG_TEST(reliab_safe_text_keeps_spaces)
+{
+	struct pcg_sbuf sb;
+
+	pcg_sbuf_init(&sb);
+	pcg_sbuf_add_safe_text(&sb, "no CAP_BPF\x1b[2J \\", 17);
+	ASSERT_STREQ(sb.buf, "no CAP_BPF\\x1b[2J \\\\", "text");
+	pcg_sbuf_reset(&sb);
+	pcg_sbuf_add_safe(&sb, "a b", 3);
+	ASSERT_STREQ(sb.buf, "a\\x20b", "field");
+	pcg_sbuf_done(&sb);
+}

@@ -57,10 +57,10 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf \
 # Pure modules: no syscalls, unit-tested and fuzzed without root.
 CORE_SRCS := $(wildcard user/cgpath.c user/sbuf.c user/decode.c user/correlate.c user/fmt.c \
 	user/pipeline.c user/encode.c user/procfs.c user/record_wire.c user/record_writer.c user/record_reader.c user/cli.c \
-	user/timeline.c user/check_report.c user/meta.c)
+	user/timeline.c user/check_report.c user/meta.c user/fmt_snapshot.c)
 IMPURE_SRCS := user/loader.c user/clock.c user/scan.c user/recio.c user/log.c user/output.c user/health.c \
-	user/recorder.c user/live.c user/replay.c user/check.c user/timeline_io.c user/evidence.c user/names.c \
-	user/main.c
+	user/recorder.c user/live.c user/replay.c user/snapshot.c user/check.c user/timeline_io.c \
+	user/evidence.c user/names.c user/main.c
 IMPURE_SRCS := $(wildcard $(IMPURE_SRCS))
 CORE_OBJS := $(CORE_SRCS:user/%.c=$(OUTPUT)/%.o)
 IMPURE_OBJS := $(IMPURE_SRCS:user/%.c=$(OUTPUT)/%.o)

@@ -33,14 +33,18 @@
 #define PCG_EV_TICK	       11 /* struct pcg_ev_hdr only: time passed, flush what is due */
 #define PCG_EV_HINT	       12 /* struct pcg_ev_hint: a container's runtime, found by user space */
 #define PCG_EV_META	       13 /* struct pcg_ev_meta: names of a pod or container (user space) */
-#define _PCG_EV_MAX	       14
+#define PCG_EV_TASK_INFO       15 /* struct pcg_ev_task_info: a process's command line (user space) */
+#define _PCG_EV_MAX	       16
 
 /* Slots of pcg_ev_lost.count[], indexed by PCG_EV_* type.  Fixed, so that new record types
  * (which are never lost in the kernel: user space makes them) leave the record's size alone. */
 #define PCG_LOST_SLOTS 13
 
+/* Longest command line carried by PCG_EV_TASK_INFO; longer ones are cut and flagged. */
+#define PCG_CMDLINE_MAX 4096
+
 /* pcg_ev_hdr.flags */
-#define PCG_F_TRUNC (1u << 0) /* the string tail was cut at PCG_PATH_MAX */
+#define PCG_F_TRUNC (1u << 0) /* the string tail was cut at PCG_PATH_MAX (PCG_CMDLINE_MAX) */
 /* On PCG_EV_EXISTING_CGROUP, PCG_EV_EXISTING_TASK and PCG_EV_SCAN_DONE: made by a rescan after
  * events were lost (user space), not by the start-up scan.  Cgroups and processes that the
  * rescan did not list are gone; the ones it found first are new. */
@@ -176,6 +180,20 @@ struct pcg_ev_meta {
 	__u8 source;		/* where the live side found it (PCG_META_SRC_*), informative */
 	__u16 len[PCG_META_NR]; /* bytes of each string in the tail */
 	char tail[];
+};
+
+/* What user space read of a process the start-up scan (or --snapshot) found, sent right after
+ * its PCG_EV_EXISTING_TASK: its command line, as /proc/PID/cmdline shows it (the arguments,
+ * each NUL-terminated), cut at PCG_CMDLINE_MAX bytes and then flagged PCG_F_TRUNC.  The
+ * process is named by tgid and start time, as in struct pcg_task. */
+struct pcg_ev_task_info {
+	struct pcg_ev_hdr hdr;
+	__u32 tgid;
+	__u32 _pad0;
+	__u64 start_ns;	   /* pcg_task.start_ns of the process */
+	__u16 cmdline_len; /* bytes of cmdline, without the final NUL added after them */
+	__u16 _pad1[3];
+	char cmdline[]; /* cmdline_len bytes (NUL-separated arguments), then a NUL */
 };
 
 /* Drop counters, indexed by PCG_EV_* type; delta since the previous PCG_EV_LOST. */

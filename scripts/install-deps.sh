@@ -12,6 +12,7 @@ pkgs=(
 	# tests and demo: a real OCI runtime and a static busybox for the rootfs
 	runc crun busybox-static jq iproute2 util-linux procps
 	librsvg2-bin         # rsvg-convert: the --timeline-svg test renders the chart
+	strace   # t_snapshot: --snapshot makes no bpf() call
 	# the end-to-end test against a real Docker engine
 	docker.io containerd
 	# the container image (make image, FROM scratch: nothing pulled) and its e2e test

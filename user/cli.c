@@ -26,6 +26,7 @@ enum {
 	OPT_TIMELINE_SVG,
 	OPT_NAMESPACE,
 	OPT_HOST_ROOT,
+	OPT_SNAPSHOT,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +47,7 @@ static const struct option long_opts[] = {
 	{ "timeline-svg", required_argument, NULL, OPT_TIMELINE_SVG },
 	{ "namespace", required_argument, NULL, OPT_NAMESPACE },
 	{ "host-root", required_argument, NULL, OPT_HOST_ROOT },
+	{ "snapshot", no_argument, NULL, OPT_SNAPSHOT },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -67,6 +69,8 @@ const char *pcg_cli_usage(void)
 	       "  --namespace NS       only pods in the Kubernetes namespace NS\n"
 	       "  --host-root DIR      read the host's runtime files under DIR (default /)\n"
 	       "  --duration SEC       stop after SEC seconds\n"
+	       "  --snapshot           print the pods, containers and processes that exist now and\n"
+	       "                       exit (no BPF); with -r, those a recording started with\n"
 	       "  -w, --write FILE     record raw events to FILE ('-' = stdout)\n"
 	       "  -C SIZE              with -w: start a new file past SIZE million bytes (or 100k, 2g)\n"
 	       "  -W N                 with -C: keep at most N files, reusing names (ring)\n"
@@ -237,6 +241,9 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			break;
 		case OPT_FORCE:
 			o.force = true;
+			break;
+		case OPT_SNAPSHOT:
+			o.snapshot = true;
 			break;
 		case OPT_VERSION:
 			o.version = true;
@@ -422,6 +429,12 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 	}
 	if ((o.rotate_bytes || o.rotate_count || o.quiet || o.force) && !o.write) {
 		*ret_reason = "-C, -W, -q and --force go with -w";
+		return -EINVAL;
+	}
+	if (o.snapshot && (o.duration > 0 || o.rotate_bytes || o.health_file || o.check_health ||
+			   o.nr_reads > 1)) {
+		*ret_reason = "--snapshot takes no --duration, -C, -W, --health-file, "
+			      "--check-health, nor more than one -r";
 		return -EINVAL;
 	}
 	if (o.rotate_count && !o.rotate_bytes) {

@@ -15,7 +15,8 @@ struct pcg_opts {
 	bool force;    /* --force: -w may overwrite a regular file */
 	bool help;
 	bool version;
-	int verbose;			      /* -v, -vv */
+	bool snapshot; /* --snapshot: what exists now, then exit (with -r: the recording's start) */
+	int verbose;   /* -v, -vv */
 	const char *pod;		      /* --pod UID or name */
 	const char *container;		      /* --container ID-prefix or name */
 	const char *pod_namespace;	      /* --namespace NS */

@@ -98,10 +98,19 @@ struct proc {
 	bool coarse; /* start time from /proc, tick resolution */
 	__u64 start_ns;
 	struct obj *ctr;
-	bool workload;	      /* exec'd something other than the runtime's own re-exec */
+	bool workload; /* exec'd something other than the runtime's own re-exec */
+	bool cmdline_cut;
 	unsigned gen;	      /* the rescan generation that last saw it */
 	struct pcg_task task; /* as last seen */
+	char *cmdline;	      /* PCG_EV_TASK_INFO, until the next exec; NULL if unknown */
+	size_t cmdline_len;
 };
+
+static void proc_free(struct proc *p)
+{
+	free(p->cmdline);
+	free(p);
+}
 
 struct pcg_corr {
 	struct pcg_corr_opts opts;
@@ -349,7 +358,7 @@ static void proc_unlink(struct pcg_corr *c, struct proc **pp)
 	*pp = p->hnext;
 	c->nr_procs--;
 	c->mem -= sizeof(*p);
-	free(p);
+	proc_free(p);
 	if (ctr) {
 		ctr->refs--;
 		obj_maybe_free(c, ctr);
@@ -1054,8 +1063,11 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		 * not a process of the workload: not reported, and not the start */
 		if (ctr && is_runtime_reexec(ev))
 			return 0;
-		if (p)
+		if (p) {
 			p->workload = true;
+			free(p->cmdline); /* a new program, a new command line */
+			p->cmdline = NULL;
+		}
 		out.kind = PCG_OUT_EXEC;
 		if (ctr && !ctr->started) {
 			ctr->started = true;
@@ -1190,6 +1202,43 @@ static int rescan_sweep(struct pcg_corr *c, __u64 ts)
 	return err;
 }
 
+/* The command line of a process the scan found: kept with it until its next exec. */
+static void task_info(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	struct proc *p = *proc_slot(c, ev->task.tgid);
+	char *s;
+
+	if (!p || !same_start(p, &ev->task, true))
+		return;
+	s = malloc(ev->str_len + 1);
+	if (!s) {
+		c->stats.table_full++;
+		return;
+	}
+	memcpy(s, ev->str, ev->str_len);
+	s[ev->str_len] = 0;
+	free(p->cmdline);
+	p->cmdline = s;
+	p->cmdline_len = ev->str_len;
+	p->cmdline_cut = ev->flags & PCG_F_TRUNC;
+}
+
+/* The processes of @pids (sorted), for a container_existing record; NULL if out of memory. */
+static struct pcg_out_proc *existing_procs(struct pcg_corr *c, const __u32 *pids, size_t n)
+{
+	struct pcg_out_proc *r = calloc(n ? n : 1, sizeof(*r));
+
+	for (size_t i = 0; r && i < n; i++) {
+		const struct proc *p = *proc_slot(c, pids[i]);
+
+		r[i].task = &p->task;
+		r[i].cmdline = p->cmdline;
+		r[i].cmdline_len = p->cmdline_len;
+		r[i].cmdline_cut = p->cmdline_cut;
+	}
+	return r;
+}
+
 /* One container_existing per container the scan found, with its processes: one pass over
  * the processes and one sort, O(n log n) however many containers and processes there are. */
 static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
@@ -1253,9 +1302,12 @@ static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
 		out.task = rep ? &rep->task : NULL;
 		out.pids = pids;
 		out.nr_pids = np;
+		out.procs = existing_procs(c, pids, np);
+		out.nr_procs = out.procs ? np : 0;
 		o->info.reconciled = (ev->flags & PCG_F_RESCAN) != 0; /* found by a rescan */
 		err = emit(c, &out);
 		o->info.reconciled = false;
+		free((void *)out.procs);
 	}
 	free(refs);
 	free(pids);
@@ -1304,6 +1356,9 @@ int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev)
 	case PCG_EV_META:
 		meta(c, ev);
 		return 0;
+	case PCG_EV_TASK_INFO:
+		task_info(c, ev);
+		return 0;
 	default:
 		c->stats.bad_events++;
 		return 0;
@@ -1328,37 +1383,20 @@ static int snap_cgroup(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
 static int snap_meta(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
 {
 	const struct obj *o = cg->obj;
-	union {
-		struct pcg_ev_meta e;
-		char b[sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX +
-		       PCG_META_IMAGE_MAX + 64];
-	} u;
-	size_t off = sizeof(u.e);
+	const char *str[PCG_META_NR];
+	size_t len[PCG_META_NR], size;
+	union pcg_enc_buf b;
 
 	if (!o->names || !o->info.nr_ids || !o->info.pod_uid[0] ||
 	    o->info.ids[0].hier != cg->hier || o->info.ids[0].cgid != cg->cgid)
 		return 0;
-	memset(&u.e, 0, sizeof(u.e));
-	u.e.hdr.type = PCG_EV_META;
-	u.e.hdr.ts = ts;
-	memcpy(u.e.pod_uid, o->info.pod_uid, sizeof(u.e.pod_uid));
-	if (!o->is_pod) {
-		memcpy(u.e.container_id, o->info.container_id, sizeof(u.e.container_id));
-		u.e.container_type = o->names->ctype;
-		if (o->names->trunc && o->names->image[0])
-			u.e.hdr.flags = PCG_F_TRUNC;
-	}
 	for (unsigned f = 0; f < PCG_META_NR; f++) {
-		size_t size;
-		const char *v = names_slot(o->names, f, &size);
-		size_t n = o->is_pod && f > PCG_META_POD_NAMESPACE ? 0 : strlen(v);
-
-		memcpy(u.b + off, v, n);
-		u.e.len[f] = n;
-		off += n;
+		str[f] = names_slot(o->names, f, &size);
+		len[f] = strlen(str[f]);
 	}
-	u.e.hdr.size = off;
-	return fn(ctx, &u, off);
+	return fn(ctx, &b,
+		  pcg_enc_meta(&b, ts, o->info.pod_uid, o->is_pod ? "" : o->info.container_id,
+			       o->names->ctype, 0, o->names->trunc, str, len));
 }
 
 int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *ctx)
@@ -1386,9 +1424,15 @@ int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *
 			}
 	for (size_t i = 0; i < c->proc_buckets && !err; i++)
 		for (const struct proc *p = c->proc_tab[i]; p && !err; p = p->hnext)
-			if (p->ctr)
+			if (p->ctr) {
 				err = fn(ctx, &b,
 					 pcg_enc_task(&b, PCG_EV_EXISTING_TASK, ts, &p->task));
+				if (!err && p->cmdline)
+					err = fn(ctx, &b,
+						 pcg_enc_task_info(&b, ts, p->tgid, p->start_ns,
+								   p->cmdline, p->cmdline_len,
+								   p->cmdline_cut));
+			}
 	return err ? err : fn(ctx, &b, pcg_enc_mark(&b, PCG_EV_SCAN_DONE, ts));
 }
 
@@ -1427,7 +1471,7 @@ void pcg_corr__free(struct pcg_corr *c)
 				struct proc *p = c->proc_tab[b];
 
 				c->proc_tab[b] = p->hnext;
-				free(p);
+				proc_free(p);
 			}
 	while (c->objs_head) {
 		struct obj *o = c->objs_head;

@@ -14,8 +14,9 @@
  *    on cgroup2 or on the key v1 hierarchy, whichever names a known container.
  *  - a container is started by the first exec inside it (runc's /proc/self/exe re-exec aside);
  *    later execs are PCG_OUT_EXEC; container_remove is sent on the first rmdir of its cgroup.
- *  - PCG_EV_EXISTING_* events from the start-up scan build state silently; PCG_EV_SCAN_DONE
- *    emits one container_existing per container found.
+ *  - PCG_EV_EXISTING_* events from the start-up scan build state silently (PCG_EV_TASK_INFO
+ *    adds a scanned process's command line, forgotten at its next exec); PCG_EV_SCAN_DONE
+ *    emits one container_existing per container found, with its processes.
  *  - cgroups are identified by (hierarchy, cgroup id), never by path: a path the kernel side
  *    cut (PCG_F_TRUNC) that names fewer levels than the cgroup's level, or that names a
  *    container already holding a live cgroup in that hierarchy, is a sub-cgroup of it, never
@@ -77,6 +78,13 @@ struct pcg_obj_info {
 /* A name of a pod or container (@field: PCG_META_*), NULL when unknown.  A container's pod
  * name and namespace come from its pod when its own record did not say. */
 const char *pcg_obj_name(const struct pcg_obj_info *o, unsigned field);
+/* A process of a container_existing record. */
+struct pcg_out_proc {
+	const struct pcg_task *task;
+	const char *cmdline; /* NUL-separated arguments (PCG_EV_TASK_INFO), NULL if unknown */
+	size_t cmdline_len;
+	bool cmdline_cut; /* cut at PCG_CMDLINE_MAX, or while it was read */
+};
 
 /* One output record; pointers are valid during the callback only. */
 struct pcg_out {
@@ -91,6 +99,8 @@ struct pcg_out {
 	__u32 exit_status;	 /* exit */
 	const __u32 *pids;	 /* container_existing */
 	size_t nr_pids;
+	const struct pcg_out_proc *procs; /* container_existing: every process, by pid */
+	size_t nr_procs;
 	const __u64 *lost; /* PCG_OUT_LOST: per PCG_EV_* type */
 };
 

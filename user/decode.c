@@ -17,6 +17,7 @@ _Static_assert(sizeof(struct pcg_ev_exit) == 120, "pcg_ev_exit layout");
 _Static_assert(sizeof(struct pcg_ev_lost) == 16 + 8 * PCG_LOST_SLOTS, "pcg_ev_lost layout");
 _Static_assert(sizeof(struct pcg_ev_hint) == 88, "pcg_ev_hint layout");
 _Static_assert(sizeof(struct pcg_ev_meta) == 128, "pcg_ev_meta layout");
+_Static_assert(sizeof(struct pcg_ev_task_info) == 40, "pcg_ev_task_info layout");
 
 static const char *const ev_names[_PCG_EV_MAX] = {
 	[PCG_EV_CGROUP_MKDIR] = "cgroup_mkdir",
@@ -32,6 +33,7 @@ static const char *const ev_names[_PCG_EV_MAX] = {
 	[PCG_EV_TICK] = "tick",
 	[PCG_EV_HINT] = "hint",
 	[PCG_EV_META] = "meta",
+	[PCG_EV_TASK_INFO] = "task_info",
 };
 
 const char *pcg_ev_name(__u16 type)
@@ -66,6 +68,8 @@ size_t pcg_ev_fixed_size(__u16 type)
 		return sizeof(struct pcg_ev_hint);
 	case PCG_EV_META:
 		return sizeof(struct pcg_ev_meta);
+	case PCG_EV_TASK_INFO:
+		return sizeof(struct pcg_ev_task_info);
 	default:
 		return 0;
 	}
@@ -278,6 +282,16 @@ int pcg_decode(const void *data, size_t len, struct pcg_event *ret)
 			return -EBADMSG;
 		}
 		break;
+	case PCG_EV_TASK_INFO: {
+		struct pcg_ev_task_info e;
+
+		memcpy(&e, p, sizeof(e));
+		ret->task.tgid = ret->task.pid = e.tgid;
+		ret->task.start_ns = e.start_ns;
+		ret->str = (const char *)p + fixed;
+		ret->str_len = e.cmdline_len < len - fixed ? e.cmdline_len : len - fixed;
+		break;
+	}
 	case PCG_EV_LOST: {
 		struct pcg_ev_lost e;
 

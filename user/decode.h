@@ -38,6 +38,9 @@ struct pcg_event {
 	bool threadgroup; /* attach */
 	const char *str;  /* path (cgroup events, attach) or filename (exec); NULL otherwise */
 	size_t str_len;	  /* bytes before the first NUL, bounded by the record */
+	/* PCG_EV_TASK_INFO: task.tgid and task.start_ns name the process (has_task is false);
+	 * str/str_len are its command line, NUL-separated arguments (NULs inside, bounded by
+	 * the record); flags & PCG_F_TRUNC when it was cut */
 	__u64 lost[PCG_LOST_SLOTS]; /* PCG_EV_LOST */
 };
 

@@ -67,3 +67,52 @@ size_t pcg_enc_hint(union pcg_enc_buf *ret, __u64 ts, __u32 runtime, const char 
 	       strnlen(container_id, sizeof(ret->hint.container_id)));
 	return size;
 }
+
+size_t pcg_enc_meta(union pcg_enc_buf *ret, __u64 ts, const char *pod_uid, const char *container_id,
+		    __u8 container_type, __u8 source, bool image_cut,
+		    const char *const str[PCG_META_NR], const size_t len[PCG_META_NR])
+{
+	struct pcg_ev_meta *e = &ret->meta;
+	bool pod = !container_id[0];
+	size_t off = sizeof(*e);
+
+	enc_hdr(ret, PCG_EV_META, sizeof(*e), ts);
+	memcpy(e->pod_uid, pod_uid, strnlen(pod_uid, sizeof(e->pod_uid)));
+	if (!pod) {
+		memcpy(e->container_id, container_id,
+		       strnlen(container_id, sizeof(e->container_id)));
+		e->container_type = container_type;
+	}
+	e->source = source;
+	for (int i = 0; i < PCG_META_NR; i++) {
+		size_t n = pod && i > PCG_META_POD_NAMESPACE ? 0 : len[i];
+
+		memcpy(ret->meta_bytes + off, str[i], n);
+		e->len[i] = n;
+		off += n;
+	}
+	if (!pod && image_cut && e->len[PCG_META_IMAGE])
+		e->hdr.flags |= PCG_F_TRUNC;
+	e->hdr.size = off;
+	return off;
+}
+
+size_t pcg_enc_task_info(union pcg_enc_buf *ret, __u64 ts, __u32 tgid, __u64 start_ns,
+			 const char *args, size_t len, bool cut)
+{
+	struct pcg_ev_task_info *e = &ret->task_info;
+	size_t size;
+
+	if (len >= PCG_CMDLINE_MAX) {
+		len = PCG_CMDLINE_MAX - 1;
+		cut = true;
+	}
+	size = enc_hdr(ret, PCG_EV_TASK_INFO, sizeof(*e) + len + 1, ts);
+	if (cut)
+		e->hdr.flags |= PCG_F_TRUNC;
+	e->tgid = tgid;
+	e->start_ns = start_ns;
+	e->cmdline_len = len;
+	memcpy(e->cmdline, args, len);
+	return size;
+}

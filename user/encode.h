@@ -13,6 +13,7 @@
 #ifndef __PCG_ENCODE_H
 #define __PCG_ENCODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
@@ -25,7 +26,12 @@ union pcg_enc_buf {
 	struct pcg_ev_task task;
 	struct pcg_ev_hint hint;
 	struct pcg_ev_lost lost;
+	struct pcg_ev_meta meta;
+	struct pcg_ev_task_info task_info;
 	char bytes[sizeof(struct pcg_ev_attach) + PCG_PATH_MAX];
+	char task_info_bytes[sizeof(struct pcg_ev_task_info) + PCG_CMDLINE_MAX];
+	char meta_bytes[sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX +
+			PCG_META_IMAGE_MAX + 64];
 };
 
 /* PCG_EV_EXISTING_CGROUP (or any struct pcg_ev_cgroup type).  A path of PCG_PATH_MAX bytes or
@@ -40,5 +46,19 @@ size_t pcg_enc_mark(union pcg_enc_buf *ret, __u16 type, __u64 ts);
 size_t pcg_enc_lost(union pcg_enc_buf *ret, __u64 ts, const __u64 count[PCG_LOST_SLOTS]);
 /* PCG_EV_HINT: @container_id (up to 64 bytes) runs @runtime (enum pcg_runtime). */
 size_t pcg_enc_hint(union pcg_enc_buf *ret, __u64 ts, __u32 runtime, const char *container_id);
+
+/* PCG_EV_META: the names of a pod (@container_id "") or of a container.  @str[PCG_META_*]
+ * holds @len[] bytes each (0 = unknown), already checked by the caller (meta.c says what each
+ * may hold; no string is longer than its PCG_META_*_MAX); a pod's record carries only its
+ * name and namespace.  @image_cut: the image was cut at PCG_META_IMAGE_MAX. */
+size_t pcg_enc_meta(union pcg_enc_buf *ret, __u64 ts, const char *pod_uid, const char *container_id,
+		    __u8 container_type, __u8 source, bool image_cut,
+		    const char *const str[PCG_META_NR], const size_t len[PCG_META_NR]);
+/* PCG_EV_TASK_INFO: the command line @args (@len bytes as /proc/PID/cmdline gives them:
+ * NUL-terminated arguments) of the process @tgid started at @start_ns.  Longer than
+ * PCG_CMDLINE_MAX - 1 bytes: cut there and flagged PCG_F_TRUNC; @cut flags it too (the
+ * reader saw only part of it). */
+size_t pcg_enc_task_info(union pcg_enc_buf *ret, __u64 ts, __u32 tgid, __u64 start_ns,
+			 const char *args, size_t len, bool cut);
 
 #endif /* __PCG_ENCODE_H */

@@ -146,6 +146,45 @@ static void json_task(struct pcg_sbuf *sb, const struct pcg_task *t)
 	pcg_sbuf_addc(sb, '}');
 }
 
+static void json_cmdline(struct pcg_sbuf *sb, const char *args, size_t len)
+{
+	pcg_sbuf_addc(sb, '[');
+	for (size_t off = 0; off < len;) {
+		size_t n = strnlen(args + off, len - off);
+
+		if (off)
+			pcg_sbuf_addc(sb, ',');
+		pcg_sbuf_add_json_str(sb, args + off, n);
+		off += n + 1;
+	}
+	pcg_sbuf_addc(sb, ']');
+}
+
+/* "processes" of a container_existing: one object per process, by pid. */
+static void json_procs(struct pcg_sbuf *sb, const struct pcg_out *out)
+{
+	json_key(sb, "processes");
+	pcg_sbuf_addc(sb, '[');
+	for (size_t i = 0; i < out->nr_procs && i < PCG_FMT_MAX_PIDS; i++) {
+		const struct pcg_out_proc *p = &out->procs[i];
+		size_t start;
+
+		if (i)
+			pcg_sbuf_addc(sb, ',');
+		start = sb->len;
+		json_task(sb, p->task); /* ",\"pid\":..." : its comma opens the object */
+		if (sb->len > start)
+			sb->buf[start] = '{';
+		json_key(sb, "cmdline");
+		if (p->cmdline)
+			json_cmdline(sb, p->cmdline, p->cmdline_len);
+		else
+			pcg_sbuf_adds(sb, "null");
+		pcg_sbuf_addf(sb, ",\"cmdline_truncated\":%s}", p->cmdline_cut ? "true" : "false");
+	}
+	pcg_sbuf_addc(sb, ']');
+}
+
 static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 		     const struct pcg_out *out)
 {
@@ -198,6 +237,8 @@ static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 		if (n < out->nr_pids)
 			pcg_sbuf_addf(sb, ",\"pids_truncated\":true,\"pids_total\":%zu",
 				      out->nr_pids);
+		if (out->procs) /* from the correlator: a list, empty or not */
+			json_procs(sb, out);
 	}
 	pcg_sbuf_adds(sb, "}\n");
 }
@@ -343,7 +384,9 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 
 void pcg_fmt_record(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts, const struct pcg_out *out)
 {
-	if (opts->json)
+	if (opts->snapshot && !opts->json && out->kind == PCG_OUT_CONTAINER_EXISTING)
+		pcg_fmt_snapshot_container(sb, opts, out);
+	else if (opts->json)
 		fmt_json(sb, opts, out);
 	else
 		fmt_text(sb, opts, out);

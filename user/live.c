@@ -87,27 +87,10 @@ static int live_ingest(struct live *l, const void *rec, size_t len)
 static void hint_runtime(struct live *l, const void *rec, size_t len)
 {
 	union pcg_enc_buf b;
-	struct pcg_event ev;
-	struct pcg_cgpath pp;
-	int pid, runtime;
+	size_t n = pcg_scan_hint(&l->layout, l->pl, rec, len, &b);
 
-	if (pcg_decode(rec, len, &ev) || !ev.str || pcg_cgpath_parse(ev.str, ev.str_len, &pp) ||
-	    pp.kind != PCG_CG_CONTAINER || pp.runtime != PCG_RT_UNKNOWN)
-		return; /* sub-cgroups may be made by a runtime nested in the container */
-	if (pcg_pipeline__runtime_known(l->pl, pp.container_id))
-		return;
-	pid = ev.writer_pid;
-	if (ev.type != PCG_EV_CGROUP_MKDIR) {
-		char path[PCG_PATH_MAX];
-
-		snprintf(path, sizeof(path), "%.*s", (int)pp.container_end, ev.str);
-		pid = pcg_scan_first_pid(&l->layout, ev.hier, path);
-		pid = pid > 0 ? pcg_scan_parent_of(pid) : 0; /* the shim, not the workload */
-	}
-	runtime = pid > 0 ? pcg_scan_runtime_of(pid) : PCG_RT_UNKNOWN;
-	if (runtime == PCG_RT_UNKNOWN)
-		return;
-	live_ingest(l, &b, pcg_enc_hint(&b, ev.ts, runtime, pp.container_id));
+	if (n)
+		live_ingest(l, &b, n);
 }
 
 static int names_feed(void *ctx, const void *rec, size_t len)
@@ -136,38 +119,7 @@ static int seed(void *ctx, __u32 hier, __u64 cgid)
 
 static void fill_header(struct live *l)
 {
-	const struct pcg_layout *lay = &l->layout;
-	struct pcg_rec_header *h = &l->hdr;
-	struct utsname un;
-	FILE *f;
-
-	memset(h, 0, sizeof(*h));
-	h->abi_version = PCG_ABI_VERSION;
-	snprintf(h->tool_version, sizeof(h->tool_version), "%s", PCG_VERSION);
-	if (uname(&un) == 0) {
-		snprintf(h->hostname, sizeof(h->hostname), "%s", un.nodename);
-		snprintf(h->kernel_release, sizeof(h->kernel_release), "%s", un.release);
-	}
-	f = fopen("/proc/sys/kernel/random/boot_id", "re");
-	if (f) {
-		if (fgets(h->boot_id, sizeof(h->boot_id), f))
-			h->boot_id[strcspn(h->boot_id, "\n")] = 0;
-		fclose(f);
-	}
-	if (l->opts->node)
-		snprintf(h->node, sizeof(h->node), "%s", l->opts->node);
-	h->boot_to_realtime_ns = pcg_boot_to_realtime_ns();
-	h->cgroup_mode = lay->mode;
-	h->key_v1_hier = lay->key_hier;
-	h->traced_hier_mask = lay->traced_mask;
-	h->nsfs_dev = lay->nsfs_dev;
-	h->flags = l->opts->all ? PCG_REC_F_ALL : 0;
-	for (unsigned i = 0; i < lay->nr && i < PCG_REC_MAX_HIER; i++) {
-		h->hier[i].id = lay->h[i].id;
-		snprintf(h->hier[i].controllers, sizeof(h->hier[i].controllers), "%s",
-			 lay->h[i].id ? lay->h[i].controllers : "cgroup2");
-		h->nr_hier++;
-	}
+	pcg_scan_header(&l->layout, l->opts->node, l->opts->all, &l->hdr);
 }
 
 /* Feeds a PCG_EV_LOST record when the kernel side dropped something since the last look. */

@@ -42,7 +42,10 @@ int main(int argc, char **argv)
 		return pcg_check_run(&o);
 	if (o.check_health)
 		return pcg_health_check_run(&o);
-	ret = o.read ? pcg_replay_run(&o) : pcg_live_run(&o);
+	if (o.snapshot)
+		ret = pcg_snapshot_run(&o);
+	else
+		ret = o.read ? pcg_replay_run(&o) : pcg_live_run(&o);
 	ret = pcg_timeline_io_finish(&o, ret); /* --timeline-svg is written at the end */
 	pcg_evidence_print();		       /* the files -w wrote: size, events, SHA-256 */
 	return ret;

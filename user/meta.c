@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "decode.h"
+#include "encode.h"
 #include "meta.h"
 
 /* What an allowlisted key gives. */
@@ -409,40 +410,24 @@ bool pcg_meta_complete(const struct pcg_meta *m)
 size_t pcg_meta_encode(const struct pcg_meta *m, const char *pod_uid, const char *container_id,
 		       __u64 ts, void *buf, size_t size)
 {
-	struct pcg_ev_meta e;
-	bool pod = !container_id[0];
-	size_t off = sizeof(e);
+	const char *str[PCG_META_NR];
+	size_t len[PCG_META_NR], n;
+	union pcg_enc_buf b;
 
-	memset(&e, 0, sizeof(e));
 	if (!pcg_meta_uid_ok(pod_uid, strlen(pod_uid)) ||
-	    (!pod && !pcg_meta_id_ok(container_id, strlen(container_id))))
+	    (container_id[0] && !pcg_meta_id_ok(container_id, strlen(container_id))))
 		return 0;
-	e.hdr.type = PCG_EV_META;
-	e.hdr.ts = ts;
-	memcpy(e.pod_uid, pod_uid, sizeof(e.pod_uid));
-	if (!pod) {
-		memcpy(e.container_id, container_id, sizeof(e.container_id));
-		e.container_type = m->ctype <= PCG_CTYPE_CONTAINER ? m->ctype : 0;
-	}
-	e.source = m->src < _PCG_META_SRC_MAX ? m->src : 0;
 	for (int i = 0; i < PCG_META_NR; i++) {
-		size_t n = strnlen(m->str[i], PCG_META_IMAGE_MAX);
-
-		if (pod && i > PCG_META_POD_NAMESPACE)
-			n = 0;
-		if (!pcg_meta_str_ok(i, m->str[i], n))
-			n = 0;
-		if (off + n > size)
-			return 0;
-		memcpy((char *)buf + off, m->str[i], n);
-		e.len[i] = n;
-		off += n;
+		str[i] = m->str[i];
+		len[i] = strnlen(m->str[i], PCG_META_IMAGE_MAX);
+		if (!pcg_meta_str_ok(i, m->str[i], len[i]))
+			len[i] = 0;
 	}
-	if (!pod && m->trunc && e.len[PCG_META_IMAGE])
-		e.hdr.flags = PCG_F_TRUNC;
-	e.hdr.size = off;
-	if (size < sizeof(e))
+	n = pcg_enc_meta(&b, ts, pod_uid, container_id,
+			 m->ctype <= PCG_CTYPE_CONTAINER ? m->ctype : 0,
+			 m->src < _PCG_META_SRC_MAX ? m->src : 0, m->trunc, str, len);
+	if (n > size)
 		return 0;
-	memcpy(buf, &e, sizeof(e));
-	return off;
+	memcpy(buf, &b, n);
+	return n;
 }

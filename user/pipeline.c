@@ -21,6 +21,7 @@ struct pcg_pipeline {
 	char pod_name_filter[PCG_META_NAME_MAX + 1];
 	char ctr_name_filter[PCG_META_NAME_MAX + 1];
 	char ns_filter[PCG_META_NS_MAX + 1];
+	const struct pcg_out *out; /* the record, during the sink call */
 	struct pcg_corr *corr;
 	pcg_sink_fn sink;
 	pcg_tap_fn tap;
@@ -92,7 +93,10 @@ static int on_record(void *ctx, const struct pcg_out *out)
 	if (p->line.oom)
 		return -ENOMEM;
 	p->stats.lines_out++;
-	return p->sink(p->ctx, p->line.buf, p->line.len);
+	p->out = out;
+	err = p->sink(p->ctx, p->line.buf, p->line.len);
+	p->out = NULL;
+	return err;
 }
 
 /* Lowercase copy of a filter; a pod UID may use the systemd spelling ('_' for '-'). */
@@ -141,6 +145,8 @@ struct pcg_pipeline *pcg_pipeline__new(const struct pcg_pipeline_opts *opts, pcg
 	p->ctx = ctx;
 	p->tap_ctx = ctx;
 	pcg_sbuf_init(&p->line);
+	/* a container_existing lists every process with its command line (4 KiB each at most) */
+	p->line.max = (size_t)64 << 20;
 	norm_filter(p->pod_filter, sizeof(p->pod_filter), opts->pod_filter, true);
 	norm_filter(p->ctr_filter, sizeof(p->ctr_filter), opts->container_filter, false);
 	snprintf(p->pod_name_filter, sizeof(p->pod_name_filter), "%s",
@@ -223,6 +229,11 @@ int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn
 __u64 pcg_pipeline__out_ts(const struct pcg_pipeline *p)
 {
 	return p->out_ts;
+}
+
+const struct pcg_out *pcg_pipeline__out(const struct pcg_pipeline *p)
+{
+	return p->out;
 }
 
 bool pcg_pipeline__runtime_known(const struct pcg_pipeline *p, const char *container_id)

@@ -80,6 +80,9 @@ int pcg_pipeline__snapshot(const struct pcg_pipeline *p, __u64 ts, pcg_raw_fn fn
 /* During a sink call: the ts (CLOCK_BOOTTIME of the recording's host) of the record whose line
  * is being written. */
 __u64 pcg_pipeline__out_ts(const struct pcg_pipeline *p);
+/* During a sink call: the output record whose line is being written (valid during the call;
+ * NULL outside one). */
+const struct pcg_out *pcg_pipeline__out(const struct pcg_pipeline *p);
 /* See pcg_corr__runtime_known(). */
 bool pcg_pipeline__runtime_known(const struct pcg_pipeline *p, const char *container_id);
 void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret);

@@ -9,15 +9,23 @@
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgpath.h"
 #include "clock.h"
+#include "decode.h"
 #include "encode.h"
 #include "pcg_abi.h"
+#include "pipeline.h"
 #include "procfs.h"
+#include "record.h"
 #include "scan.h"
+
+#ifndef PCG_VERSION
+#define PCG_VERSION "0.0.0"
+#endif
 
 #define WALK_MAX_DEPTH 24
 
@@ -226,6 +234,22 @@ static int read_task(const struct pcg_layout *l, int pid, struct pcg_task *t)
 	return 0;
 }
 
+/* PCG_EV_TASK_INFO: the command line of a process just emitted, if it can still be read. */
+static int emit_cmdline(struct walk *w, const struct pcg_task *t)
+{
+	union pcg_enc_buf b;
+	char p[64], args[PCG_CMDLINE_MAX + 1];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "/proc/%u/cmdline", t->tgid);
+	n = read_small(p, args, sizeof(args));
+	if (n < 0)
+		return 0; /* exited meanwhile: its record says what it was */
+	return w->fn(w->ctx, &b,
+		     pcg_enc_task_info(&b, pcg_boottime_ns(), t->tgid, t->start_ns, args, n,
+				       false));
+}
+
 static int emit_tasks(struct walk *w, int dirfd, __u64 cgid)
 {
 	int fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
@@ -257,6 +281,8 @@ static int emit_tasks(struct walk *w, int dirfd, __u64 cgid)
 			t.cg_v1 = cgid;
 		err = w->fn(w->ctx, &b,
 			    pcg_enc_task(&b, PCG_EV_EXISTING_TASK, pcg_boottime_ns(), &t));
+		if (!err)
+			err = emit_cmdline(w, &t);
 	}
 	fclose(f);
 	return err;
@@ -424,4 +450,66 @@ int pcg_scan_first_pid(const struct pcg_layout *l, __u32 hier, const char *path)
 		fclose(f);
 	}
 	return pid;
+}
+
+void pcg_scan_header(const struct pcg_layout *lay, const char *node, bool all,
+		     struct pcg_rec_header *ret)
+{
+	struct pcg_rec_header *h = ret;
+	struct utsname un;
+	FILE *f;
+
+	memset(h, 0, sizeof(*h));
+	h->abi_version = PCG_ABI_VERSION;
+	snprintf(h->tool_version, sizeof(h->tool_version), "%s", PCG_VERSION);
+	if (uname(&un) == 0) {
+		snprintf(h->hostname, sizeof(h->hostname), "%s", un.nodename);
+		snprintf(h->kernel_release, sizeof(h->kernel_release), "%s", un.release);
+	}
+	f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	if (f) {
+		if (fgets(h->boot_id, sizeof(h->boot_id), f))
+			h->boot_id[strcspn(h->boot_id, "\n")] = 0;
+		fclose(f);
+	}
+	if (node)
+		snprintf(h->node, sizeof(h->node), "%s", node);
+	h->boot_to_realtime_ns = pcg_boot_to_realtime_ns();
+	h->cgroup_mode = lay->mode;
+	h->key_v1_hier = lay->key_hier;
+	h->traced_hier_mask = lay->traced_mask;
+	h->nsfs_dev = lay->nsfs_dev;
+	h->flags = all ? PCG_REC_F_ALL : 0;
+	for (unsigned i = 0; i < lay->nr && i < PCG_REC_MAX_HIER; i++) {
+		h->hier[i].id = lay->h[i].id;
+		snprintf(h->hier[i].controllers, sizeof(h->hier[i].controllers), "%s",
+			 lay->h[i].id ? lay->h[i].controllers : "cgroup2");
+		h->nr_hier++;
+	}
+}
+
+size_t pcg_scan_hint(const struct pcg_layout *l, const struct pcg_pipeline *pl, const void *rec,
+		     size_t len, union pcg_enc_buf *ret)
+{
+	struct pcg_event ev;
+	struct pcg_cgpath pp;
+	int pid, runtime;
+
+	if (pcg_decode(rec, len, &ev) || !ev.str || pcg_cgpath_parse(ev.str, ev.str_len, &pp) ||
+	    pp.kind != PCG_CG_CONTAINER || pp.runtime != PCG_RT_UNKNOWN)
+		return 0; /* sub-cgroups may be made by a runtime nested in the container */
+	if (pcg_pipeline__runtime_known(pl, pp.container_id))
+		return 0;
+	pid = ev.writer_pid;
+	if (ev.type != PCG_EV_CGROUP_MKDIR) {
+		char path[PCG_PATH_MAX];
+
+		snprintf(path, sizeof(path), "%.*s", (int)pp.container_end, ev.str);
+		pid = pcg_scan_first_pid(l, ev.hier, path);
+		pid = pid > 0 ? pcg_scan_parent_of(pid) : 0; /* the shim, not the workload */
+	}
+	runtime = pid > 0 ? pcg_scan_runtime_of(pid) : PCG_RT_UNKNOWN;
+	if (runtime == PCG_RT_UNKNOWN)
+		return 0;
+	return pcg_enc_hint(ret, ev.ts, runtime, pp.container_id);
 }

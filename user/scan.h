@@ -43,4 +43,21 @@ int pcg_scan_parent_of(int pid);
 /* The first process listed in @hier's cgroup @path, 0 if none. */
 int pcg_scan_first_pid(const struct pcg_layout *l, __u32 hier, const char *path);
 
+struct pcg_pipeline;
+struct pcg_rec_header;
+union pcg_enc_buf;
+
+/* What a recording's header says of this host (and what the pipeline is built from): host
+ * name, kernel, boot id, clock offset, @lay; @node: --node or NULL; @all: --all. */
+void pcg_scan_header(const struct pcg_layout *lay, const char *node, bool all,
+		     struct pcg_rec_header *ret);
+
+/* When a container's cgroup name does not tell its runtime (a bare 64-hex id) and @pl does not
+ * know it yet, asks the process tree (the runtime that made the cgroup, or the parent of a
+ * process already in it) for the cgroup record @rec (a mkdir or an existing cgroup) and
+ * encodes the answer as a PCG_EV_HINT into @ret, to be fed ahead of @rec so a replay sees it
+ * too.  Returns the hint's size, 0 when there is none. */
+size_t pcg_scan_hint(const struct pcg_layout *l, const struct pcg_pipeline *pl, const void *rec,
+		     size_t len, union pcg_enc_buf *ret);
+
 #endif /* __PCG_SCAN_H */

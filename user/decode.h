@@ -61,15 +61,16 @@ bool pcg_meta_uid_ok(const char *s, size_t len);
 /* 64 lowercase hex digits. */
 bool pcg_meta_id_ok(const char *s, size_t len);
 
-/* The largest record any producer of this ABI makes: an attach with a full path, or a META
- * record with every name at its maximum.  A replay treats larger records as damage. */
-#define PCG_EV_SIZE_MAX                                                                 \
-	(sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX +         \
-				 PCG_META_IMAGE_MAX + 64 >                              \
-			 sizeof(struct pcg_ev_attach) + PCG_PATH_MAX ?                  \
-		 sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX + \
-			 PCG_META_IMAGE_MAX + 64 :                                      \
-		 sizeof(struct pcg_ev_attach) + PCG_PATH_MAX)
+/* The largest record any producer of this ABI makes: an attach with a full path, a META record
+ * with every name at its maximum, a TASK_INFO with the longest command line.  A replay treats
+ * larger records as damage.  (Grow it with every new variable-length record.) */
+#define PCG__MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define PCG_EV_META_SIZE_MAX                                                    \
+	(sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX + \
+	 PCG_META_IMAGE_MAX + 64)
+#define PCG_EV_SIZE_MAX                                                                         \
+	PCG__MAX2(PCG__MAX2(sizeof(struct pcg_ev_attach) + PCG_PATH_MAX, PCG_EV_META_SIZE_MAX), \
+		  sizeof(struct pcg_ev_task_info) + PCG_CMDLINE_MAX + 1)
 
 /* Size of the fixed part of a record type, 0 for an unknown type. */
 size_t pcg_ev_fixed_size(__u16 type);

@@ -671,6 +671,8 @@ PCG_TEST(reliab_size_max_covers_every_record)
 	struct pcg_event ev;
 
 	ASSERT_TRUE(PCG_EV_SIZE_MAX >= sizeof(struct pcg_ev_attach) + PCG_PATH_MAX, "attach");
+	ASSERT_TRUE(PCG_EV_SIZE_MAX >= sizeof(struct pcg_ev_task_info) + PCG_CMDLINE_MAX + 1,
+		    "task info");
 	ASSERT_TRUE(PCG_EV_SIZE_MAX >= len, "meta");
 	memset(&u, 0, sizeof(u));
 	u.m.hdr.type = PCG_EV_META;

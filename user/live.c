@@ -408,7 +408,7 @@ static int live_setup(struct live *l)
 	}
 	if (!o->json && !o->quiet)
 		pcg_output_header(&l->out, &po.fmt);
-	fflush(stdout);
+	pcg_output_flush(&l->out); /* a full device fails here already: kept, said at exit */
 	pcg_info("attached in %llu ms (cgroup %s, hierarchies traced: 0x%llx, key v1 hierarchy "
 		 "%u%s)",
 		 (unsigned long long)(pcg_boottime_ns() - t0) / 1000000,

@@ -27,13 +27,18 @@ ls "$mnt"/rec?* >/dev/null 2>&1 || check_fail "no rotation happened: $(ls "$mnt"
 	check_fail "live output stopped with the recording"
 check_end
 
-check_begin "live output into a full device: exit 1, one line"
+check_begin "live output into a full device: exit 1, one line (the text header alone fails)"
 timeout 30 "$PODCG" --duration 1 >/dev/full 2>"$E2E_TMP/devfull.err"
 rc=$?
 [ "$rc" = 1 ] || check_fail "exit $rc"
 [ "$(grep -c 'error: cannot write the output: No space left on device' "$E2E_TMP/devfull.err")" = 1 ] ||
 	check_fail "$(cat "$E2E_TMP/devfull.err")"
-timeout 30 "$PODCG" --duration 1 --json >/dev/full 2>"$E2E_TMP/devfull.err"
+# JSON has no header: something must be written for the error to happen
+timeout 30 "$PODCG" --all --duration 2 --json >/dev/full 2>"$E2E_TMP/devfull.err" &
+p=$!
+sleep 1
+e2e_exec_storm 200
+wait $p
 rc=$?
 [ "$rc" = 1 ] || check_fail "--json: exit $rc"
 [ "$(grep -c 'error: cannot write the output: No space left on device' "$E2E_TMP/devfull.err")" = 1 ] ||

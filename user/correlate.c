@@ -1176,7 +1176,7 @@ static int rescan_sweep(struct pcg_corr *c, __u64 ts)
 				int kind = !cg->own ? 0 : cg->obj->is_pod ? 2 : 1;
 
 				if (kind != pass || cg->gen == c->gen || cg->trunc ||
-				    cg->hier >= 64 ||
+				    cg->level > PCG_SCAN_MAX_DEPTH || cg->hier >= 64 ||
 				    !(c->opts.traced_hier_mask & 1ull << cg->hier))
 					continue;
 				if (n < c->nr_cgs)

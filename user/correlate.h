@@ -37,6 +37,9 @@
 struct pcg_event;
 
 #define PCG_MAX_HIER 16
+/* The scans (start-up, rescan) walk this deep below a hierarchy root: a rescan cannot list a
+ * deeper cgroup, so its sweep keeps them. */
+#define PCG_SCAN_MAX_DEPTH 24
 
 enum pcg_out_kind {
 	PCG_OUT_POD_CREATE,

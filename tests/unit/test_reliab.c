@@ -703,3 +703,29 @@ PCG_TEST(reliab_safe_text_keeps_spaces)
 	ASSERT_STREQ(sb.buf, "a\\x20b", "field");
 	pcg_sbuf_done(&sb);
 }
+
+/* A cgroup deeper than the scans walk cannot be listed by a rescan: it is not swept. */
+PCG_TEST(reliab_rescan_keeps_too_deep)
+{
+	struct pcg_corr_opts o = { .traced_hier_mask = 1, .grace_ns = 1 };
+	struct pcg_ev_hdr done = { .type = PCG_EV_SCAN_DONE,
+				   .flags = PCG_F_RESCAN,
+				   .size = sizeof(done),
+				   .ts = 100 * MS };
+	char deep[256] = "";
+	struct rsink s;
+	struct pcg_corr *c;
+	int n0;
+
+	for (int i = 0; i < PCG_SCAN_MAX_DEPTH; i++)
+		strcat(deep, "/d");
+	strcat(deep, "/kubepods/besteffort/pod" R_UID "/" R_CID);
+	rsink_init(&s);
+	c = pcg_corr__new(&o, r_out, &s);
+	r_cgf(c, PCG_EV_CGROUP_MKDIR, 11, deep, 0, 2 * MS);
+	n0 = s.total;
+	ASSERT_OK(r_feed(c, &done, sizeof(done)), "an empty rescan");
+	ASSERT_EQ(s.total, n0, "nothing swept");
+	pcg_corr__free(c);
+	rsink_done(&s);
+}

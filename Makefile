@@ -114,6 +114,7 @@ $(OUTPUT)/%.o: user/%.c | $(OUTPUT)
 
 $(OUTPUT)/libpcg_core.a: $(CORE_OBJS)
 	$(call msg,AR,$@)
+	$(Q)rm -f $@ # ar keeps members whose source is gone (record.o after the split)
 	$(Q)$(AR) rcs $@ $^
 
 

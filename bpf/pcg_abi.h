@@ -45,6 +45,10 @@
 
 /* pcg_ev_hdr.flags */
 #define PCG_F_TRUNC (1u << 0) /* the string tail was cut at PCG_PATH_MAX (PCG_CMDLINE_MAX) */
+/* On PCG_EV_EXISTING_CGROUP, PCG_EV_EXISTING_TASK and PCG_EV_SCAN_DONE: made by a rescan after
+ * events were lost (user space), not by the start-up scan.  Cgroups and processes that the
+ * rescan did not list are gone; the ones it found first are new. */
+#define PCG_F_RESCAN (1u << 1)
 
 /* Namespace slots of pcg_task.ns[]: inode numbers as shown by stat -L /proc/PID/ns/NAME. */
 #define PCG_NS_MNT    0

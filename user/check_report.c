@@ -202,7 +202,7 @@ static void row(struct pcg_sbuf *sb, const char *what, const char *status, const
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
 	pcg_sbuf_addf(sb, "%-30s %-6s ", what, status);
-	pcg_sbuf_add_safe(sb, detail, strlen(detail));
+	pcg_sbuf_add_safe_text(sb, detail, strlen(detail));
 	pcg_sbuf_addc(sb, '\n');
 }
 
@@ -302,12 +302,12 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_check_facts *f,
 	}
 	for (unsigned i = 0; i < v->nr_warnings; i++) {
 		pcg_sbuf_adds(sb, "warning: ");
-		pcg_sbuf_add_safe(sb, v->warnings[i], strlen(v->warnings[i]));
+		pcg_sbuf_add_safe_text(sb, v->warnings[i], strlen(v->warnings[i]));
 		pcg_sbuf_addc(sb, '\n');
 	}
 	for (unsigned i = 0; i < v->nr_reasons; i++) {
 		pcg_sbuf_adds(sb, "reason: ");
-		pcg_sbuf_add_safe(sb, v->reasons[i], strlen(v->reasons[i]));
+		pcg_sbuf_add_safe_text(sb, v->reasons[i], strlen(v->reasons[i]));
 		pcg_sbuf_addc(sb, '\n');
 	}
 	pcg_sbuf_addf(sb, "verdict: %s\n", v->ok ? "tracing would work" : "tracing would NOT work");

@@ -2,6 +2,7 @@
 /* cli.c - command line -> struct pcg_opts (pure: never prints, never exits). */
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,6 +148,76 @@ static int parse_size(const char *s, unsigned long long *ret)
 	return 0;
 }
 
+/* A pod UID, dashed or underscored (either case of hex), or a Kubernetes object name: a DNS
+ * subdomain (RFC 1123: at most 253 characters of [a-z0-9.-], alphanumeric at both ends); the
+ * namespace is --namespace's. */
+static bool uid_ok(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		bool sep = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (sep ? s[i] != '-' && s[i] != '_' :
+			  !strchr("0123456789abcdefABCDEF", s[i]) || !s[i])
+			return false;
+	}
+	return true;
+}
+
+/* ASCII only, whatever the locale (a pure module calls no locale function). */
+static bool a_lower_digit(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool a_print(int c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+static bool dns_name_ok(const char *s, size_t n)
+{
+	if (!n || n > 253 || !a_lower_digit(s[0]) || !a_lower_digit(s[n - 1]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(a_lower_digit(s[i]) || s[i] == '-' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+static bool pod_arg_ok(const char *s)
+{
+	return uid_ok(s) || dns_name_ok(s, strlen(s));
+}
+
+/* The option getopt just complained about, as the user wrote it ("--bogus", "-x"), in
+ * reason_buf with @fmt ("unknown option %s"). */
+static char reason_buf[192];
+
+static const char *name_opt(const char *fmt, int argc, char **argv)
+{
+	char opt[72];
+	size_t n = 0;
+
+	if (optopt > 0 && optopt < 256 &&
+	    (optind - 1 >= argc || optind < 1 || strncmp(argv[optind - 1], "--", 2) != 0)) {
+		snprintf(opt, sizeof(opt), "-%c", a_print(optopt) ? optopt : '?');
+	} else if (optind >= 1 && optind - 1 < argc) {
+		const char *a = argv[optind - 1];
+
+		for (; a[n] && a[n] != '=' && n < sizeof(opt) - 4; n++)
+			opt[n] = a_print((unsigned char)a[n]) ? a[n] : '?';
+		if (a[n] && a[n] != '=')
+			opt[n++] = '.', opt[n++] = '.', opt[n++] = '.';
+		opt[n] = 0;
+	} else {
+		snprintf(opt, sizeof(opt), "?");
+	}
+	snprintf(reason_buf, sizeof(reason_buf), fmt, opt);
+	return reason_buf;
+}
+
 int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_reason)
 {
 	struct pcg_opts o = { .ringbuf_mb = 4 };
@@ -225,9 +296,10 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			o.check_health = optarg;
 			break;
 		case OPT_POD:
-			if (!*optarg || strlen(optarg) > 253 ||
-			    strspn(optarg, NAME_CHARS "ABCDEF_") != strlen(optarg)) {
-				*ret_reason = "--pod takes a pod UID or a pod name";
+			if (!pod_arg_ok(optarg)) {
+				*ret_reason =
+					"--pod takes a pod UID (dashed or underscored) or a pod "
+					"name";
 				return -EINVAL;
 			}
 			o.pod = optarg;
@@ -307,10 +379,14 @@ int pcg_cli_parse(int argc, char **argv, struct pcg_opts *ret, const char **ret_
 			o.timeline_svg = optarg;
 			break;
 		case ':':
-			*ret_reason = "an option is missing its argument";
+			*ret_reason = name_opt("option %s is missing its argument", argc, argv);
 			return -EINVAL;
 		default:
-			*ret_reason = "unknown option";
+			/* a known flag given a value (--json=1): getopt sets optopt to its val */
+			if (optopt >= 256)
+				*ret_reason = name_opt("option %s takes no argument", argc, argv);
+			else
+				*ret_reason = name_opt("unknown option %s", argc, argv);
 			return -EINVAL;
 		}
 	}

@@ -9,18 +9,17 @@
 #include "encode.h"
 #include "decode.h"
 
-#define DEFAULT_GRACE_NS    (2000ull * 1000 * 1000)
+#define DEFAULT_GRACE_NS (2000ull * 1000 * 1000)
+/* 100,000 containers and 1,000,000 processes fit (README, "Memory"); the byte budget is
+ * the bound that holds whatever the input */
 #define DEFAULT_MAX_CGROUPS (1u << 20)
 #define DEFAULT_MAX_PROCS   (1u << 20)
-/* hash tables start this small and double when they hold more entries than buckets */
-#define MIN_BUCKETS 256
-/* freed process and cgroup entries kept for reuse: churn allocates nothing per event */
-#define POOL_MAX  4096
-#define MAX_HINTS 65536
+#define DEFAULT_MAX_MEM	    (512u << 20)
 /* a process's last threads report their exits within microseconds of each other */
 #define EXIT_DEDUP_NS  (100ull * 1000 * 1000)
 #define EXIT_DEDUP_MIN 256
 #define EXIT_DEDUP_MAX 65536
+#define OBJ_BUCKETS    4096
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
 #define COARSE_START_SLACK_NS (20ull * 1000 * 1000)
@@ -70,9 +69,10 @@ struct obj {
 	unsigned live_cgs; /* own cgroups (all hierarchies) not removed yet */
 	unsigned refs;	   /* processes pointing here */
 	bool is_pod;
-	bool pending;	/* on the pending list */
-	bool announced; /* create/existing emitted (or nothing is owed) */
-	bool existing;	/* found by the start-up scan */
+	bool pending;		/* on the pending list */
+	bool announced;		/* create/existing emitted (or nothing is owed) */
+	bool existing;		/* found by the start-up scan */
+	unsigned long long seq; /* creation order */
 	bool started;
 	bool removed;
 };
@@ -82,14 +82,16 @@ struct cg {
 	__u64 cgid;
 	__u32 hier;
 	bool own;	 /* obj's own cgroup (not a sub-cgroup) */
+	bool trunc;	 /* its path came cut (PCG_F_TRUNC) */
+	unsigned gen;	 /* the rescan generation that last saw it */
+	__u32 level;	 /* depth below the hierarchy root, as the kernel said */
 	struct obj *obj; /* pod or container, NULL for kubepods / QoS / unrecognised levels */
 	char *sub_path;	 /* a sub-cgroup's own path (an own cgroup's is obj->path) */
 };
 
-static void cg_free(struct cg *cg)
+static size_t cg_bytes(const struct cg *cg)
 {
-	free(cg->sub_path);
-	free(cg);
+	return sizeof(*cg) + (cg->sub_path ? strlen(cg->sub_path) + 1 : 0);
 }
 
 struct proc {
@@ -100,6 +102,7 @@ struct proc {
 	struct obj *ctr;
 	bool workload; /* exec'd something other than the runtime's own re-exec */
 	bool cmdline_cut;
+	unsigned gen;	      /* the rescan generation that last saw it */
 	struct pcg_task task; /* as last seen */
 	char *cmdline;	      /* PCG_EV_TASK_INFO, until the next exec; NULL if unknown */
 	size_t cmdline_len;
@@ -117,17 +120,20 @@ struct pcg_corr {
 	void *ctx;
 	struct pcg_corr_stats stats;
 
+	size_t mem;	/* bytes held by the tables' entries and strings */
+	unsigned gen;	/* rescan generation (PCG_F_RESCAN records) */
+	bool in_rescan; /* between a rescan's first record and its PCG_EV_SCAN_DONE */
+	size_t nr_objs;
+	unsigned long long obj_seq;
 	struct cg **cg_tab;
 	size_t cg_buckets, nr_cgs;
 	struct proc **proc_tab;
 	size_t proc_buckets, nr_procs;
-	struct obj **obj_tab;
-	size_t obj_buckets, nr_objs;
+	struct obj *obj_tab[OBJ_BUCKETS];
 	struct obj *objs_head, *objs_tail;
 	struct obj *pend_head, *pend_tail;
 	/* Runtimes learnt before their container's mkdir (PCG_EV_HINT), until it comes: grows
-	 * with the load up to MAX_HINTS entries (each is consumed by the mkdir right after it, so
-	 * the linear searches stay short); a hint past that is dropped and counted. */
+	 * with the load up to max_cgroups entries; a hint past that is dropped and counted. */
 	struct hint {
 		char id[PCG_CONTAINER_ID_LEN + 1];
 		enum pcg_runtime runtime;
@@ -146,65 +152,13 @@ struct pcg_corr {
 	 * earlier than that is counted. */
 	struct exited {
 		__u32 tgid;
-		__s32 hnext; /* chain of exited_hash, -1 at the end */
+		__s32 hnext; /* next slot in its hash chain, -1 at the end */
+		bool linked; /* in a hash chain */
 		__u64 start_ns, ts;
-		bool used;
 	} * exited;
 	size_t exited_cap, nr_exited, exited_head; /* head: the slot written next */
-	__s32 *exited_hash;	/* exited_cap buckets of slot chains, by (tgid, start time) */
-	struct proc *proc_pool; /* chained by hnext */
-	struct cg *cg_pool;
-	size_t nr_proc_pool, nr_cg_pool;
+	__s32 *exited_hash; /* exited_cap chains (a power of two): a lookup is O(1), not O(n) */
 };
-
-static struct proc *proc_alloc(struct pcg_corr *c)
-{
-	struct proc *p = c->proc_pool;
-
-	if (!p)
-		return calloc(1, sizeof(*p));
-	c->proc_pool = p->hnext;
-	c->nr_proc_pool--;
-	memset(p, 0, sizeof(*p));
-	return p;
-}
-
-static void proc_release(struct pcg_corr *c, struct proc *p)
-{
-	free(p->cmdline);
-	p->cmdline = NULL;
-	if (c->nr_proc_pool >= POOL_MAX) {
-		free(p);
-		return;
-	}
-	p->hnext = c->proc_pool;
-	c->proc_pool = p;
-	c->nr_proc_pool++;
-}
-
-static struct cg *cg_alloc(struct pcg_corr *c)
-{
-	struct cg *cg = c->cg_pool;
-
-	if (!cg)
-		return calloc(1, sizeof(*cg));
-	c->cg_pool = cg->hnext;
-	c->nr_cg_pool--;
-	memset(cg, 0, sizeof(*cg));
-	return cg;
-}
-
-static void cg_release(struct pcg_corr *c, struct cg *cg)
-{
-	free(cg->sub_path);
-	if (c->nr_cg_pool >= POOL_MAX) {
-		free(cg);
-		return;
-	}
-	cg->hnext = c->cg_pool;
-	c->cg_pool = cg;
-	c->nr_cg_pool++;
-}
 
 static const char *const out_names[_PCG_OUT_MAX] = {
 	[PCG_OUT_POD_CREATE] = "pod_create",
@@ -221,6 +175,15 @@ static const char *const out_names[_PCG_OUT_MAX] = {
 const char *pcg_out_name(enum pcg_out_kind k)
 {
 	return (unsigned)k < _PCG_OUT_MAX ? out_names[k] : "unknown";
+}
+
+static size_t pow2_at_least(size_t n)
+{
+	size_t p = 64;
+
+	while (p < n)
+		p <<= 1;
+	return p;
 }
 
 static __u64 mix64(__u64 x)
@@ -260,13 +223,15 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 		c->opts.max_cgroups = DEFAULT_MAX_CGROUPS;
 	if (!c->opts.max_procs)
 		c->opts.max_procs = DEFAULT_MAX_PROCS;
+	if (!c->opts.max_mem)
+		c->opts.max_mem = DEFAULT_MAX_MEM;
 	c->fn = fn;
 	c->ctx = ctx;
-	c->cg_buckets = c->proc_buckets = c->obj_buckets = MIN_BUCKETS;
+	c->cg_buckets = pow2_at_least(c->opts.max_cgroups / 4);
+	c->proc_buckets = pow2_at_least(c->opts.max_procs / 4);
 	c->cg_tab = calloc(c->cg_buckets, sizeof(*c->cg_tab));
 	c->proc_tab = calloc(c->proc_buckets, sizeof(*c->proc_tab));
-	c->obj_tab = calloc(c->obj_buckets, sizeof(*c->obj_tab));
-	if (!c->cg_tab || !c->proc_tab || !c->obj_tab) {
+	if (!c->cg_tab || !c->proc_tab) {
 		pcg_corr__free(c);
 		errno = ENOMEM;
 		return NULL;
@@ -276,69 +241,27 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 
 /* --- tables ---------------------------------------------------------------------------- */
 
-static size_t cg_hash(__u32 hier, __u64 cgid)
+/* Takes @n bytes from the memory budget; false (and counted) when they do not fit. */
+static bool mem_take(struct pcg_corr *c, size_t n)
 {
-	return mix64(cgid ^ ((__u64)hier << 57));
+	if (n > c->opts.max_mem - c->mem) {
+		c->stats.table_full++;
+		return false;
+	}
+	c->mem += n;
+	return true;
 }
 
-static size_t proc_hash(__u32 tgid)
+static void cg_free(struct pcg_corr *c, struct cg *cg)
 {
-	return mix64(tgid);
-}
-
-static size_t obj_hash(bool is_pod, const char *name)
-{
-	return str_hash(name) ^ is_pod;
-}
-
-/* Chained tables that grow: past one entry per bucket, twice the buckets (what cannot be
- * allocated leaves longer chains, never a refusal).  Each per-event lookup stays O(1). */
-#define TABLE_GROW(c, tab, buckets, nr, type, hash_of)                          \
-	do {                                                                    \
-		size_t nb = (c)->buckets * 2;                                   \
-		type **nt;                                                      \
-                                                                                \
-		if ((c)->nr <= (c)->buckets || !(nt = calloc(nb, sizeof(*nt)))) \
-			break;                                                  \
-		for (size_t b = 0; b < (c)->buckets; b++)                       \
-			while ((c)->tab[b]) {                                   \
-				type *e = (c)->tab[b];                          \
-				type **d = &nt[hash_of(e) & (nb - 1)];          \
-                                                                                \
-				(c)->tab[b] = e->hnext;                         \
-				while (*d) /* keep chain order */               \
-					d = &(*d)->hnext;                       \
-				e->hnext = NULL;                                \
-				*d = e;                                         \
-			}                                                       \
-		free((c)->tab);                                                 \
-		(c)->tab = nt;                                                  \
-		(c)->buckets = nb;                                              \
-	} while (0)
-
-#define CG_HASH_OF(e)	cg_hash((e)->hier, (e)->cgid)
-#define PROC_HASH_OF(e) proc_hash((e)->tgid)
-#define OBJ_HASH_OF(e) \
-	obj_hash((e)->is_pod, (e)->is_pod ? (e)->info.pod_uid : (e)->info.container_id)
-
-static void cg_grow(struct pcg_corr *c)
-{
-	TABLE_GROW(c, cg_tab, cg_buckets, nr_cgs, struct cg, CG_HASH_OF);
-}
-
-static void proc_grow(struct pcg_corr *c)
-{
-	TABLE_GROW(c, proc_tab, proc_buckets, nr_procs, struct proc, PROC_HASH_OF);
-}
-
-static void obj_grow(struct pcg_corr *c)
-{
-	TABLE_GROW(c, obj_tab, obj_buckets, nr_objs, struct obj, OBJ_HASH_OF);
+	c->mem -= cg_bytes(cg);
+	free(cg->sub_path);
+	free(cg);
 }
 
 static struct cg **cg_slot(struct pcg_corr *c, __u32 hier, __u64 cgid)
 {
-	struct cg **pp = &c->cg_tab[cg_hash(hier, cgid) & (c->cg_buckets - 1)];
+	struct cg **pp = &c->cg_tab[mix64(cgid ^ ((__u64)hier << 57)) & (c->cg_buckets - 1)];
 
 	while (*pp && !((*pp)->cgid == cgid && (*pp)->hier == hier))
 		pp = &(*pp)->hnext;
@@ -352,7 +275,7 @@ static struct cg *cg_find(struct pcg_corr *c, __u32 hier, __u64 cgid)
 
 static struct proc **proc_slot(struct pcg_corr *c, __u32 tgid)
 {
-	struct proc **pp = &c->proc_tab[proc_hash(tgid) & (c->proc_buckets - 1)];
+	struct proc **pp = &c->proc_tab[mix64(tgid) & (c->proc_buckets - 1)];
 
 	while (*pp && (*pp)->tgid != tgid)
 		pp = &(*pp)->hnext;
@@ -361,7 +284,7 @@ static struct proc **proc_slot(struct pcg_corr *c, __u32 tgid)
 
 static struct obj **obj_slot(struct pcg_corr *c, bool is_pod, const char *name)
 {
-	struct obj **pp = &c->obj_tab[obj_hash(is_pod, name) & (c->obj_buckets - 1)];
+	struct obj **pp = &c->obj_tab[(str_hash(name) ^ is_pod) & (OBJ_BUCKETS - 1)];
 
 	while (*pp) {
 		struct obj *o = *pp;
@@ -395,10 +318,8 @@ static void obj_free(struct pcg_corr *c, struct obj *o)
 	struct obj **pp =
 		obj_slot(c, o->is_pod, o->is_pod ? o->info.pod_uid : o->info.container_id);
 
-	if (*pp == o) {
+	if (*pp == o)
 		*pp = o->hnext;
-		c->nr_objs--;
-	}
 	pending_del(c, o);
 	if (o->prev)
 		o->prev->next = o->next;
@@ -410,6 +331,8 @@ static void obj_free(struct pcg_corr *c, struct obj *o)
 		c->objs_tail = o->prev;
 	if (o->pod)
 		o->pod->refs--;
+	c->mem -= sizeof(*o) + strlen(o->path) + 1;
+	c->nr_objs--;
 	free(o->names);
 	free(o->path);
 	free(o);
@@ -436,7 +359,8 @@ static void proc_unlink(struct pcg_corr *c, struct proc **pp)
 
 	*pp = p->hnext;
 	c->nr_procs--;
-	proc_release(c, p);
+	c->mem -= sizeof(*p);
+	proc_free(p);
 	if (ctr) {
 		ctr->refs--;
 		obj_maybe_free(c, ctr);
@@ -515,14 +439,18 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 
 	if (o)
 		return o;
-	o = calloc(1, sizeof(*o));
-	if (!o)
+	if (c->nr_objs >= c->opts.max_cgroups || !mem_take(c, sizeof(*o) + path_len + 1))
 		return NULL;
-	o->path = malloc(path_len + 1);
-	if (!o->path) {
+	o = calloc(1, sizeof(*o));
+	if (o)
+		o->path = malloc(path_len + 1);
+	if (!o || !o->path) {
+		c->mem -= sizeof(*o) + path_len + 1;
 		free(o);
 		return NULL;
 	}
+	c->nr_objs++;
+	o->seq = c->obj_seq++;
 	memcpy(o->path, path, path_len);
 	o->path[path_len] = 0;
 	o->is_pod = is_pod;
@@ -544,7 +472,6 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 	o->first_ts = ts;
 	o->existing = existing;
 	*slot = o;
-	c->nr_objs++;
 	o->prev = c->objs_tail;
 	if (c->objs_tail)
 		c->objs_tail->next = o;
@@ -561,8 +488,32 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 			c->pend_head = o;
 		c->pend_tail = o;
 	}
-	obj_grow(c);
 	return o;
+}
+
+/* Path components ('/'-separated, empty ones skipped) in @s. */
+static unsigned path_depth(const char *s, size_t len)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != '/' && (i == 0 || s[i - 1] == '/'))
+			n++;
+	return n;
+}
+
+/* Whether @o already has a live own cgroup in hierarchy @hier other than @cgid. */
+static bool has_live_own(struct pcg_corr *c, const struct obj *o, __u32 hier, __u64 cgid)
+{
+	for (unsigned i = 0; i < o->info.nr_ids; i++) {
+		const struct cg *cg;
+
+		if (o->info.ids[i].hier != hier || o->info.ids[i].cgid == cgid)
+			continue;
+		cg = cg_find(c, hier, o->info.ids[i].cgid);
+		return cg && cg->own && cg->obj == o;
+	}
+	return false;
 }
 
 /* --- names (PCG_EV_META) ------------------------------------------------------------------ */
@@ -697,14 +648,18 @@ static void meta(struct pcg_corr *c, const struct pcg_event *ev)
 static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	bool existing = ev->type == PCG_EV_EXISTING_CGROUP;
+	bool trunc = ev->flags & PCG_F_TRUNC;
 	struct obj *pod = NULL, *o = NULL;
+	enum pcg_cg_kind kind;
 	struct pcg_cgpath pp;
 	struct cg **slot, *cg;
 	bool own = false;
 
 	slot = cg_slot(c, ev->hier, ev->cgid);
-	if (*slot)
-		return 0; /* seen already (scan and ring raced, or a duplicate) */
+	if (*slot) {
+		(*slot)->gen = c->gen; /* a rescan lists it: still there */
+		return 0;	       /* seen already (scan and ring raced, or a duplicate) */
+	}
 	if (pcg_cgpath_parse(ev->str, ev->str_len, &pp) < 0)
 		return 0;
 	if (!pp.pod_uid[0] && !c->opts.all)
@@ -713,15 +668,25 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		c->stats.table_full++;
 		return 0;
 	}
+	kind = pp.kind;
+	/* A cut path naming fewer levels than the cgroup has belongs to a cgroup below the one
+	 * it names: below a container that is a sub-cgroup of it; below a pod, which container
+	 * it is in cannot be told. */
+	if (trunc && ev->level > path_depth(ev->str, ev->str_len)) {
+		if (kind == PCG_CG_CONTAINER)
+			kind = PCG_CG_CONTAINER_SUB;
+		else if (kind == PCG_CG_POD)
+			return 0;
+	}
 
 	if (pp.pod_end) {
 		/* a pod first met through a container's path was created before we looked */
 		pod = obj_get(c, true, &pp, ev->str, pp.pod_end, ev->ts, existing,
-			      pp.kind == PCG_CG_POD);
+			      kind == PCG_CG_POD);
 		if (!pod)
 			goto oom;
 	}
-	switch (pp.kind) {
+	switch (kind) {
 	case PCG_CG_POD:
 		o = pod;
 		own = true;
@@ -729,7 +694,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	case PCG_CG_CONTAINER:
 	case PCG_CG_CONTAINER_SUB:
 		o = obj_get(c, false, &pp, ev->str, pp.container_end, ev->ts, existing,
-			    pp.kind == PCG_CG_CONTAINER);
+			    kind == PCG_CG_CONTAINER);
 		if (!o)
 			goto oom;
 		if (!o->pod && pod) {
@@ -737,33 +702,45 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 			o->info.pod = &pod->info;
 			pod->refs++;
 		}
-		own = pp.kind == PCG_CG_CONTAINER;
+		own = kind == PCG_CG_CONTAINER;
 		break;
 	default:
 		return 0; /* kubepods root, QoS level, conmon, unrecognised: nothing to track */
 	}
+	/* Two live cgroups cannot have the same path: a cut one that names an object whose own
+	 * cgroup in this hierarchy is alive is a cgroup below it. */
+	if (own && trunc && has_live_own(c, o, ev->hier, ev->cgid)) {
+		if (o->is_pod)
+			return 0;
+		own = false;
+	}
+	/* its path is the cut string itself: it may be incomplete */
+	if (trunc && (o->is_pod ? pp.pod_end : pp.container_end) == ev->str_len)
+		o->info.cgroup_truncated = true;
 
 	if (pod)
 		names_attach(c, pod);
 	if (o != pod)
 		names_attach(c, o);
-	cg = cg_alloc(c);
-	if (!cg)
-		goto oom;
-	if (!own) {
+	if (!mem_take(c, sizeof(*cg) + (own ? 0 : ev->str_len + 1)))
+		return 0;
+	cg = calloc(1, sizeof(*cg));
+	if (cg && !own)
 		cg->sub_path = strndup(ev->str, ev->str_len);
-		if (!cg->sub_path) {
-			cg_release(c, cg);
-			goto oom;
-		}
+	if (!cg || (!own && !cg->sub_path)) {
+		c->mem -= sizeof(*cg) + (own ? 0 : ev->str_len + 1);
+		free(cg);
+		goto oom;
 	}
 	cg->cgid = ev->cgid;
 	cg->hier = ev->hier;
 	cg->own = own;
 	cg->obj = o;
+	cg->trunc = trunc;
+	cg->level = ev->level;
+	cg->gen = c->gen;
 	*slot = cg;
 	c->nr_cgs++;
-	cg_grow(c);
 	if (own) {
 		unsigned i;
 
@@ -790,9 +767,9 @@ oom:
 	return 0;
 }
 
-static int cgroup_remove(struct pcg_corr *c, const struct pcg_event *ev)
+static int cg_remove(struct pcg_corr *c, __u32 hier, __u64 cgid, __u64 ts, bool reconciled)
 {
-	struct cg **slot = cg_slot(c, ev->hier, ev->cgid);
+	struct cg **slot = cg_slot(c, hier, cgid);
 	struct cg *cg = *slot;
 	struct pcg_out out = { 0 };
 	struct obj *o;
@@ -804,23 +781,30 @@ static int cgroup_remove(struct pcg_corr *c, const struct pcg_event *ev)
 	*slot = cg->hnext;
 	c->nr_cgs--;
 	if (!cg->own) {
-		cg_release(c, cg);
+		cg_free(c, cg);
 		o->refs--;
 		obj_maybe_free(c, o);
 		return 0;
 	}
-	cg_release(c, cg);
-	err = announce(c, o, ev->ts);
+	cg_free(c, cg);
+	err = announce(c, o, ts);
 	if (!err && !o->removed) {
 		o->removed = true;
 		out.kind = o->is_pod ? PCG_OUT_POD_REMOVE : PCG_OUT_CONTAINER_REMOVE;
-		out.ts = ev->ts;
+		out.ts = ts;
 		out.obj = &o->info;
+		o->info.reconciled = reconciled;
 		err = emit(c, &out);
+		o->info.reconciled = false;
 	}
 	o->live_cgs--;
 	obj_maybe_free(c, o);
 	return err;
+}
+
+static int cgroup_remove(struct pcg_corr *c, const struct pcg_event *ev)
+{
+	return cg_remove(c, ev->hier, ev->cgid, ev->ts, false);
 }
 
 /* --- processes ------------------------------------------------------------------------- */
@@ -881,8 +865,11 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 			c->stats.table_full++;
 			return NULL;
 		}
-		p = proc_alloc(c);
+		if (!mem_take(c, sizeof(*p)))
+			return NULL;
+		p = calloc(1, sizeof(*p));
 		if (!p) {
+			c->mem -= sizeof(*p);
 			c->stats.table_full++;
 			return NULL;
 		}
@@ -891,12 +878,12 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 		p->coarse = coarse;
 		*pp = p;
 		c->nr_procs++;
-		proc_grow(c);
 	} else if (p->coarse && !coarse) {
 		p->start_ns = t->start_ns;
 		p->coarse = false;
 	}
 	p->task = *t;
+	p->gen = c->gen;
 	proc_set_ctr(c, p, ctr);
 	return p;
 }
@@ -932,31 +919,33 @@ static struct exited *exited_at(const struct pcg_corr *c, size_t age)
 	return &c->exited[(c->exited_head + c->exited_cap - 1 - age) % c->exited_cap];
 }
 
-static __s32 *exited_bucket(const struct pcg_corr *c, __u32 tgid, __u64 start_ns)
+static size_t exited_bucket(const struct pcg_corr *c, __u32 tgid, __u64 start_ns)
 {
-	return &c->exited_hash[mix64(start_ns * 0x9e3779b97f4a7c15ull ^ tgid) & (c->exited_cap - 1)];
+	return mix64(start_ns ^ ((__u64)tgid << 32 | tgid)) & (c->exited_cap - 1);
 }
 
 static void exited_link(struct pcg_corr *c, size_t slot)
 {
 	struct exited *e = &c->exited[slot];
-	__s32 *b = exited_bucket(c, e->tgid, e->start_ns);
+	__s32 *head = &c->exited_hash[exited_bucket(c, e->tgid, e->start_ns)];
 
-	e->hnext = *b;
-	*b = (__s32)slot;
-	e->used = true;
+	e->hnext = *head;
+	e->linked = true;
+	*head = (__s32)slot;
 }
 
 static void exited_unlink(struct pcg_corr *c, size_t slot)
 {
 	struct exited *e = &c->exited[slot];
-	__s32 *pp = exited_bucket(c, e->tgid, e->start_ns);
+	__s32 *pp = &c->exited_hash[exited_bucket(c, e->tgid, e->start_ns)];
 
-	while (*pp >= 0 && *pp != (__s32)slot)
+	if (!e->linked)
+		return;
+	while (*pp >= 0 && (size_t)*pp != slot)
 		pp = &c->exited[*pp].hnext;
 	if (*pp >= 0)
 		*pp = e->hnext;
-	e->used = false;
+	e->linked = false;
 }
 
 /* Room for one more recent exit: grow while the oldest is still within the window. */
@@ -964,7 +953,7 @@ static void exited_make_room(struct pcg_corr *c, __u64 ts)
 {
 	size_t cap = c->exited_cap ? c->exited_cap * 2 : EXIT_DEDUP_MIN;
 	struct exited *n;
-	__s32 *nh;
+	__s32 *h;
 
 	if (c->nr_exited < c->exited_cap)
 		return;
@@ -975,7 +964,8 @@ static void exited_make_room(struct pcg_corr *c, __u64 ts)
 		c->stats.table_full++;
 		goto overwrite;
 	}
-	if (!(nh = malloc(cap * sizeof(*nh)))) {
+	h = malloc(cap * sizeof(*h));
+	if (!h) {
 		free(n);
 		c->stats.table_full++;
 		goto overwrite;
@@ -985,10 +975,11 @@ static void exited_make_room(struct pcg_corr *c, __u64 ts)
 	free(c->exited);
 	free(c->exited_hash);
 	c->exited = n;
-	c->exited_hash = nh;
+	c->exited_hash = h;
 	c->exited_cap = cap;
 	c->exited_head = c->nr_exited;
-	memset(nh, 0xff, cap * sizeof(*nh));
+	for (size_t i = 0; i < cap; i++)
+		h[i] = -1;
 	for (size_t i = 0; i < c->nr_exited; i++)
 		exited_link(c, i);
 	return;
@@ -997,23 +988,22 @@ overwrite:
 		c->nr_exited--; /* the oldest slot is the one written next */
 }
 
-/* True if this process's exit was seen already; otherwise remembers it.  A hash lookup: a
- * scan of the window cost 300 comparisons per exit at 3,000 exits/s. */
+/* True if this process's exit was seen already; otherwise remembers it.  A hash over the
+ * ring: O(1) per exit, where a scan of the ring made 200,000 simultaneous exits take 90 s. */
 static bool recently_exited(struct pcg_corr *c, const struct pcg_task *t, __u64 ts)
 {
-	if (c->exited_cap && t->tgid)
-		for (__s32 i = *exited_bucket(c, t->tgid, t->start_ns); i >= 0;
+	if (c->exited_cap)
+		for (__s32 i = c->exited_hash[exited_bucket(c, t->tgid, t->start_ns)]; i >= 0;
 		     i = c->exited[i].hnext) {
 			const struct exited *e = &c->exited[i];
 
-			if (e->tgid == t->tgid && e->start_ns == t->start_ns &&
+			if (e->tgid == t->tgid && e->start_ns == t->start_ns && t->tgid &&
 			    (__s64)(ts - e->ts) <= (__s64)EXIT_DEDUP_NS)
 				return true;
 		}
 	exited_make_room(c, ts);
 	if (c->nr_exited < c->exited_cap) {
-		if (c->exited[c->exited_head].used)
-			exited_unlink(c, c->exited_head);
+		exited_unlink(c, c->exited_head);
 		c->exited[c->exited_head] =
 			(struct exited){ .tgid = t->tgid, .start_ns = t->start_ns, .ts = ts };
 		exited_link(c, c->exited_head);
@@ -1064,7 +1054,8 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		return 0;
 	case PCG_EV_EXISTING_TASK:
 		proc_upsert(c, &ev->task, ctr, true);
-		if (ctr && !is_runtime_comm(&ev->task))
+		/* a rescan does not start a container already reported: its first exec will */
+		if (ctr && !is_runtime_comm(&ev->task) && !(ctr->announced && c->in_rescan))
 			ctr->started = true;
 		return 0;
 	case PCG_EV_EXEC: {
@@ -1086,6 +1077,7 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 		}
 		out.filename = ev->str;
 		out.filename_len = ev->str_len;
+		out.filename_truncated = ev->flags & PCG_F_TRUNC;
 		return emit_about(c, ctr, &out);
 	}
 	case PCG_EV_EXIT: {
@@ -1129,7 +1121,7 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 			h = &c->hints[i];
 	if (!h && c->nr_hints == c->hints_cap) {
 		size_t cap = c->hints_cap ? c->hints_cap * 2 : 16;
-		struct hint *n = c->hints_cap < MAX_HINTS && c->hints_cap < c->opts.max_cgroups ?
+		struct hint *n = c->hints_cap < c->opts.max_cgroups ?
 					 realloc(c->hints, cap * sizeof(*n)) :
 					 NULL;
 
@@ -1144,6 +1136,72 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 		h = &c->hints[c->nr_hints++];
 	memcpy(h->id, ev->container_id, sizeof(h->id));
 	h->runtime = ev->runtime;
+}
+
+struct pid_ref {
+	unsigned long long seq; /* its container's creation order */
+	__u32 tgid;
+	struct proc *p;
+};
+
+static int pid_ref_cmp(const void *a, const void *b)
+{
+	const struct pid_ref *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->tgid < y->tgid ? -1 : x->tgid > y->tgid;
+}
+
+struct cg_key {
+	__u32 hier;
+	__u64 cgid;
+};
+
+/* The end of a rescan: what it did not list is gone.  Sub-cgroups go first, then containers,
+ * then pods (so a pod_remove follows its containers'), each reported as reconciled; cgroups
+ * whose path came cut are kept (the scan cannot name them); processes it did not list exited
+ * in the gap and are forgotten (their exit status is lost with the events). */
+static int rescan_sweep(struct pcg_corr *c, __u64 ts)
+{
+	struct cg_key *keys = NULL;
+	__u32 *gone = NULL;
+	size_t n = 0, ng = 0;
+	int err = 0;
+
+	if (c->nr_cgs && !(keys = malloc(c->nr_cgs * sizeof(*keys))))
+		return 0;
+	for (int pass = 0; pass < 3 && !err; pass++) {
+		n = 0;
+		for (size_t b = 0; b < c->cg_buckets; b++)
+			for (struct cg *cg = c->cg_tab[b]; cg; cg = cg->hnext) {
+				int kind = !cg->own ? 0 : cg->obj->is_pod ? 2 : 1;
+
+				if (kind != pass || cg->gen == c->gen || cg->trunc ||
+				    cg->level > PCG_SCAN_MAX_DEPTH || cg->hier >= 64 ||
+				    !(c->opts.traced_hier_mask & 1ull << cg->hier))
+					continue;
+				if (n < c->nr_cgs)
+					keys[n++] = (struct cg_key){ cg->hier, cg->cgid };
+			}
+		for (size_t i = 0; i < n && !err; i++)
+			err = cg_remove(c, keys[i].hier, keys[i].cgid, ts, true);
+	}
+	free(keys);
+	if (c->nr_procs && (gone = malloc(c->nr_procs * sizeof(*gone)))) {
+		for (size_t b = 0; b < c->proc_buckets; b++)
+			for (struct proc *p = c->proc_tab[b]; p; p = p->hnext)
+				if (p->ctr && p->gen != c->gen && ng < c->nr_procs)
+					gone[ng++] = p->tgid;
+		for (size_t i = 0; i < ng; i++) {
+			struct proc **pp = proc_slot(c, gone[i]);
+
+			if (*pp)
+				proc_unlink(c, pp);
+		}
+		free(gone);
+	}
+	return err;
 }
 
 /* The command line of a process the scan found: kept with it until its next exec. */
@@ -1183,86 +1241,77 @@ static struct pcg_out_proc *existing_procs(struct pcg_corr *c, const __u32 *pids
 	return r;
 }
 
-/* Start-up scan members: sorted by container, then pid. */
-static int member_cmp(const void *a, const void *b)
-{
-	const struct proc *p = *(const struct proc *const *)a, *q = *(const struct proc *const *)b;
-
-	if (p->ctr != q->ctr)
-		return p->ctr < q->ctr ? -1 : 1;
-	return p->tgid < q->tgid ? -1 : p->tgid > q->tgid;
-}
-
-/* One container_existing per container the scan found, with its processes.  One pass over the
- * process table, then a sort: linear in containers + processes (a walk of the whole table per
- * container made a start-up next to 6,500 containers take 7 s). */
+/* One container_existing per container the scan found, with its processes: one pass over
+ * the processes and one sort, O(n log n) however many containers and processes there are. */
 static int scan_done(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	struct pcg_out out = { 0 };
-	struct proc **mem = NULL;
+	struct pid_ref *refs = NULL;
 	__u32 *pids = NULL;
-	size_t n_mem = 0, cap = 0;
+	size_t n = 0, at = 0;
 	int err = 0;
 
-	for (size_t b = 0; b < c->proc_buckets; b++)
-		for (struct proc *p = c->proc_tab[b]; p; p = p->hnext) {
-			if (!p->ctr || !p->ctr->existing || p->ctr->announced || p->ctr->is_pod)
-				continue;
-			if (n_mem == cap) {
-				size_t ncap = cap ? cap * 2 : 64;
-				struct proc **nm = realloc(mem, ncap * sizeof(*nm));
+	if (ev->flags & PCG_F_RESCAN) {
+		c->in_rescan = false;
+		err = rescan_sweep(c, ev->ts);
+		if (err)
+			return err;
+	}
 
-				if (!nm)
-					goto sorted; /* what fits is still reported */
-				mem = nm;
-				cap = ncap;
-			}
-			mem[n_mem++] = p;
+	if (c->nr_procs) {
+		refs = malloc(c->nr_procs * sizeof(*refs));
+		pids = malloc(c->nr_procs * sizeof(*pids));
+		if (!refs || !pids) {
+			/* no memory for the lists: the containers are still reported, without */
+			c->stats.table_full++;
+			free(refs);
+			free(pids);
+			refs = NULL;
+			pids = NULL;
 		}
-sorted:
-	if (n_mem)
-		qsort(mem, n_mem, sizeof(*mem), member_cmp);
-	pids = n_mem ? malloc(n_mem * sizeof(*pids)) : NULL;
+	}
+	for (size_t b = 0; refs && b < c->proc_buckets; b++)
+		for (struct proc *p = c->proc_tab[b]; p; p = p->hnext)
+			if (p->ctr && p->ctr->existing && !p->ctr->announced && n < c->nr_procs)
+				refs[n++] = (struct pid_ref){ p->ctr->seq, p->tgid, p };
+	if (n > 1)
+		qsort(refs, n, sizeof(*refs), pid_ref_cmp);
+
 	for (struct obj *o = c->objs_head; o && !err; o = o->next) {
-		size_t n = 0, lo = 0, hi = n_mem;
 		struct proc *rep = NULL;
+		size_t np = 0;
 
 		if (!o->existing || o->announced)
 			continue;
 		o->announced = true;
-		if (o->is_pod)
-			continue;
-		while (lo < hi) { /* first member of o */
-			size_t mid = lo + (hi - lo) / 2;
+		while (at < n && refs[at].seq < o->seq)
+			at++;
+		for (; at < n && refs[at].seq == o->seq; at++) {
+			struct proc *p = refs[at].p;
 
-			if (mem[mid]->ctr < o)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (size_t i = lo; i < n_mem && mem[i]->ctr == o && pids; i++) {
-			struct proc *p = mem[i];
-
-			pids[n++] = p->tgid;
-			/* the container's init: pid 1 of its pid namespace, else the oldest, else
-			 * the lowest pid */
+			pids[np++] = p->tgid;
+			/* the container's init: pid 1 of its pid namespace, else the oldest */
 			if (!rep || (p->task.nspid == 1 && rep->task.nspid != 1) ||
 			    ((p->task.nspid == 1) == (rep->task.nspid == 1) &&
 			     p->start_ns < rep->start_ns))
 				rep = p;
 		}
+		if (o->is_pod)
+			continue;
 		out.kind = PCG_OUT_CONTAINER_EXISTING;
 		out.ts = ev->ts;
 		out.obj = &o->info;
 		out.task = rep ? &rep->task : NULL;
 		out.pids = pids;
-		out.nr_pids = n;
-		out.procs = existing_procs(c, pids, n);
-		out.nr_procs = out.procs ? n : 0;
+		out.nr_pids = np;
+		out.procs = existing_procs(c, pids, np);
+		out.nr_procs = out.procs ? np : 0;
+		o->info.reconciled = (ev->flags & PCG_F_RESCAN) != 0; /* found by a rescan */
 		err = emit(c, &out);
+		o->info.reconciled = false;
 		free((void *)out.procs);
 	}
-	free(mem);
+	free(refs);
 	free(pids);
 	return err;
 }
@@ -1276,6 +1325,12 @@ int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev)
 	err = flush_due(c, ev->ts);
 	if (err)
 		return err;
+	if ((ev->flags & PCG_F_RESCAN) && !c->in_rescan &&
+	    (ev->type == PCG_EV_EXISTING_CGROUP || ev->type == PCG_EV_EXISTING_TASK ||
+	     ev->type == PCG_EV_SCAN_DONE)) {
+		c->gen++; /* a rescan begins: what it lists is marked with the new generation */
+		c->in_rescan = true;
+	}
 	switch (ev->type) {
 	case PCG_EV_CGROUP_MKDIR:
 	case PCG_EV_EXISTING_CGROUP:
@@ -1320,9 +1375,10 @@ static int snap_cgroup(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
 
 	if (n >= PCG_PATH_MAX)
 		return 0;
-	return fn(ctx, &b,
-		  pcg_enc_cgroup(&b, PCG_EV_EXISTING_CGROUP, ts, cg->cgid, cg->hier, 0, 0, path,
-				 n));
+	pcg_enc_cgroup(&b, PCG_EV_EXISTING_CGROUP, ts, cg->cgid, cg->hier, cg->level, 0, path, n);
+	if (cg->trunc) /* the kernel cut it: a replay must know, as live did */
+		b.hdr.flags |= PCG_F_TRUNC;
+	return fn(ctx, &b, b.hdr.size);
 }
 
 /* The names of @o as a PCG_EV_META record, once per object (before its first own cgroup). */
@@ -1412,7 +1468,7 @@ void pcg_corr__free(struct pcg_corr *c)
 				struct cg *cg = c->cg_tab[b];
 
 				c->cg_tab[b] = cg->hnext;
-				cg_free(cg);
+				cg_free(c, cg);
 			}
 	if (c->proc_tab)
 		for (size_t b = 0; b < c->proc_buckets; b++)
@@ -1430,21 +1486,8 @@ void pcg_corr__free(struct pcg_corr *c)
 		free(o->path);
 		free(o);
 	}
-	while (c->proc_pool) {
-		struct proc *p = c->proc_pool;
-
-		c->proc_pool = p->hnext;
-		free(p);
-	}
-	while (c->cg_pool) {
-		struct cg *cg = c->cg_pool;
-
-		c->cg_pool = cg->hnext;
-		free(cg);
-	}
 	free(c->cg_tab);
 	free(c->proc_tab);
-	free(c->obj_tab);
 	free(c->hints);
 	free(c->metas);
 	free(c->exited);

@@ -17,7 +17,12 @@
  *  - PCG_EV_EXISTING_* events from the start-up scan build state silently (PCG_EV_TASK_INFO
  *    adds a scanned process's command line, forgotten at its next exec); PCG_EV_SCAN_DONE
  *    emits one container_existing per container found, with its processes.
- * Memory is bounded by the opts; what does not fit is counted in stats, never silently lost.
+ *  - cgroups are identified by (hierarchy, cgroup id), never by path: a path the kernel side
+ *    cut (PCG_F_TRUNC) that names fewer levels than the cgroup's level, or that names a
+ *    container already holding a live cgroup in that hierarchy, is a sub-cgroup of it, never
+ *    the container's own cgroup.
+ * Memory is bounded by the opts (entries and bytes); what does not fit is counted in stats,
+ * never silently lost.
  */
 #ifndef __PCG_CORRELATE_H
 #define __PCG_CORRELATE_H
@@ -32,6 +37,9 @@
 struct pcg_event;
 
 #define PCG_MAX_HIER 16
+/* The scans (start-up, rescan) walk this deep below a hierarchy root: a rescan cannot list a
+ * deeper cgroup, so its sweep keeps them. */
+#define PCG_SCAN_MAX_DEPTH 24
 
 enum pcg_out_kind {
 	PCG_OUT_POD_CREATE,
@@ -58,7 +66,10 @@ struct pcg_obj_info {
 	enum pcg_qos qos;
 	enum pcg_driver driver;
 	enum pcg_runtime runtime;
-	const char *cgroup; /* path from the hierarchy root */
+	const char *cgroup;    /* path from the hierarchy root */
+	bool cgroup_truncated; /* the kernel side cut the path at PCG_PATH_MAX - 1 bytes (or it
+				* is exactly that long): it may be incomplete */
+	bool reconciled;       /* found or found gone by a rescan after lost events */
 	unsigned nr_ids;
 	struct pcg_hier_id ids[PCG_MAX_HIER]; /* hierarchies it was seen in, in arrival order */
 	/* names learnt from PCG_EV_META records, NULL while unknown: use pcg_obj_name() */
@@ -86,8 +97,10 @@ struct pcg_out {
 	const struct pcg_task *task;	/* process events */
 	const char *filename;		/* exec, container_start */
 	size_t filename_len;
-	__u32 exit_status; /* exit */
-	const __u32 *pids; /* container_existing */
+	bool filename_truncated; /* the kernel side cut it at PCG_PATH_MAX - 1 bytes (or it is
+				  * exactly that long) */
+	__u32 exit_status;	 /* exit */
+	const __u32 *pids;	 /* container_existing */
 	size_t nr_pids;
 	const struct pcg_out_proc *procs; /* container_existing: every process, by pid */
 	size_t nr_procs;
@@ -101,8 +114,9 @@ struct pcg_corr_opts {
 	__u32 key_v1_hier;	/* v1 hierarchy whose id is in pcg_task.cg_v1, 0 if none */
 	bool all;		/* --all: also report tasks and containers outside kubepods */
 	__u64 grace_ns;	    /* how long to wait for the other hierarchies' mkdir (default 2 s) */
-	size_t max_cgroups; /* default 1048576 (tables grow with the load up to this) */
+	size_t max_cgroups; /* default 1048576 */
 	size_t max_procs;   /* default 1048576 */
+	size_t max_mem;	    /* bytes for all tables, strings included; default 512 MiB */
 };
 
 struct pcg_corr_stats {

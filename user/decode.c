@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* decode.c - raw ABI record bytes -> validated, aligned event view (pure). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -72,6 +73,14 @@ size_t pcg_ev_fixed_size(__u16 type)
 	default:
 		return 0;
 	}
+}
+
+/* Types whose fixed part is followed by a string (a cgroup path or an exec file name). */
+static bool has_tail(__u16 type)
+{
+	return type == PCG_EV_CGROUP_MKDIR || type == PCG_EV_CGROUP_RMDIR ||
+	       type == PCG_EV_EXISTING_CGROUP || type == PCG_EV_CGROUP_ATTACH ||
+	       type == PCG_EV_EXEC;
 }
 
 static bool is_lower_hex(char c)
@@ -191,6 +200,11 @@ int pcg_decode(const void *data, size_t len, struct pcg_event *ret)
 	if (!fixed)
 		return -ENOTSUP;
 	if (len < fixed)
+		return -EBADMSG;
+	/* The kernel side reads at most PCG_PATH_MAX bytes (NUL included) into a string tail and
+	 * the start-up scan and snapshots send no more: a longer tail is not a record the tracer
+	 * made, and accepting it would let a crafted file make every table entry 64 KiB. */
+	if (len - fixed > PCG_PATH_MAX && has_tail(h.type))
 		return -EBADMSG;
 	ret->type = h.type;
 	ret->flags = h.flags;

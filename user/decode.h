@@ -45,7 +45,10 @@ struct pcg_event {
 };
 
 /* Decodes one record of exactly @len bytes.  Returns 0, or -EINVAL (NULL args),
- * -EBADMSG (truncated, size mismatch, fixed part too short) or -ENOTSUP (unknown type). */
+ * -EBADMSG (truncated, size mismatch, fixed part too short, a string tail longer than the
+ * PCG_PATH_MAX bytes the kernel side can send) or -ENOTSUP (unknown type).
+ * flags & PCG_F_TRUNC: the kernel side filled the whole PCG_PATH_MAX (the string is
+ * PCG_PATH_MAX - 1 bytes long and may have been cut there). */
 int pcg_decode(const void *data, size_t len, struct pcg_event *ret);
 
 /* Whether @s (@len bytes) is a string the live side can put in slot @field of a
@@ -57,6 +60,17 @@ bool pcg_meta_str_ok(unsigned field, const char *s, size_t len);
 bool pcg_meta_uid_ok(const char *s, size_t len);
 /* 64 lowercase hex digits. */
 bool pcg_meta_id_ok(const char *s, size_t len);
+
+/* The largest record any producer of this ABI makes: an attach with a full path, a META record
+ * with every name at its maximum, a TASK_INFO with the longest command line.  A replay treats
+ * larger records as damage.  (Grow it with every new variable-length record.) */
+#define PCG__MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define PCG_EV_META_SIZE_MAX                                                    \
+	(sizeof(struct pcg_ev_meta) + 2 * PCG_META_NAME_MAX + PCG_META_NS_MAX + \
+	 PCG_META_IMAGE_MAX + 64)
+#define PCG_EV_SIZE_MAX                                                                         \
+	PCG__MAX2(PCG__MAX2(sizeof(struct pcg_ev_attach) + PCG_PATH_MAX, PCG_EV_META_SIZE_MAX), \
+		  sizeof(struct pcg_ev_task_info) + PCG_CMDLINE_MAX + 1)
 
 /* Size of the fixed part of a record type, 0 for an unknown type. */
 size_t pcg_ev_fixed_size(__u16 type);

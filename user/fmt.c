@@ -104,6 +104,19 @@ static void json_str_or_null(struct pcg_sbuf *sb, const char *k, const char *v)
 		pcg_sbuf_adds(sb, "null");
 }
 
+/* A string from the traced system: "key":"..." and, when its bytes are not valid UTF-8 (which
+ * the JSON string then shows with U+FFFD), "key_b64":"<the exact bytes, base64>". */
+static void json_raw_str(struct pcg_sbuf *sb, const char *k, const char *v, size_t len)
+{
+	json_key(sb, k);
+	pcg_sbuf_add_json_str(sb, v, len);
+	if (!pcg_sbuf_utf8_valid(v, len)) {
+		pcg_sbuf_addf(sb, ",\"%s_b64\":\"", k);
+		pcg_sbuf_add_base64(sb, v, len);
+		pcg_sbuf_addc(sb, '"');
+	}
+}
+
 static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 {
 	const struct pcg_obj_info *o = out->obj;
@@ -126,9 +139,16 @@ static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 		json_str_or_null(sb, "image", pcg_obj_name(o, PCG_META_IMAGE));
 		json_str_or_null(sb, "sandbox_id", pcg_obj_name(o, PCG_META_SANDBOX_ID));
 	}
-	json_str_or_null(sb, "cgroup", o ? o->cgroup : NULL);
+	if (o && o->cgroup && o->cgroup[0])
+		json_raw_str(sb, "cgroup", o->cgroup, strlen(o->cgroup));
+	else
+		json_str_or_null(sb, "cgroup", NULL);
 	if (!o)
 		return;
+	if (o->cgroup_truncated)
+		pcg_sbuf_adds(sb, ",\"cgroup_truncated\":true");
+	if (o->reconciled)
+		pcg_sbuf_adds(sb, ",\"reconciled\":true");
 	json_key(sb, "cgroup_ids");
 	pcg_sbuf_addc(sb, '{');
 	for (unsigned i = 0; i < o->nr_ids; i++) {
@@ -161,8 +181,7 @@ static void json_task(struct pcg_sbuf *sb, const struct pcg_task *t)
 	pcg_sbuf_addu(sb, t->ppid);
 	pcg_sbuf_adds(sb, ",\"uid\":");
 	pcg_sbuf_addu(sb, t->uid);
-	json_key(sb, "comm");
-	pcg_sbuf_add_json_str(sb, t->comm, sizeof(t->comm));
+	json_raw_str(sb, "comm", t->comm, sizeof(t->comm));
 	json_key(sb, "ns");
 	pcg_sbuf_addc(sb, '{');
 	for (int i = 0; i < PCG_NS_COUNT; i++) {
@@ -193,7 +212,7 @@ static void json_procs(struct pcg_sbuf *sb, const struct pcg_out *out)
 {
 	json_key(sb, "processes");
 	pcg_sbuf_addc(sb, '[');
-	for (size_t i = 0; i < out->nr_procs; i++) {
+	for (size_t i = 0; i < out->nr_procs && i < PCG_FMT_MAX_PIDS; i++) {
 		const struct pcg_out_proc *p = &out->procs[i];
 		size_t start;
 
@@ -239,7 +258,7 @@ static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 				continue;
 			pcg_sbuf_addf(sb, "%s\"%s\":%llu", first ? "" : ",", pcg_ev_name(i),
 				      (unsigned long long)out->lost[i]);
-			total += out->lost[i];
+			total = total + out->lost[i] < total ? ~0ull : total + out->lost[i];
 			first = false;
 		}
 		pcg_sbuf_addf(sb, "},\"total\":%llu}\n", (unsigned long long)total);
@@ -249,8 +268,10 @@ static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 	if (is_process(out->kind) && out->task)
 		json_task(sb, out->task);
 	if (out->kind == PCG_OUT_EXEC || out->kind == PCG_OUT_CONTAINER_START) {
-		json_key(sb, "filename");
-		pcg_sbuf_add_json_str(sb, out->filename ? out->filename : "", out->filename_len);
+		json_raw_str(sb, "filename", out->filename ? out->filename : "",
+			     out->filename ? out->filename_len : 0);
+		if (out->filename_truncated)
+			pcg_sbuf_adds(sb, ",\"filename_truncated\":true");
 	}
 	if (out->kind == PCG_OUT_EXIT) {
 		pcg_sbuf_adds(sb, ",\"exit_code\":");
@@ -261,14 +282,19 @@ static void fmt_json(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 							    ",\"core_dumped\":false");
 	}
 	if (out->kind == PCG_OUT_CONTAINER_EXISTING) {
+		size_t n = out->nr_pids < PCG_FMT_MAX_PIDS ? out->nr_pids : PCG_FMT_MAX_PIDS;
+
 		json_key(sb, "pids");
 		pcg_sbuf_addc(sb, '[');
-		for (size_t i = 0; i < out->nr_pids; i++) {
+		for (size_t i = 0; i < n; i++) {
 			if (i)
 				pcg_sbuf_addc(sb, ',');
 			pcg_sbuf_addu(sb, out->pids[i]);
 		}
 		pcg_sbuf_addc(sb, ']');
+		if (n < out->nr_pids)
+			pcg_sbuf_addf(sb, ",\"pids_truncated\":true,\"pids_total\":%zu",
+				      out->nr_pids);
 		if (out->procs) /* from the correlator: a list, empty or not */
 			json_procs(sb, out);
 	}
@@ -367,6 +393,8 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 	}
 	if (out->filename)
 		text_field(sb, "file", out->filename, out->filename_len);
+	if (out->filename && out->filename_truncated)
+		pcg_sbuf_adds(sb, " file_truncated=1");
 	if (out->kind == PCG_OUT_EXIT) {
 		if (out->exit_status & 0x7f)
 			pcg_sbuf_addf(sb, " signal=%u%s", out->exit_status & 0x7f,
@@ -381,9 +409,13 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 			      t->ns[PCG_NS_IPC], t->ns[PCG_NS_UTS], t->ns[PCG_NS_USER],
 			      t->ns[PCG_NS_CGROUP], t->ns[PCG_NS_TIME]);
 	if (out->kind == PCG_OUT_CONTAINER_EXISTING) {
+		size_t n = out->nr_pids < PCG_FMT_MAX_PIDS ? out->nr_pids : PCG_FMT_MAX_PIDS;
+
 		pcg_sbuf_adds(sb, " pids=");
-		for (size_t i = 0; i < out->nr_pids; i++)
+		for (size_t i = 0; i < n; i++)
 			pcg_sbuf_addf(sb, "%s%u", i ? "," : "", out->pids[i]);
+		if (n < out->nr_pids)
+			pcg_sbuf_addf(sb, ",... pids_total=%zu", out->nr_pids);
 	}
 	if (o && (out->kind == PCG_OUT_POD_CREATE || out->kind == PCG_OUT_CONTAINER_CREATE ||
 		  out->kind == PCG_OUT_CONTAINER_EXISTING)) {
@@ -399,6 +431,12 @@ static void fmt_text(struct pcg_sbuf *sb, const struct pcg_fmt_opts *opts,
 			text_field(sb, "image", image, strlen(image));
 		text_field(sb, "cgroup", o->cgroup, strlen(o->cgroup));
 	}
+	if (o && o->cgroup_truncated &&
+	    (out->kind == PCG_OUT_POD_CREATE || out->kind == PCG_OUT_CONTAINER_CREATE ||
+	     out->kind == PCG_OUT_CONTAINER_EXISTING))
+		pcg_sbuf_adds(sb, " cgroup_truncated=1");
+	if (o && o->reconciled)
+		pcg_sbuf_adds(sb, " reconciled=1");
 	pcg_sbuf_addc(sb, '\n');
 }
 

@@ -14,6 +14,10 @@
 
 #define PCG_JSON_SCHEMA 1
 
+/* container_existing lists at most this many pids and processes (the lowest pids); past it
+ * the line says "pids_truncated":true and "pids_total", so a line stays bounded. */
+#define PCG_FMT_MAX_PIDS 4096
+
 struct pcg_sbuf;
 struct pcg_out;
 

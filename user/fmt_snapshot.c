@@ -62,7 +62,7 @@ void pcg_fmt_cmdline_text(struct pcg_sbuf *sb, const char *args, size_t len)
 
 		if (off)
 			pcg_sbuf_addc(sb, ' ');
-		pcg_sbuf_add_safe(sb, args + off, n);
+		pcg_sbuf_add_safe_text(sb, args + off, n); /* the last column: free text */
 		off += n + 1;
 	}
 }

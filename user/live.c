@@ -46,6 +46,10 @@
 #define TICK_EVERY_NS	  (20ull * 1000 * 1000)
 #define HOUSEKEEP_NS	  (1000ull * 1000 * 1000) /* drop counters, recording flush */
 #define DRAIN_MAX_BATCHES 64 /* at exit: 64 x PCG_LOADER_BUDGET records at most */
+/* After lost events, the kubepods cgroups and their processes are scanned again (what the
+ * start-up scan does) so the tables match the system; at most once per this interval, so a
+ * flood that keeps overflowing the ring buffer does not turn into a rescan loop. */
+#define RESCAN_EVERY_NS (5000ull * 1000 * 1000)
 
 struct live {
 	const struct pcg_opts *opts;
@@ -57,6 +61,10 @@ struct live {
 	struct pcg_loader *ld;
 	struct pcg_names *names; /* pod and container names, images; NULL = no lookups */
 	__u64 drops_seen[PCG_LOST_SLOTS];
+	bool rescan_due;   /* events were lost since the last rescan */
+	bool in_rescan;	   /* no rotation in the middle of one: a file would hold half of it */
+	__u64 last_rescan; /* CLOCK_BOOTTIME of the last rescan, 0 if none */
+	unsigned long long rescans;
 	int sfd, ep;
 	int health_fd;	/* --health-file, -1 if none */
 	int health_err; /* said once */
@@ -68,7 +76,7 @@ static int live_ingest(struct live *l, const void *rec, size_t len)
 {
 	const struct pcg_ev_hdr *h = rec;
 
-	if (l->rec && pcg_recorder__due(l->rec))
+	if (l->rec && !l->in_rescan && pcg_recorder__due(l->rec))
 		pcg_recorder__rotate(l->rec, l->pl, h->ts);
 	return pcg_pipeline__feed(l->pl, rec, len);
 }
@@ -142,7 +150,43 @@ static int check_drops(struct live *l)
 	}
 	if (!any)
 		return 0;
+	l->rescan_due = true;
 	return live_ingest(l, &b, pcg_enc_lost(&b, pcg_boottime_ns(), delta));
+}
+
+/* pcg_scan_fn of a rescan: the start-up scan's records, flagged PCG_F_RESCAN, in-band (a
+ * recording holds them, so a replay reconciles the same way). */
+static int rescan_record(void *ctx, const void *rec, size_t len)
+{
+	union pcg_enc_buf b;
+
+	if (len < sizeof(struct pcg_ev_hdr) || len > sizeof(b))
+		return 0;
+	memcpy(&b, rec, len);
+	b.hdr.flags |= PCG_F_RESCAN;
+	return live_record(ctx, &b, len);
+}
+
+/* Reconciles with the system after lost events: drains the ring buffer (what is in it is
+ * older than the rescan), then scans the kubepods cgroups and their processes again. */
+static int maybe_rescan(struct live *l, __u64 now)
+{
+	int err;
+
+	if (!l->rescan_due || (l->last_rescan && now - l->last_rescan < RESCAN_EVERY_NS))
+		return 0;
+	l->rescan_due = false;
+	l->last_rescan = now;
+	l->rescans++;
+	err = pcg_loader__consume(l->ld);
+	if (err < 0)
+		return err;
+	l->in_rescan = true;
+	err = pcg_scan_existing(&l->layout, l->opts->all, rescan_record, l);
+	l->in_rescan = false;
+	if (err < 0 && !(l->out.err && -err == l->out.err))
+		pcg_warn("cannot rescan the cgroups after lost events: %s", strerror(-err));
+	return err < 0 && l->out.err ? err : 0;
 }
 
 /* Least privilege after attach: the programs are attached and every fd the loop needs
@@ -234,6 +278,39 @@ static int watch_fds(struct live *l)
 
 /* Layout, pipeline, recorder, BPF; then what already exists; then no privileges.  Returns 0 or
  * -errno, every failure said once on stderr. */
+/* Says why -w could not create @path: what is in the way, and --force only where it helps (an
+ * existing regular file). */
+static void create_error(const char *path, int err)
+{
+	struct stat st, tst;
+	const char *what = NULL;
+
+	if (err == -EEXIST || err == -ELOOP || err == -EISDIR || err == -ENXIO) {
+		if (lstat(path, &st) == 0) {
+			if (S_ISLNK(st.st_mode))
+				what = stat(path, &tst) ? "a dangling symbolic link" :
+							  "a symbolic link";
+			else if (S_ISDIR(st.st_mode))
+				what = "a directory";
+			else if (S_ISCHR(st.st_mode))
+				what = "a character device";
+			else if (S_ISBLK(st.st_mode))
+				what = "a block device";
+			else if (S_ISFIFO(st.st_mode))
+				what = "a FIFO";
+			else if (S_ISSOCK(st.st_mode))
+				what = "a socket";
+		}
+	}
+	if (what)
+		pcg_err("cannot create '%s': it is %s, not a regular file (-w - writes to "
+			"standard output)",
+			path, what);
+	else
+		pcg_err("cannot create '%s': %s%s", path, strerror(-err),
+			err == -EEXIST ? " (use --force to overwrite)" : "");
+}
+
 static int live_setup(struct live *l)
 {
 	const struct pcg_opts *o = l->opts;
@@ -267,8 +344,7 @@ static int live_setup(struct live *l)
 		l->rec = pcg_recorder__new(&ro);
 		if (!l->rec) {
 			err = -errno;
-			pcg_err("cannot create '%s': %s%s", o->write, strerror(-err),
-				err == -EEXIST ? " (use --force to overwrite)" : "");
+			create_error(o->write, err);
 			return err;
 		}
 	}
@@ -315,7 +391,10 @@ static int live_setup(struct live *l)
 	err = pcg_scan_existing_seed(&l->layout, o->all, live_record, l, o->all ? NULL : seed_quiet,
 				     l->ld);
 	if (err < 0) {
-		pcg_err("cannot scan existing containers: %s", strerror(-err));
+		if (l->out.err && -err == l->out.err) /* the output failed, not the scan */
+			pcg_err("cannot write the output: %s", strerror(-err));
+		else
+			pcg_err("cannot scan existing containers: %s", strerror(-err));
 		return err;
 	}
 	pcg_loader__filter_complete(l->ld);
@@ -341,7 +420,7 @@ static int live_setup(struct live *l)
 	}
 	if (!o->json && !o->quiet)
 		pcg_output_header(&l->out, &po.fmt);
-	fflush(stdout);
+	pcg_output_flush(&l->out); /* a full device fails here already: kept, said at exit */
 	pcg_info("attached in %llu ms (cgroup %s, hierarchies traced: 0x%llx, key v1 hierarchy "
 		 "%u%s)",
 		 (unsigned long long)(pcg_boottime_ns() - t0) / 1000000,
@@ -395,7 +474,10 @@ static int live_loop(struct live *l)
 		}
 		err = pcg_loader__consume(l->ld);
 		if (err < 0) {
-			pcg_err("cannot process events: %s", strerror(-err));
+			if (l->out.err && -err == l->out.err) /* the output failed */
+				pcg_err("cannot write the output: %s", strerror(-err));
+			else
+				pcg_err("cannot process events: %s", strerror(-err));
 			return err;
 		}
 		now = pcg_boottime_ns();
@@ -417,6 +499,11 @@ static int live_loop(struct live *l)
 				pcg_warn("cannot touch the health file: %s", strerror(-err));
 				l->health_err = err;
 			}
+		}
+		err = maybe_rescan(l, now);
+		if (err < 0) {
+			pcg_err("cannot write the output: %s", strerror(-err));
+			return err;
 		}
 		if (pcg_pipeline__has_pending(l->pl) && now - last_tick >= TICK_EVERY_NS) {
 			union pcg_enc_buf b;
@@ -453,6 +540,8 @@ static int live_teardown(struct live *l, int ret)
 		if (ret == PCG_EXIT_OK)
 			pcg_info("%llu events, %llu records, %llu lost", st.records_in,
 				 st.lines_out, st.lost);
+		if (l->rescans)
+			pcg_info("%llu rescans after lost events", l->rescans);
 		if (st.table_full)
 			pcg_warn("%llu cgroups or processes were not tracked: the correlator's "
 				 "tables were full",

@@ -182,6 +182,11 @@ int pcg_rec_reader__finish(struct pcg_rec_reader *r);
 void pcg_rec_reader__stats(const struct pcg_rec_reader *r, struct pcg_rec_stats *ret);
 /* Garbage bytes in a row before giving up; 0 = never give up. */
 void pcg_rec_reader__set_max_skip(struct pcg_rec_reader *r, __u64 max_skip);
+/* Events longer than @max_event bytes (the largest record of the ABI the caller reads) are
+ * damage: the rest of their block is dropped and reported, and a deflated block is not
+ * inflated past such an event or a record shorter than its header (a crafted block of 16 MiB
+ * costs one step of inflation, not 16 MiB).  0 = no limit (the default). */
+void pcg_rec_reader__set_max_event(struct pcg_rec_reader *r, size_t max_event);
 void pcg_rec_reader__free(struct pcg_rec_reader *r);
 
 /* Walks concatenated raw events (a snapshot) and calls fn with each, 8-byte aligned and

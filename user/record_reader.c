@@ -40,6 +40,7 @@ struct pcg_rec_reader {
 	void *ctx;
 	size_t max_mem;
 	__u64 max_skip;
+	size_t max_event; /* larger events are damage (0: no limit) */
 	enum rd_state st;
 	int err; /* sticky fatal or callback error */
 	bool finished;
@@ -155,6 +156,54 @@ static int rd_inflate(struct pcg_rec_reader *r, const void *src, size_t len, voi
 	    r->zs.avail_in != 4)
 		return -EBADMSG;
 	return 0;
+}
+
+/* Inflates a block payload in steps of INFLATE_STEP bytes, walking the record headers as they
+ * come out, and stops at the first record that cannot be valid (size below the header, or
+ * running past raw_len): the block is damaged from there, so the rest is not worth the CPU (a
+ * crafted block of 16 MiB of zeros costs one step, not 16 MiB of inflation).  Returns the
+ * bytes to hand to the record walk (raw_len when the block inflated whole; up to and
+ * including the bad record's header otherwise), or -EBADMSG if the stream is bad. */
+#define INFLATE_STEP (256u << 10)
+
+static long rd_inflate_block(struct pcg_rec_reader *r, const void *src, size_t len, void *dst,
+			     size_t raw_len)
+{
+	const unsigned char *out = dst, *z = src;
+	size_t scan = 0;
+	int zr = Z_OK;
+
+	/* raw DEFLATE between the zlib header and its Adler-32, as rd_inflate() */
+	if (len < 6 || (z[0] & 0x0f) != 8 || (z[0] >> 4) > 7 || (z[1] & 0x20) ||
+	    ((unsigned)z[0] << 8 | z[1]) % 31)
+		return -EBADMSG;
+	if (inflateReset(&r->zs) != Z_OK)
+		return -EBADMSG;
+	r->zs.next_in = (Bytef *)z + 2;
+	r->zs.avail_in = len - 2;
+	r->zs.next_out = dst;
+	while (zr != Z_STREAM_END) {
+		size_t room = raw_len - r->zs.total_out;
+
+		r->zs.avail_out = room < INFLATE_STEP ? room : INFLATE_STEP;
+		zr = inflate(&r->zs, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && !(zr == Z_BUF_ERROR && !room))
+			return -EBADMSG;
+		while (scan + sizeof(struct pcg_ev_hdr) <= r->zs.total_out) {
+			size_t sz = get_le16(out + scan + 2);
+
+			if (sz < sizeof(struct pcg_ev_hdr) || (r->max_event && sz > r->max_event))
+				return (long)(scan + sizeof(struct pcg_ev_hdr));
+			if (sz > raw_len - scan)
+				break; /* inflate on: the stream's own length check decides */
+			scan += sz;
+		}
+		if (zr == Z_BUF_ERROR || (!room && zr != Z_STREAM_END))
+			break;
+	}
+	if (zr != Z_STREAM_END || r->zs.total_out != raw_len || r->zs.avail_in != 4)
+		return -EBADMSG;
+	return (long)raw_len;
 }
 
 static void copy_str(char *dst, size_t size, const unsigned char *v, size_t len)
@@ -540,6 +589,12 @@ static int rd_deliver(struct pcg_rec_reader *r, const unsigned char *data, size_
 
 	pcg_rec_ev_iter_init(&it, data, len, &r->scratch);
 	while ((err = pcg_rec_ev_iter_next(&it, &ev, &sz)) > 0) {
+		if (r->max_event && sz > r->max_event) {
+			it.bad = "record larger than any event of its ABI";
+			it.off -= sz;
+			it.nr--;
+			break;
+		}
 		rd_mem_update(r);
 		if (r->cbs.event) {
 			err = r->cbs.event(r->ctx, ev, sz);
@@ -647,7 +702,9 @@ static int rd_payload(struct pcg_rec_reader *r)
 			r->raw_cap = r->b.raw_len;
 			rd_mem_update(r);
 		}
-		if (rd_inflate(r, payload, r->b.comp_len, r->raw, r->b.raw_len)) {
+		long n = rd_inflate_block(r, payload, r->b.comp_len, r->raw, r->b.raw_len);
+
+		if (n < 0) {
 			r->stats.bad_blocks++;
 			r->stats.bytes_skipped += total;
 			rd_damage(r, r->pos, total,
@@ -656,7 +713,7 @@ static int rd_payload(struct pcg_rec_reader *r)
 			rd_consume(r, total);
 			return 1;
 		}
-		err = rd_deliver(r, r->raw, r->b.raw_len);
+		err = rd_deliver(r, r->raw, (size_t)n);
 	}
 	if (err)
 		return err;
@@ -734,6 +791,11 @@ struct pcg_rec_reader *pcg_rec_reader__new(const struct pcg_rec_reader_cbs *cbs,
 	r->zs_ready = true;
 	rd_mem_update(r);
 	return r;
+}
+
+void pcg_rec_reader__set_max_event(struct pcg_rec_reader *r, size_t max_event)
+{
+	r->max_event = max_event;
 }
 
 void pcg_rec_reader__set_max_skip(struct pcg_rec_reader *r, __u64 max_skip)

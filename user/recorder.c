@@ -49,11 +49,20 @@ struct pcg_recorder *pcg_recorder__new(const struct pcg_recorder_opts *opts)
 	return r;
 }
 
+/* The file being written (with -C, the current one), for messages. */
+static const char *rec_name(const struct pcg_recorder *r)
+{
+	const char *p = pcg_recio_rotator__path(r->rot);
+
+	return !p || !strcmp(p, "-") ? "standard output" : p;
+}
+
 /* Fails the recording for good, saying so once. */
 static int rec_fail(struct pcg_recorder *r, int err)
 {
 	if (!r->err) {
-		pcg_err("cannot write the recording: %s; live tracing goes on", strerror(-err));
+		pcg_err("cannot write the recording to '%s': %s; live tracing goes on", rec_name(r),
+			strerror(-err));
 		r->err = err;
 	}
 	return err;
@@ -162,7 +171,8 @@ int pcg_recorder__close(struct pcg_recorder *r)
 	if (r->w) {
 		err = pcg_rec_writer__finish(r->w);
 		if (err && !r->err) {
-			pcg_err("cannot finish the recording: %s", strerror(-err));
+			pcg_err("cannot finish the recording '%s': %s", rec_name(r),
+				strerror(-err));
 			r->err = err;
 		}
 		pcg_rec_writer__free(r->w);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "decode.h"
 #include "log.h"
 #include "modes.h"
 #include "output.h"
@@ -35,12 +36,18 @@ struct replay {
 	bool error_said; /* a callback said why it stopped the reader */
 };
 
+/* Damage reports shown one per line; past that they are counted and summarised at the end,
+ * so a file with 200,000 bad blocks prints a few dozen lines, not 200,000. */
+#define DAMAGE_SHOWN 20
+
 static int replay_event(void *ctx, const void *ev, size_t len)
 {
 	struct replay *r = ctx;
 
 	if (!r->pl)
 		return 0;
+	if (r->out->gone)
+		return -EPIPE; /* the reader of the output went away (`| head`): stop reading */
 	return pcg_pipeline__feed(r->pl, ev, len);
 }
 
@@ -85,9 +92,13 @@ static void replay_damage(void *ctx, __u64 offset, __u64 skipped, const char *wh
 	struct replay *r = ctx;
 
 	r->damage++;
-	fflush(stdout);
+	if (r->damage > DAMAGE_SHOWN)
+		return;
+	pcg_output_flush(r->out); /* what came before the damage first; an error is kept */
 	pcg_warn("recording damaged at byte %llu (%llu bytes lost): %s", (unsigned long long)offset,
 		 (unsigned long long)skipped, what);
+	if (r->damage == DAMAGE_SHOWN)
+		pcg_warn("more damage is counted, not shown");
 }
 
 /* Says why a replay could not be done, once. */
@@ -131,19 +142,27 @@ static int replay_one(const struct pcg_opts *o)
 		pcg_err("cannot set up the reader: %s", strerror(errno));
 		return PCG_EXIT_FAIL;
 	}
+	/* nothing the tracer writes is larger: bigger records are damage, not work */
+	pcg_rec_reader__set_max_event(rd, PCG_EV_SIZE_MAX);
 	err = pcg_recio_read_all(r.path, rd);
+	if (err == -EPIPE && out.gone)
+		err = 0; /* stopped because nobody reads the output any more */
 	if (err == 0 && r.pl)
 		err = pcg_pipeline__flush(r.pl);
 	pcg_rec_reader__stats(rd, &rs);
-	if (err)
+	if (err && out.err && -err == out.err)
+		err = 0; /* a write error of the output: pcg_output_finish() says it */
+	else if (err)
 		replay_fail(&r, err);
-	else
+	if (!err)
 		ret = PCG_EXIT_OK;
-	ret = pcg_output_finish(&out, ret);
+	ret = pcg_output_finish(&out, out.err ? PCG_EXIT_OK : ret);
 	if (ret == PCG_EXIT_OK && r.damage)
-		pcg_warn("replayed %llu events from %llu blocks; %llu blocks and %llu bytes lost",
+		pcg_warn("replayed %llu events from %llu blocks; %llu blocks and %llu bytes lost; "
+			 "%llu damage reports%s",
 			 (unsigned long long)rs.events, (unsigned long long)rs.blocks,
-			 (unsigned long long)rs.bad_blocks, (unsigned long long)rs.bytes_skipped);
+			 (unsigned long long)rs.bad_blocks, (unsigned long long)rs.bytes_skipped,
+			 r.damage, r.damage > DAMAGE_SHOWN ? ", the first 20 shown" : "");
 	pcg_rec_reader__free(rd);
 	pcg_pipeline__free(r.pl);
 	return ret;

@@ -232,21 +232,61 @@ void pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len)
 			pcg_sbuf_add(sb, p + i, n);
 			i += n;
 		} else {
-			pcg_sbuf_addf(sb, "\\u%04x", c);
+			/* not UTF-8: U+REPLACEMENT CHARACTER, never a code point the byte is not */
+			pcg_sbuf_adds(sb, "\\ufffd");
 			i++;
 		}
 	}
 	pcg_sbuf_addc(sb, '"');
 }
 
-void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len)
+bool pcg_sbuf_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len && p[i]) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8_seq(p + i, len - i);
+		if (!n || memchr(p + i, 0, n))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+void pcg_sbuf_add_base64(struct pcg_sbuf *sb, const char *s, size_t len)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strnlen(s, len);
+	char q[4];
+
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = p[i] << 16 | (i + 1 < n ? p[i + 1] << 8 : 0) |
+			     (i + 2 < n ? p[i + 2] : 0);
+
+		q[0] = tab[v >> 18 & 63];
+		q[1] = tab[v >> 12 & 63];
+		q[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
+		q[3] = i + 2 < n ? tab[v & 63] : '=';
+		pcg_sbuf_add(sb, q, 4);
+	}
+}
+
+static void sbuf_safe(struct pcg_sbuf *sb, const char *s, size_t len, bool space_ok)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (size_t i = 0; i < len && p[i]; i++) {
 		size_t run = i;
 
-		while (run < len && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '\\')
+		while (run < len && (p[run] > 0x20 || (space_ok && p[run] == 0x20)) &&
+		       p[run] < 0x7f && p[run] != '\\')
 			run++;
 		if (run > i) { /* a run of printable bytes, copied at once */
 			pcg_sbuf_add(sb, p + i, run - i);
@@ -255,9 +295,19 @@ void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len)
 		}
 		if (p[i] == '\\')
 			pcg_sbuf_adds(sb, "\\\\");
-		else if (p[i] >= 0x20 && p[i] < 0x7f)
+		else if ((p[i] > 0x20 || (space_ok && p[i] == 0x20)) && p[i] < 0x7f)
 			pcg_sbuf_addc(sb, p[i]);
 		else
 			pcg_sbuf_addf(sb, "\\x%02x", p[i]);
 	}
+}
+
+void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len)
+{
+	sbuf_safe(sb, s, len, false);
+}
+
+void pcg_sbuf_add_safe_text(struct pcg_sbuf *sb, const char *s, size_t len)
+{
+	sbuf_safe(sb, s, len, true);
 }

@@ -55,13 +55,25 @@ void pcg_sbuf_addf(struct pcg_sbuf *sb, const char *fmt, ...) __attribute__((for
 
 /* Appends the @len bytes of @s as a JSON string literal, quotes included.  Valid UTF-8 passes
  * through; control characters and '"' '\\' are escaped; every byte that is not part of a valid
- * UTF-8 sequence becomes \u00XX, so the output is valid JSON whatever the input holds.
- * Stops at the first NUL within @len. */
+ * UTF-8 sequence becomes \ufffd (U+FFFD REPLACEMENT CHARACTER), so the output is valid JSON
+ * whatever the input holds and a byte is never shown as a character it is not (0xff is not
+ * "\u00ff", a real "y with diaeresis").  Stops at the first NUL within @len. */
 void pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len);
 
-/* Appends @s for a terminal: printable ASCII passes, '\\' doubles, everything else (control
- * bytes, escape sequences, bytes >= 0x7f) becomes \xNN, so no terminal control byte passes.
+/* Whether the @len bytes of @s, up to the first NUL, are valid UTF-8 (what
+ * pcg_sbuf_add_json_str() passes unchanged). */
+bool pcg_sbuf_utf8_valid(const char *s, size_t len);
+
+/* Appends the bytes of @s up to the first NUL within @len as base64 (RFC 4648, padded), no
+ * quotes. */
+void pcg_sbuf_add_base64(struct pcg_sbuf *sb, const char *s, size_t len);
+
+/* Appends @s for a terminal: printable ASCII passes, '\\' doubles, everything else (space,
+ * control bytes, escape sequences, bytes >= 0x7f) becomes \xNN, so no terminal control byte
+ * passes and a value never holds a space: it cannot forge a " key=value" field of a text line.
  * Stops at the first NUL within @len. */
 void pcg_sbuf_add_safe(struct pcg_sbuf *sb, const char *s, size_t len);
+/* The same for free text that is not a key=value field (a message, a reason): spaces pass. */
+void pcg_sbuf_add_safe_text(struct pcg_sbuf *sb, const char *s, size_t len);
 
 #endif /* __PCG_SBUF_H */

@@ -27,7 +27,7 @@
 #define PCG_VERSION "0.0.0"
 #endif
 
-#define WALK_MAX_DEPTH 24
+#define WALK_MAX_DEPTH PCG_SCAN_MAX_DEPTH /* correlate.h: a rescan's sweep relies on it */
 
 static bool is_cgroupfs(const char *path)
 {

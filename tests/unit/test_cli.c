@@ -298,6 +298,53 @@ PCG_TEST(cli_bad_values)
 	bad("--namespace", "--namespace", "Default", NULL);
 	bad("--host-root", "--host-root", "rel/dir", NULL);
 	bad("--host-root", "-r", "f", "--host-root", "/host", NULL);
+	/* neither a UID nor a Kubernetes name */
+	bad("--pod", "--pod", UID "_", NULL);
+	bad("--pod", "--pod", "a b", NULL);
+	bad("--pod", "--pod", "-web", NULL);
+	bad("--pod", "--pod", "web-", NULL);
+	bad("--pod", "--pod", "Web", NULL);
+	bad("--pod", "--pod", "web\n", NULL);
+	bad("--pod", "--pod", "ns/web/x", NULL);
+	bad("--pod", "--pod", "kube-system/web", NULL); /* --namespace says that */
+	bad("--pod", "--pod", "/web", NULL);
+	bad("--pod", "--pod", "7e44ee88-1e65-4a16-8cdf-9a90c819180G", NULL);
+}
+
+/* --pod takes a UID in either spelling or a pod name (DNS subdomain, optionally ns/name). */
+PCG_TEST(cli_pod_uid_or_name)
+{
+	static const char *const good[] = {
+		"7e44ee88-1e65-4a16-8cdf-9a90c819180e",
+		"7e44ee88_1e65_4a16_8cdf_9a90c819180e",
+		"7E44EE88-1E65-4A16-8CDF-9A90C819180E",
+		"web",
+		"web-0",
+		"coredns-5d78c9869d-x2x8p",
+		"a.b.c",
+		"7e44ee88-1e65-4a16-8cdf-9a90c819180e0", /* a valid name too */
+	};
+	struct pcg_opts o;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (ok(&o, "--pod", good[i], NULL))
+			ASSERT_STREQ(o.pod, good[i], good[i]);
+}
+
+/* Messages name the option: "--bogus", "-x", "--pod", "-w". */
+PCG_TEST(cli_messages_name_the_option)
+{
+	bad("unknown option --bogus", "--bogus", NULL);
+	bad("unknown option --bogus", "--bogus=3", NULL);
+	bad("unknown option -x", "-x", NULL);
+	bad("unknown option -Z", "-vZv", NULL);
+	bad("option --json takes no argument", "--json=1", NULL);
+	bad("option --pod is missing its argument", "--pod", NULL);
+	bad("option -w is missing its argument", "-w", NULL);
+	bad("option -w is missing its argument", "-qw", NULL);
+	bad("option --write is missing its argument", "--json", "--write", NULL);
+	bad("option --ringbuf-mb is missing its argument", "--ringbuf-mb", NULL);
+	bad("unknown option --x?y", "--x\x1by", NULL); /* no control byte echoed */
 }
 
 PCG_TEST(cli_names)
@@ -324,8 +371,8 @@ PCG_TEST(cli_usage_errors)
 {
 	bad("unknown option", "--nope", NULL);
 	bad("unknown option", "-x", NULL);
-	bad("unknown option", "--json=1", NULL); /* a flag given a value */
-	bad("unknown option", "--al", NULL);	 /* ambiguous: --all, --all-hierarchies */
+	bad("takes no argument", "--json=1", NULL); /* a flag given a value */
+	bad("unknown option", "--al", NULL);	    /* ambiguous: --all, --all-hierarchies */
 	bad("unexpected argument", "file", NULL);
 	bad("unexpected argument", "--json", "extra", NULL);
 	bad("unexpected argument", "--", "--json", NULL);

@@ -417,7 +417,43 @@ PCG_TEST(decode_strings_bounded)
 			ASSERT_EQ(ev.str_len, 0, what);
 		free(p);
 	}
-	/* the longest record the u16 size allows */
+	/* the longest tail the kernel side sends (PCG_PATH_MAX bytes): accepted */
+	for (size_t k = 0; k < sizeof(st) / sizeof(st[0]); k++) {
+		size_t len = st[k].fixed + PCG_PATH_MAX;
+		unsigned char *p = rec_new(st[k].type, len);
+		struct pcg_event ev;
+
+		if (!p)
+			return;
+		memset(p + st[k].fixed, '/', PCG_PATH_MAX - 1);
+		if (ASSERT_OK(pcg_decode(p, len, &ev), "max size"))
+			ASSERT_EQ(ev.str_len, PCG_PATH_MAX - 1, "max size str");
+		free(p);
+	}
+}
+
+/* A string tail longer than the kernel side can ever send (PCG_PATH_MAX bytes, NUL included)
+ * is refused, up to the longest record the u16 size allows: a crafted file cannot make the
+ * correlator keep 64 KiB per cgroup. */
+PCG_TEST(decode_tail_longer_than_kernel_refused)
+{
+	static const __u16 types[] = { PCG_EV_CGROUP_MKDIR, PCG_EV_CGROUP_RMDIR,
+				       PCG_EV_EXISTING_CGROUP, PCG_EV_CGROUP_ATTACH, PCG_EV_EXEC };
+	static const size_t extra[] = { PCG_PATH_MAX + 1, PCG_PATH_MAX + 100, 60000 };
+
+	for (size_t k = 0; k < sizeof(types) / sizeof(types[0]); k++)
+		for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+			size_t len = pcg_ev_fixed_size(types[k]) + extra[i];
+			unsigned char *p = rec_new(types[k], len);
+			struct pcg_event ev;
+
+			if (!p)
+				return;
+			memset(p + pcg_ev_fixed_size(types[k]), 'a', extra[i]);
+			p[len - 1] = 0;
+			ASSERT_EQ(pcg_decode(p, len, &ev), -EBADMSG, pcg_ev_name(types[k]));
+			free(p);
+		}
 	{
 		size_t len = 0xffff;
 		unsigned char *p = rec_new(PCG_EV_EXEC, len);
@@ -426,8 +462,7 @@ PCG_TEST(decode_strings_bounded)
 		if (!p)
 			return;
 		memset(p + sizeof(struct pcg_ev_exec), '/', len - sizeof(struct pcg_ev_exec));
-		if (ASSERT_OK(pcg_decode(p, len, &ev), "max size"))
-			ASSERT_EQ(ev.str_len, len - sizeof(struct pcg_ev_exec), "max size str");
+		ASSERT_EQ(pcg_decode(p, len, &ev), -EBADMSG, "u16 max size");
 		free(p);
 	}
 }

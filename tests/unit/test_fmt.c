@@ -494,11 +494,14 @@ PCG_TEST(fmt_json_hostile_strings)
 	ctr_info.cgroup = "/weird\"dir\\\n\t\x80";
 	json_is(&out,
 		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"exec\"," CTR_JSON
-		",\"cgroup\":\"/weird\\\"dir\\\\\\n\\t\\u0080\",\"cgroup_ids\":{\"0\":1002,"
+		/* bytes that are not UTF-8 show as U+FFFD, never as the code point of their value
+		 * (0xff is not "\u00ff"), and the exact bytes follow in a *_b64 companion key */
+		",\"cgroup\":\"/weird\\\"dir\\\\\\n\\t\\ufffd\",\"cgroup_b64\":\"L3dlaXJkImRpclwKCYA=\","
+		"\"cgroup_ids\":{\"0\":1002,"
 		"\"4\":18446744073709551615},\"pid\":4101,\"nspid\":1,\"ppid\":4000,\"uid\":65534,"
-		"\"comm\":\"\\\"\\\\\\u001b[2J\\n\\u00ff\xc3\xa9\\u007f\"," NS_JSON
-		",\"filename\":\"/tmp/\\\"quoted\\\"\\\\back\\u0001\\u001b]0;t\\u0007\\u00ed\\u00a0"
-		"\\u0080\xf0\x9f\x98\x80\"}\n",
+		"\"comm\":\"\\\"\\\\\\u001b[2J\\n\\ufffd\xc3\xa9\\u007f\",\"comm_b64\":\"IlwbWzJKCv/DqX8=\"," NS_JSON
+		",\"filename\":\"/tmp/\\\"quoted\\\"\\\\back\\u0001\\u001b]0;t\\u0007\\ufffd\\ufffd"
+		"\\ufffd\xf0\x9f\x98\x80\",\"filename_b64\":\"L3RtcC8icXVvdGVkIlxiYWNrARtdMDt0B+2ggPCfmIA=\"}\n",
 		"hostile strings");
 }
 

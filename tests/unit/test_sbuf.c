@@ -45,6 +45,10 @@ static size_t ref_json(const unsigned char *s, size_t len, char *out)
 			o += k;
 			i += k;
 		} else {
+			memcpy(out + o, "\\ufffd", 6); /* not UTF-8: never shown as a code point */
+			o += 6;
+			i++;
+			continue;
 esc:
 			memcpy(out + o, "\\u00", 4);
 			out[o + 4] = hex[c >> 4];
@@ -63,7 +67,7 @@ esc:
  * Returns false (after reporting) on the first mismatch. */
 static bool check_json(const unsigned char *in, size_t len, const char *what)
 {
-	unsigned char *copy = malloc(len ? len : 1), dec[512];
+	unsigned char *copy = malloc(len ? len : 1), dec[512 * 3];
 	char ref[512 * 6 + 3];
 	struct pcg_sbuf sb;
 	const char *err = NULL;
@@ -80,7 +84,28 @@ static bool check_json(const unsigned char *in, size_t len, const char *what)
 		fprintf(stderr, "%s: invalid JSON string (%s): %s\n", what, err, sb.buf);
 		ok = ASSERT_TRUE(false, what);
 	}
-	ok = ok && ASSERT_EQ(dlen, want, what) && ASSERT_TRUE(memcmp(dec, in, want) == 0, what);
+	{
+		/* decodes to the input, every byte that is not UTF-8 replaced by U+FFFD */
+		unsigned char exp[512 * 3];
+		size_t e = 0, i = 0, k;
+
+		while (i < want) {
+			if (in[i] < 0x80)
+				exp[e++] = in[i++];
+			else if ((k = jv_utf8_seq(in + i, want - i))) {
+				memcpy(exp + e, in + i, k);
+				e += k;
+				i += k;
+			} else {
+				memcpy(exp + e, "\xef\xbf\xbd", 3);
+				e += 3;
+				i++;
+			}
+		}
+		ok = ok && ASSERT_EQ(dlen, e, what) && ASSERT_TRUE(memcmp(dec, exp, e) == 0, what);
+		ok = ok && ASSERT_EQ(pcg_sbuf_utf8_valid((const char *)copy, len),
+				     jv_utf8_valid(in, want), what);
+	}
 	ref_json(in, len, ref);
 	if (ok && !ASSERT_STREQ(sb.buf, ref, what)) {
 		fprintf(stderr, "  input:");
@@ -388,40 +413,40 @@ PCG_TEST(sbuf_json_known)
 		{ "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf", 8, "\"\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"" },
 		{ "\xe2\x80\xa8", 3, "\"\xe2\x80\xa8\"" }, /* U+2028 is legal in JSON strings */
 		/* overlong forms */
-		{ "\xc0\x80", 2, "\"\\u00c0\\u0080\"" },
-		{ "\xc1\xbf", 2, "\"\\u00c1\\u00bf\"" },
-		{ "\xe0\x80\x80", 3, "\"\\u00e0\\u0080\\u0080\"" },
-		{ "\xe0\x9f\xbf", 3, "\"\\u00e0\\u009f\\u00bf\"" },
-		{ "\xf0\x80\x80\x80", 4, "\"\\u00f0\\u0080\\u0080\\u0080\"" },
-		{ "\xf0\x8f\xbf\xbf", 4, "\"\\u00f0\\u008f\\u00bf\\u00bf\"" },
+		{ "\xc0\x80", 2, "\"\\ufffd\\ufffd\"" },
+		{ "\xc1\xbf", 2, "\"\\ufffd\\ufffd\"" },
+		{ "\xe0\x80\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xe0\x9f\xbf", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xf0\x80\x80\x80", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xf0\x8f\xbf\xbf", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
 		/* surrogates (CESU-8) */
-		{ "\xed\xa0\x80", 3, "\"\\u00ed\\u00a0\\u0080\"" },
-		{ "\xed\xbf\xbf", 3, "\"\\u00ed\\u00bf\\u00bf\"" },
-		{ "\xed\xa0\xbd\xed\xb8\x80", 6, "\"\\u00ed\\u00a0\\u00bd\\u00ed\\u00b8\\u0080\"" },
+		{ "\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xed\xbf\xbf", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xed\xa0\xbd\xed\xb8\x80", 6, "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"" },
 		/* beyond U+10FFFF, and bytes that never start a sequence */
-		{ "\xf4\x90\x80\x80", 4, "\"\\u00f4\\u0090\\u0080\\u0080\"" },
-		{ "\xf5\x80\x80\x80", 4, "\"\\u00f5\\u0080\\u0080\\u0080\"" },
-		{ "\xf8\x88\x80\x80\x80", 5, "\"\\u00f8\\u0088\\u0080\\u0080\\u0080\"" },
-		{ "\xfe\xff", 2, "\"\\u00fe\\u00ff\"" },
+		{ "\xf4\x90\x80\x80", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xf5\x80\x80\x80", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xf8\x88\x80\x80\x80", 5, "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xfe\xff", 2, "\"\\ufffd\\ufffd\"" },
 		/* lone continuation bytes */
-		{ "\x80", 1, "\"\\u0080\"" },
+		{ "\x80", 1, "\"\\ufffd\"" },
 		{ "a\xbf"
 		  "b",
-		  3, "\"a\\u00bfb\"" },
+		  3, "\"a\\ufffdb\"" },
 		/* truncated: by the end of the input, by an ASCII byte, by another lead byte */
-		{ "\xe2\x82", 2, "\"\\u00e2\\u0082\"" },
-		{ "\xf0\x9f\x98", 3, "\"\\u00f0\\u009f\\u0098\"" },
+		{ "\xe2\x82", 2, "\"\\ufffd\\ufffd\"" },
+		{ "\xf0\x9f\x98", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
 		{ "\xe2"
 		  "A",
-		  2, "\"\\u00e2A\"" },
-		{ "\xc3\xc3\xa9", 3, "\"\\u00c3\xc3\xa9\"" },
+		  2, "\"\\ufffdA\"" },
+		{ "\xc3\xc3\xa9", 3, "\"\\ufffd\xc3\xa9\"" },
 		/* the length cuts a valid sequence */
-		{ "\xe2\x82\xac", 2, "\"\\u00e2\\u0082\"" },
+		{ "\xe2\x82\xac", 2, "\"\\ufffd\\ufffd\"" },
 		/* NUL stops, even inside a sequence */
 		{ "ab\0cd", 5, "\"ab\"" },
 		{ "\0abc", 4, "\"\"" },
-		{ "\xe2\x82\0\xac", 4, "\"\\u00e2\\u0082\"" },
-		{ "\xc3\0", 2, "\"\\u00c3\"" },
+		{ "\xe2\x82\0\xac", 4, "\"\\ufffd\\ufffd\"" },
+		{ "\xc3\0", 2, "\"\\ufffd\"" },
 	};
 	struct pcg_sbuf sb;
 
@@ -577,7 +602,7 @@ PCG_TEST(sbuf_safe_every_byte)
 		safe_of(&sb, &c, 1);
 		if (b == '\\')
 			strcpy(want, "\\\\");
-		else if (b >= 0x20 && b < 0x7f)
+		else if (b > 0x20 && b < 0x7f)
 			want[0] = c, want[1] = 0;
 		else
 			snprintf(want, sizeof(want), "\\x%02x", b);

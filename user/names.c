@@ -19,7 +19,8 @@
 #include "scan.h"
 
 #define MS		1000000ull
-#define SEEN_MAX	1024 /* pods and containers already looked up (a ring) */
+#define SEEN_MIN	1024	   /* slots of the table of pods and containers already looked up */
+#define SEEN_MAX	(1u << 20) /* ... which doubles at half full up to this, then starts over */
 #define RETRY_MAX	256
 #define RETRY_POLL_NS	(10 * MS)
 #define DIR_ENTRIES_MAX 20000 /* entries read from one log directory */
@@ -39,8 +40,10 @@ struct retry {
 
 struct pcg_names {
 	int root_fd; /* the host root, O_PATH */
-	char seen[SEEN_MAX][PCG_CONTAINER_ID_LEN + 1];
-	unsigned nr_seen;
+	/* pods and containers already looked up: an open-addressing hash set (a lookup per
+	 * cgroup event must be O(1): a scan of a 1024-entry ring was 54 us per mkdir) */
+	char (*seen)[PCG_CONTAINER_ID_LEN + 1];
+	size_t seen_cap, nr_seen;
 	struct retry retry[RETRY_MAX];
 	unsigned nr_retry; /* entries in use */
 	__u64 last_poll;
@@ -82,6 +85,7 @@ void pcg_names__free(struct pcg_names *n)
 	if (n->root_fd > 0)
 		close(n->root_fd);
 	free(n->buf);
+	free(n->seen);
 	free(n);
 }
 
@@ -470,12 +474,50 @@ static bool lookup(struct pcg_names *n, const char *uid, const char *id, int wri
 	return ok;
 }
 
+static size_t seen_slot(char (*tab)[PCG_CONTAINER_ID_LEN + 1], size_t cap, const char *key)
+{
+	__u64 h = 1469598103934665603ull;
+	size_t i;
+
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	for (i = h & (cap - 1); tab[i][0] && strcmp(tab[i], key); i = (i + 1) & (cap - 1))
+		;
+	return i;
+}
+
+/* True if @key was looked up already; otherwise remembers it.  The set doubles at half full
+ * up to SEEN_MAX slots; past that (or out of memory) it starts over, which at worst looks a
+ * long-gone container up again. */
 static bool seen(struct pcg_names *n, const char *key)
 {
-	for (unsigned i = 0; i < SEEN_MAX && i < n->nr_seen; i++)
-		if (!strcmp(n->seen[i], key))
-			return true;
-	snprintf(n->seen[n->nr_seen++ % SEEN_MAX], sizeof(n->seen[0]), "%s", key);
+	size_t i;
+
+	if (n->seen_cap && n->seen[seen_slot(n->seen, n->seen_cap, key)][0])
+		return true;
+	if ((n->nr_seen + 1) * 2 > n->seen_cap) {
+		size_t cap = n->seen_cap ? n->seen_cap * 2 : SEEN_MIN;
+		char(*t)[PCG_CONTAINER_ID_LEN + 1] = cap <= SEEN_MAX ? calloc(cap, sizeof(*t)) :
+								       NULL;
+
+		if (t) {
+			for (size_t j = 0; j < n->seen_cap; j++)
+				if (n->seen[j][0])
+					memcpy(t[seen_slot(t, cap, n->seen[j])], n->seen[j],
+					       sizeof(*t));
+			free(n->seen);
+			n->seen = t;
+			n->seen_cap = cap;
+		} else if (n->seen_cap) {
+			memset(n->seen, 0, n->seen_cap * sizeof(*n->seen)); /* start over */
+			n->nr_seen = 0;
+		} else {
+			return false; /* no memory: look up, remember nothing */
+		}
+	}
+	i = seen_slot(n->seen, n->seen_cap, key);
+	snprintf(n->seen[i], sizeof(n->seen[i]), "%s", key);
+	n->nr_seen++;
 	return false;
 }
 

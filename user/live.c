@@ -535,6 +535,8 @@ static int live_teardown(struct live *l, int ret)
 
 	if (l->rec && pcg_recorder__close(l->rec))
 		ret = PCG_EXIT_FAIL;
+	pcg_names__free(l->names); /* its summary line first: the events' is the last line */
+	l->names = NULL;
 	if (l->pl) {
 		pcg_pipeline__stats(l->pl, &st);
 		if (ret == PCG_EXIT_OK)
@@ -554,7 +556,6 @@ static int live_teardown(struct live *l, int ret)
 	if (l->health_fd >= 0)
 		close(l->health_fd);
 	pcg_loader__free(l->ld);
-	pcg_names__free(l->names);
 	pcg_pipeline__free(l->pl);
 	pcg_recorder__free(l->rec);
 	return ret;

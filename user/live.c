@@ -358,14 +358,9 @@ static int live_setup(struct live *l)
 		pcg_pipeline__set_tap(l->pl, pcg_recorder__tap, l->rec);
 
 	/* before the capabilities go: the runtimes' files are read through the host root */
-	l->names = pcg_names__new(o->host_root);
-	if (!l->names && o->host_root) {
-		err = -errno;
-		pcg_err("cannot open the host root '%s': %s", o->host_root, strerror(-err));
+	err = pcg_names__start(o->host_root, &l->names);
+	if (err)
 		return err;
-	}
-	if (!l->names)
-		pcg_warn("cannot look names up: %s", strerror(errno));
 
 	lo.all = o->all;
 	lo.hier_mask = l->layout.traced_mask;

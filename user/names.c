@@ -71,6 +71,22 @@ struct pcg_names *pcg_names__new(const char *host_root)
 	return n;
 }
 
+int pcg_names__start(const char *host_root, struct pcg_names **ret)
+{
+	int err;
+
+	*ret = pcg_names__new(host_root);
+	if (*ret)
+		return 0;
+	err = -errno;
+	if (host_root) {
+		pcg_err("cannot open the host root '%s': %s", host_root, strerror(-err));
+		return err;
+	}
+	pcg_warn("cannot look names up: %s", strerror(-err));
+	return 0;
+}
+
 void pcg_names__free(struct pcg_names *n)
 {
 	if (!n)

@@ -47,5 +47,8 @@ void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_nam
 void pcg_names__stats(const struct pcg_names *n, struct pcg_names_stats *ret);
 /* Frees; logs one summary line (pcg_info) when something was looked up. */
 void pcg_names__free(struct pcg_names *n);
+/* pcg_names__new() for a mode: an explicit @host_root that cannot be opened is an error
+ * (said, -errno); any other failure is a warning and *ret is NULL (no names).  0 or -errno. */
+int pcg_names__start(const char *host_root, struct pcg_names **ret);
 
 #endif /* __PCG_NAMES_H */

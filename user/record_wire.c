@@ -9,12 +9,13 @@
 
 int pcg_rec_ev_iter_next(struct pcg_rec_ev_iter *it, const void **ret_ev, size_t *ret_len)
 {
-	const unsigned char *ev = it->p + it->off;
+	const unsigned char *ev;
 	size_t left = it->len - it->off;
 	__u32 sz;
 
 	if (!left)
-		return 0;
+		return 0; /* before any pointer arithmetic: p may be NULL with len 0 */
+	ev = it->p + it->off;
 	if (left < EV_HDR_LEN) {
 		it->bad = "truncated record header";
 		return -EBADMSG;

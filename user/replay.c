@@ -449,7 +449,8 @@ static int add_inputs(const char *path, struct input ***files, unsigned *nr)
 				names = n;
 		}
 		closedir(d);
-		qsort(names, nn, sizeof(*names), cmp_name);
+		if (nn > 1) /* names is NULL for an empty directory */
+			qsort(names, nn, sizeof(*names), cmp_name);
 	}
 	for (size_t i = 0; i < nn; i++) {
 		struct input **f = err ? NULL : realloc(*files, (*nr + 1) * sizeof(**files));

@@ -195,12 +195,9 @@ static int snap_live(struct snap *s)
 	}
 	if (s->rec)
 		pcg_pipeline__set_tap(s->pl, pcg_recorder__tap, s->rec);
-	s->names = pcg_names__new(o->host_root);
-	if (!s->names && o->host_root) {
-		err = -errno;
-		pcg_err("cannot open the host root '%s': %s", o->host_root, strerror(-err));
+	err = pcg_names__start(o->host_root, &s->names);
+	if (err)
 		return err;
-	}
 	err = pcg_scan_existing(&s->layout, o->all, snap_record, s);
 	pcg_names__free(s->names);
 	s->names = NULL;

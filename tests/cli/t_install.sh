@@ -50,7 +50,7 @@ result files "${modes[@]}" "${unexpected:+unexpected files: $unexpected}"
 
 out=$("$bin" --version 2>&1)
 result binary_runs "$([[ $out == "podcg-trace $(cat "$root/VERSION") "* ]] || echo "--version: $out")" \
-	"$(cmp -s "$bin" "$root/podcg-trace" || echo "not the built ./podcg-trace")"
+	"$(cmp -s "$bin" "${PODCG:-$root/podcg-trace}" || echo "not the built ${PODCG:-./podcg-trace}")"
 
 manerr=
 if command -v man >/dev/null; then

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "decode.h"
 #include "encode.h"
+#include "log.h"
 #include "pcg_abi.h"
 #include "pipeline.h"
 #include "procfs.h"
@@ -122,6 +123,18 @@ int pcg_scan_layout(bool all_hier, struct pcg_layout *ret)
 		l.nsfs_dev = st.st_dev;
 	*ret = l;
 	return 0;
+}
+
+int pcg_scan_layout_said(bool all_hier, struct pcg_layout *ret)
+{
+	int err = pcg_scan_layout(all_hier, ret);
+
+	if (err)
+		pcg_err("cannot find a mounted cgroup filesystem in '/proc/self/mountinfo': %s (in "
+			"a container: run it with the host's PID namespace and CAP_SYS_PTRACE, so the "
+			"host's view is read through /proc/1/root)",
+			strerror(-err));
+	return err;
 }
 
 static bool name_has_kubepods(const char *name)

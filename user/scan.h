@@ -18,6 +18,8 @@
 /* Reads the layout; @all_hier: trace every hierarchy rather than cgroup2 + the key v1 one.
  * Returns 0 or -errno (-ENOENT: no cgroup filesystem mounted). */
 int pcg_scan_layout(bool all_hier, struct pcg_layout *ret);
+/* The same, saying on stderr why a mode cannot start without it. */
+int pcg_scan_layout_said(bool all_hier, struct pcg_layout *ret);
 
 typedef int (*pcg_scan_fn)(void *ctx, const void *rec, size_t len);
 typedef int (*pcg_seed_fn)(void *ctx, __u32 hier, __u64 cgid);

@@ -168,14 +168,9 @@ static int snap_live(struct snap *s)
 	__u64 t0 = pcg_boottime_ns();
 	int err;
 
-	err = pcg_scan_layout(o->all_hier, &s->layout);
-	if (err) {
-		pcg_err("cannot find a mounted cgroup filesystem in '/proc/self/mountinfo': %s (in "
-			"a container: run it with the host's PID namespace and CAP_SYS_PTRACE, so the "
-			"host's view is read through /proc/1/root)",
-			strerror(-err));
+	err = pcg_scan_layout_said(o->all_hier, &s->layout);
+	if (err)
 		return err;
-	}
 	pcg_scan_header(&s->layout, o->node, o->all, &s->hdr);
 	if (o->write) {
 		struct pcg_recorder_opts ro = { .path = o->write, .force = o->force };

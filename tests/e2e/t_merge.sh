@@ -137,16 +137,16 @@ check_end
 
 check_begin "a rotated set (a directory) replays as the live output of its one run"
 mkdir -p "$E2E_TMP/rot"
-tracer_start --node n5 --all -w "$E2E_TMP/rot/r" -C 8k
+tracer_start --node n5 --all -w "$E2E_TMP/rot/r" -C 2k
 pod_create P4 systemd besteffort
-ctr_create S4 P4 docker -- /bin/sh -c 'i=0; while [ $i -lt 40 ]; do /bin/true; i=$((i+1)); done'
+ctr_create S4 P4 docker -- /bin/sh -c 'i=0; while [ $i -lt 200 ]; do /bin/true $i; i=$((i+1)); done'
 ctr_start S4
 ctr_wait_stopped S4
 e2e_teardown
 tracer_wait_pods_removed 5 || true
 tracer_stop
 nfiles=$(ls "$E2E_TMP/rot" | wc -l)
-[ "$nfiles" -ge 3 ] || check_fail "only $nfiles rotated files: the run recorded too little"
+[ "$nfiles" -ge 3 ] || check_fail "only $nfiles rotated files: the run recorded too little" "$(ls -l "$E2E_TMP/rot")"
 chmod -R a+rX "$E2E_TMP/rot"
 as_nobody "$PODCG" -r "$E2E_TMP/rot" --json >"$E2E_TMP/mrot.jsonl" 2>"$E2E_TMP/mrot.err" ||
 	check_fail "replay of the set exited $?: $(head -3 "$E2E_TMP/mrot.err")"

@@ -161,4 +161,33 @@ grep -q '^n1 .*container_start' "$E2E_TMP/m12.txt" || check_fail "no n1 containe
 grep -q '^n2 .*exit' "$E2E_TMP/m12.txt" || check_fail "no n2 exit line"
 check_end
 
+check_begin "--timeline of several recordings: each node's own timelines, one summary of all"
+# n1 + n2 (two nodes), and n3 + n4 (the same pod P3 seen by two tracers: one timeline each)
+for set in "n1 n2" "n3 n4"; do
+	set -- $set
+	"$PODCG" -r "$E2E_TMP/$1.pcgt" -r "$E2E_TMP/$2.pcgt" --timeline --json \
+		>"$E2E_TMP/tl.jsonl" 2>"$E2E_TMP/tl.err" || check_fail "merged --timeline of $1 $2 exited $?"
+	: >"$E2E_TMP/tl.sep"
+	for n in "$1" "$2"; do
+		"$PODCG" -r "$E2E_TMP/$n.pcgt" --timeline --json 2>/dev/null |
+			jq -c 'select(.event == "timeline")' >>"$E2E_TMP/tl.sep"
+	done
+	jq -c 'select(.event == "timeline")' "$E2E_TMP/tl.jsonl" | sort >"$E2E_TMP/tl.a"
+	sort "$E2E_TMP/tl.sep" >"$E2E_TMP/tl.b"
+	[ -s "$E2E_TMP/tl.a" ] || check_fail "$1 + $2: no timeline"
+	cmp -s "$E2E_TMP/tl.a" "$E2E_TMP/tl.b" ||
+		check_fail "$1 + $2: the merged timelines are not each node's own:" \
+			"$(diff "$E2E_TMP/tl.a" "$E2E_TMP/tl.b" | head -4)"
+	[ "$(jq -c 'select(.event == "timeline_summary") | .nodes' "$E2E_TMP/tl.jsonl")" = "[\"$1\",\"$2\"]" ] ||
+		check_fail "$1 + $2: not one summary naming both nodes:" "$(grep summary "$E2E_TMP/tl.jsonl")"
+	pods=$(jq -s 'map(select(.event == "timeline_summary"))[0].pods' "$E2E_TMP/tl.jsonl")
+	[ "$pods" = "$(wc -l <"$E2E_TMP/tl.b")" ] ||
+		check_fail "$1 + $2: the summary counts $pods pods, the nodes' timelines $(wc -l <"$E2E_TMP/tl.b")"
+done
+uid=${POD_UID[P3]}
+[ "$(jq -r --arg u "$uid" 'select(.event == "timeline" and .pod_uid == $u) | .node' \
+	"$E2E_TMP/tl.jsonl" | sort | tr '\n' ' ')" = "n3 n4 " ] ||
+	check_fail "P3 is not timed once per node"
+check_end
+
 e2e_finish

@@ -140,7 +140,16 @@ mkdir -p "$E2E_TMP/rot"
 tracer_start --node n5 --all -w "$E2E_TMP/rot/r" -C 2k
 pod_create P4 systemd besteffort
 ctr_create S4 P4 docker -- /bin/sh -c 'i=0; while [ $i -lt 200 ]; do /bin/true $i; i=$((i+1)); done'
+# files rotate while S4 is made but not started: their snapshots must not start it
+e2e_exec_storm 300
 ctr_start S4
+# and 200 kubelet-like cycles (tests/bench/cgstorm.c) whose waiting child is no runc process
+# (as with other runtimes): rotations between their mkdir and their first exec
+gcc -O2 -static "$E2E_REPO_ROOT/tests/bench/cgstorm.c" -o "$E2E_TMP/cgstorm" ||
+	e2e_bail "cannot build tests/bench/cgstorm.c"
+storm_top=podcg-e2e-merge-$$-$RANDOM
+"$E2E_TMP/cgstorm" -t "$storm_top" -b "$E2E_STORM_TRUE" -n 200 >/dev/null ||
+	check_fail "cgstorm failed"
 ctr_wait_stopped S4
 e2e_teardown
 tracer_wait_pods_removed 5 || true
@@ -148,6 +157,10 @@ tracer_stop
 nfiles=$(ls "$E2E_TMP/rot" | wc -l)
 [ "$nfiles" -ge 3 ] || check_fail "only $nfiles rotated files: the run recorded too little" "$(ls -l "$E2E_TMP/rot")"
 chmod -R a+rX "$E2E_TMP/rot"
+jq_events ".event == \"container_start\" and .container_id == \"${CTR_ID[S4]}\"" | grep -q . ||
+	check_fail "no live container_start for S4"
+n=$(jq_events ".event == \"container_start\" and (.cgroup | startswith(\"/$storm_top/\"))" | wc -l)
+[ "$n" = 200 ] || check_fail "$n live container_start lines of the 200 cgstorm containers"
 as_nobody "$PODCG" -r "$E2E_TMP/rot" --json >"$E2E_TMP/mrot.jsonl" 2>"$E2E_TMP/mrot.err" ||
 	check_fail "replay of the set exited $?: $(head -3 "$E2E_TMP/mrot.err")"
 cmp -s "$E2E_TRACE_OUT" "$E2E_TMP/mrot.jsonl" ||

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 
 #include "cgpath.h"
 #include "clock.h"
@@ -38,8 +41,60 @@ struct retry {
 	unsigned attempt;
 };
 
+/* The directories the sources live in, below the host root.  Looking for a container's files
+ * in each of them would cost a path walk per source and per retry (~30 system calls a
+ * lookup): instead one inotify instance follows them.  A directory found absent is skipped
+ * until its deepest existing ancestor gains an entry (or goes away); a directory found present
+ * is listed once and followed (IN_CREATE, IN_MOVED_TO), so a lookup opens only what is there.
+ * The runtime makes a container's state dir before the container's cgroup, so the event is
+ * queued before the cgroup record exists: reading the inotify fd before a lookup (whenever
+ * the record is newer than the last read) makes this exact.  A name that went away stays in
+ * the set (it only costs an open) until the set is listed again; an overflowed queue, or a
+ * failed watch, falls back to opening every time. */
+enum {
+	DIR_CONTAINERD,
+	DIR_K3S,
+	DIR_CRIO_RUN,
+	DIR_CRIO_LIB,
+	DIR_DOCKER,
+	DIR_RUNC_CONTAINERD,
+	DIR_RUNC,
+	DIR_LOG_PODS,
+	DIR_LOG_CONTAINERS,
+	NR_DIRS
+};
+
+static const char *const dir_path[NR_DIRS] = {
+	[DIR_CONTAINERD] = "run/containerd/io.containerd.runtime.v2.task/k8s.io",
+	[DIR_K3S] = "run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io",
+	[DIR_CRIO_RUN] = "run/containers/storage/overlay-containers",
+	[DIR_CRIO_LIB] = "var/lib/containers/storage/overlay-containers",
+	[DIR_DOCKER] = "var/lib/docker/containers",
+	[DIR_RUNC_CONTAINERD] = "run/containerd/runc/k8s.io",
+	[DIR_RUNC] = "run/runc",
+	[DIR_LOG_PODS] = "var/log/pods",
+	[DIR_LOG_CONTAINERS] = "var/log/containers",
+};
+
+/* Hashes of the names (the key part of each, see dir_key()) in a present directory. */
+struct name_set {
+	__u64 *h;
+	size_t cap, nr, listed; /* slots, names, names at the last listing */
+	bool valid;		/* false: not followed, every lookup opens */
+};
+
 struct pcg_names {
 	int root_fd; /* the host root, O_PATH */
+	int ino;     /* inotify: the absent dirs' ancestors; -1 = look again at every lookup */
+	bool dirty;  /* an ancestor changed: look at the absent dirs again */
+	bool no_openat2;
+	bool absent[NR_DIRS];
+	bool relist[NR_DIRS]; /* a present dir to resolve and list again */
+	/* the watch on an absent dir's deepest existing ancestor, or on a present dir itself;
+	 * -1 if none */
+	int wd[NR_DIRS];
+	struct name_set set[NR_DIRS];
+	__u64 ino_read_ns; /* CLOCK_BOOTTIME before the last read of the inotify fd */
 	/* pods and containers already looked up: an open-addressing hash set (a lookup per
 	 * cgroup event must be O(1): a scan of a 1024-entry ring was 54 us per mkdir) */
 	char (*seen)[PCG_CONTAINER_ID_LEN + 1];
@@ -59,6 +114,9 @@ struct pcg_names *pcg_names__new(const char *host_root)
 
 	if (!n)
 		return NULL;
+	n->ino = -1;
+	for (int i = 0; i < NR_DIRS; i++)
+		n->wd[i] = -1;
 	n->buf = malloc(PCG_META_FILE_MAX + 1);
 	n->root_fd = open(host_root ? host_root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (!n->buf || n->root_fd < 0) {
@@ -68,6 +126,9 @@ struct pcg_names *pcg_names__new(const char *host_root)
 		errno = err;
 		return NULL;
 	}
+	/* no inotify (a limit, a seccomp profile): every lookup looks at the dirs again */
+	n->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	n->dirty = true;
 	return n;
 }
 
@@ -100,6 +161,10 @@ void pcg_names__free(struct pcg_names *n)
 			 n->st.ns_max / 1000);
 	if (n->root_fd > 0)
 		close(n->root_fd);
+	if (n->ino >= 0)
+		close(n->ino);
+	for (int i = 0; i < NR_DIRS; i++)
+		free(n->set[i].h);
 	free(n->buf);
 	free(n->seen);
 	free(n);
@@ -155,13 +220,269 @@ static int open_beneath(int dirfd, const char *path, int flags)
 	return fd;
 }
 
+/* open_beneath() in one system call where the kernel has openat2 (5.6+): the same refusals
+ * (ELOOP for a symlink anywhere, EINVAL for ".."), one path walk instead of one per component. */
+static int open_in(struct pcg_names *n, int dirfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (__u64)(flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	while (*path == '/') /* below @dirfd, as open_beneath() reads it */
+		path++;
+	if (!n->no_openat2) {
+		fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+		if (fd >= 0)
+			return fd;
+		if (errno == EXDEV) /* ".." out of @dirfd */
+			return -EINVAL;
+		if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
+			return -errno;
+		n->no_openat2 = true; /* an old kernel, or a seccomp profile refusing it */
+	}
+	return open_beneath(dirfd, path, flags);
+}
+
+#define WATCH_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+#define SET_MAX	   (1u << 20) /* names followed in one dir; past it, every lookup opens */
+
+/* The part of an entry's name a lookup asks about: the container id (state dirs, and the
+ * <pod>_<ns>_<ctr>-<id>.log of /var/log/containers) or the pod UID (<ns>_<pod>_<uid> of
+ * /var/log/pods).  0 if the entry cannot be one. */
+static __u64 key_hash(const char *name, size_t l)
+{
+	__u64 h = 1469598103934665603ull;
+
+	for (size_t k = 0; k < l; k++)
+		h = (h ^ (unsigned char)name[k]) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+static __u64 dir_key(int i, const char *name, size_t l)
+{
+	if (i == DIR_LOG_PODS) {
+		if (l < PCG_POD_UID_LEN + 1)
+			return 0;
+		name += l - PCG_POD_UID_LEN, l = PCG_POD_UID_LEN;
+	} else if (i == DIR_LOG_CONTAINERS) {
+		if (l < 64 + 4 || memcmp(name + l - 4, ".log", 4))
+			return 0;
+		name += l - 64 - 4, l = 64;
+	}
+	return key_hash(name, l);
+}
+
+static size_t set_slot(const struct name_set *s, __u64 h)
+{
+	size_t i = h & (s->cap - 1);
+
+	while (s->h[i] && s->h[i] != h)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+static bool set_has(const struct name_set *s, __u64 h)
+{
+	return !s->valid || (h && s->nr && s->h[set_slot(s, h)]);
+}
+
+/* Whether dir @i may hold @key (PCG_POD_UID_LEN or 64 bytes, or the whole string): false only
+ * when it is known not to. */
+static bool dir_may_have(const struct pcg_names *n, int i, const char *key)
+{
+	return !n->absent[i] && set_has(&n->set[i], key_hash(key, strlen(key)));
+}
+
+static void set_add(struct pcg_names *n, int d, __u64 h)
+{
+	struct name_set *s = &n->set[d];
+	size_t i;
+
+	if (!s->valid || !h)
+		return;
+	if ((s->nr + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		__u64 *t = cap <= 2 * SET_MAX ? calloc(cap, sizeof(*t)) : NULL;
+
+		if (!t) {
+			s->valid = false;
+			return;
+		}
+		for (size_t j = 0; j < s->cap; j++)
+			if (s->h[j]) {
+				struct name_set ns = { .h = t, .cap = cap };
+
+				t[set_slot(&ns, s->h[j])] = s->h[j];
+			}
+		free(s->h);
+		s->h = t;
+		s->cap = cap;
+	}
+	i = set_slot(s, h);
+	if (!s->h[i]) {
+		s->h[i] = h;
+		s->nr++;
+	}
+	/* names gone are never taken out: list again once they could be half the set */
+	if (s->nr > 2 * s->listed + 1024)
+		n->relist[d] = true;
+}
+
+/* Lists present dir @i (open as @fd, O_PATH) into its set, after its watch is in place. */
+static void list_dir(struct pcg_names *n, int i, int fd)
+{
+	struct name_set *s = &n->set[i];
+	struct dirent *de;
+	DIR *d;
+	int dfd;
+
+	free(s->h);
+	memset(s, 0, sizeof(*s));
+	if (n->wd[i] < 0)
+		return; /* not followed: every lookup opens */
+	dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	s->valid = true;
+	while (s->valid && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			set_add(n, i, dir_key(i, de->d_name, strlen(de->d_name)));
+	closedir(d);
+	s->listed = s->nr;
+	if (s->nr > SET_MAX)
+		s->valid = false;
+}
+
+static int watch(struct pcg_names *n, int fd)
+{
+	char path[64];
+
+	if (n->ino < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return inotify_add_watch(n->ino, path, WATCH_MASK);
+}
+
+/* Looks at whether dir_path[@i] exists below the host root: if it does, watches and lists it;
+ * if it does not, watches its deepest existing ancestor. */
+static void resolve_dir(struct pcg_names *n, int i)
+{
+	const char *p = dir_path[i];
+	int cur = n->root_fd, fd = 0, wd = -1;
+
+	n->absent[i] = n->relist[i] = false;
+	n->wd[i] = -1;
+	while (*p) {
+		char comp[256];
+		const char *slash = strchr(p, '/');
+		size_t l = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (!l || l >= sizeof(comp))
+			break;
+		memcpy(comp, p, l);
+		comp[l] = 0;
+		fd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && wd == -1) {
+			/* watch first, then look once more: an entry made in between is seen by
+			 * one or the other */
+			wd = watch(n, cur);
+			if (wd >= 0)
+				continue;
+			wd = -2; /* no watch: look again at every lookup */
+		}
+		if (fd < 0) {
+			fd = -errno;
+			break;
+		}
+		wd = -1; /* made meanwhile: that ancestor stays watched (it only costs a look) */
+		if (cur != n->root_fd)
+			close(cur);
+		cur = fd;
+		p += l;
+		while (*p == '/')
+			p++;
+	}
+	if (fd == -ENOENT) {
+		n->absent[i] = true;
+		n->wd[i] = wd >= 0 ? wd : -1;
+	} else if (fd >= 0) {
+		n->wd[i] = watch(n, cur);
+		list_dir(n, i, cur);
+	} else {
+		/* a symlink, an unreadable dir: not followed, tried, so the lookup refuses and
+		 * counts it as before */
+		list_dir(n, i, -1);
+	}
+	if (cur != n->root_fd)
+		close(cur);
+}
+
+/* The events since the last read: names made in present dirs go in their sets; a change in
+ * an absent dir's ancestor, a present dir going away or an overflow: look again. */
+static void read_events(struct pcg_names *n, bool *stale)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t len;
+
+	while ((len = read(n->ino, buf, sizeof(buf))) > 0 || (len < 0 && errno == EINTR)) {
+		for (char *p = buf; len > 0 && p < buf + len;) {
+			const struct inotify_event *e = (const void *)p;
+
+			p += sizeof(*e) + e->len;
+			if (e->mask & IN_Q_OVERFLOW) {
+				*stale = true;
+				for (int i = 0; i < NR_DIRS; i++)
+					n->relist[i] = !n->absent[i];
+				continue;
+			}
+			for (int i = 0; i < NR_DIRS; i++) {
+				if (n->wd[i] != e->wd)
+					continue;
+				if (n->absent[i])
+					*stale = true;
+				else if (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))
+					n->relist[i] = true;
+				else if (e->len)
+					set_add(n, i, dir_key(i, e->name, strlen(e->name)));
+			}
+		}
+	}
+	if (len < 0 && errno != EAGAIN)
+		*stale = true;
+}
+
+/* Before a lookup of a record stamped @ts: brings the dirs up to date.  The inotify fd is read
+ * only when @ts is newer than its last read (what happened before the record was queued
+ * before that read). */
+static void refresh_dirs(struct pcg_names *n, __u64 ts)
+{
+	bool stale = n->dirty;
+
+	for (int i = 0; i < NR_DIRS; i++)
+		stale |= n->absent[i] && n->wd[i] < 0;
+	if (n->ino >= 0 && !n->dirty && ts >= n->ino_read_ns) {
+		n->ino_read_ns = pcg_boottime_ns();
+		read_events(n, &stale);
+	}
+	for (int i = 0; i < NR_DIRS; i++)
+		if (n->dirty || (stale && n->absent[i]) || n->relist[i])
+			resolve_dir(n, i);
+	n->dirty = false;
+}
+
 /* Reads a regular file of at most PCG_META_FILE_MAX bytes into n->buf.  Returns its size or
  * -errno; a symlink, a non-regular or oversized file is refused and counted. */
 static ssize_t read_file(struct pcg_names *n, int dirfd, const char *path)
 {
 	struct stat st;
 	size_t len = 0;
-	int fd = open_beneath(dirfd, path, O_RDONLY | O_NONBLOCK);
+	int fd = open_in(n, dirfd, path, O_RDONLY | O_NONBLOCK);
 
 	if (fd < 0) {
 		if (fd == -ELOOP || fd == -ENOTDIR || fd == -EINVAL) {
@@ -288,14 +609,18 @@ static bool outside_containers(int pid)
  * ... <id>", "crun run ... <id>"), NULL if none, if the process is not an OCI runtime creating
  * a container (another tool's -b means something else), or if it creates another container
  * than @id (its pid was reused since the mkdir). */
-static const char *bundle_arg(const char *args, size_t len, const char *id)
+static bool oci_runtime(const char *args)
 {
 	const char *base = strrchr(args, '/') ? strrchr(args, '/') + 1 : args;
+
+	return strstr(base, "runc") || strstr(base, "crun") || !strcmp(base, "runsc") ||
+	       !strcmp(base, "youki") || strstr(base, "-runtime");
+}
+
+static const char *bundle_arg(const char *args, size_t len, const char *id)
+{
 	bool creates = false, this_one = false;
 
-	if (!strstr(base, "runc") && !strstr(base, "crun") && strcmp(base, "runsc") &&
-	    strcmp(base, "youki") && !strstr(base, "-runtime"))
-		return NULL;
 	for (size_t i = 0; i < len; i += strnlen(args + i, len - i) + 1) {
 		creates |= !strcmp(args + i, "create") || !strcmp(args + i, "run");
 		this_one |= !strcmp(args + i, id);
@@ -324,14 +649,23 @@ static void from_writer(struct pcg_names *n, int pid, const char *uid, const cha
 	ssize_t len;
 	int ppid, rootfd;
 
-	if (pid <= 1 || !outside_containers(pid)) {
+	if (pid <= 1)
+		return;
+	/* its command line first: only an OCI runtime (started by conmon, or not) says more;
+	 * anything else (a kubelet, systemd, a test) costs one read, not four */
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	len = read_small(path, args, sizeof(args));
+	if (len <= 0 || !oci_runtime(args)) {
+		pcg_dbg("names: writer %d of %s: %s", pid, id,
+			len <= 0 ? "gone" : "not an OCI runtime");
+		return;
+	}
+	if (!outside_containers(pid)) {
 		pcg_dbg("names: writer %d of %s: %s", pid, id,
 			kill(pid, 0) && errno == ESRCH ? "gone" : "inside a container");
 		return;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	len = read_small(path, args, sizeof(args));
-	bundle = len > 0 ? bundle_arg(args, len, id) : NULL;
+	bundle = bundle_arg(args, len, id);
 	pcg_dbg("names: writer %d of %s: bundle %s", pid, id, bundle ? bundle : "(none)");
 	if (bundle && bundle[0] == '/' &&
 	    snprintf(file, sizeof(file), "%s/config.json", bundle) < (int)sizeof(file)) {
@@ -373,7 +707,9 @@ static void from_log_dirs(struct pcg_names *n, const char *uid, const char *id)
 	DIR *d;
 	int fd;
 
-	fd = open_beneath(n->root_fd, "var/log/pods", O_RDONLY | O_DIRECTORY);
+	if (!dir_may_have(n, DIR_LOG_PODS, uid))
+		return;
+	fd = open_in(n, n->root_fd, dir_path[DIR_LOG_PODS], O_RDONLY | O_DIRECTORY);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
 		if (fd >= 0)
@@ -396,7 +732,9 @@ static void from_log_dirs(struct pcg_names *n, const char *uid, const char *id)
 	closedir(d);
 	if (!id[0] || !pod.pod_uid[0] || n->found.str[PCG_META_CONTAINER_NAME][0])
 		return;
-	fd = open_beneath(n->root_fd, "var/log/containers", O_RDONLY | O_DIRECTORY);
+	if (!dir_may_have(n, DIR_LOG_CONTAINERS, id))
+		return;
+	fd = open_in(n, n->root_fd, dir_path[DIR_LOG_CONTAINERS], O_RDONLY | O_DIRECTORY);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
 		if (fd >= 0)
@@ -424,23 +762,18 @@ static void from_log_dirs(struct pcg_names *n, const char *uid, const char *id)
 /* --- one lookup ------------------------------------------------------------------------------ */
 
 static const struct {
-	const char *fmt; /* under the host root, %s = the container id */
+	int dir;	 /* dir_path[dir]/ ... */
+	const char *fmt; /* ... below it, %s = the container id */
 	unsigned src;
 	int (*parse)(struct pcg_meta *, const void *, size_t);
 } lasting[] = {
-	{ "run/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
-	  PCG_META_SRC_CONTAINERD, pcg_meta_from_oci },
-	{ "run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/%s/config.json",
-	  PCG_META_SRC_CONTAINERD, pcg_meta_from_oci },
-	{ "run/containers/storage/overlay-containers/%s/userdata/config.json", PCG_META_SRC_CRIO,
-	  pcg_meta_from_oci },
-	{ "var/lib/containers/storage/overlay-containers/%s/userdata/config.json",
-	  PCG_META_SRC_CRIO, pcg_meta_from_oci },
-	{ "var/lib/docker/containers/%s/config.v2.json", PCG_META_SRC_DOCKER,
-	  pcg_meta_from_docker },
-	{ "run/containerd/runc/k8s.io/%s/state.json", PCG_META_SRC_RUNC_STATE,
-	  pcg_meta_from_runc_state },
-	{ "run/runc/%s/state.json", PCG_META_SRC_RUNC_STATE, pcg_meta_from_runc_state },
+	{ DIR_CONTAINERD, "%s/config.json", PCG_META_SRC_CONTAINERD, pcg_meta_from_oci },
+	{ DIR_K3S, "%s/config.json", PCG_META_SRC_CONTAINERD, pcg_meta_from_oci },
+	{ DIR_CRIO_RUN, "%s/userdata/config.json", PCG_META_SRC_CRIO, pcg_meta_from_oci },
+	{ DIR_CRIO_LIB, "%s/userdata/config.json", PCG_META_SRC_CRIO, pcg_meta_from_oci },
+	{ DIR_DOCKER, "%s/config.v2.json", PCG_META_SRC_DOCKER, pcg_meta_from_docker },
+	{ DIR_RUNC_CONTAINERD, "%s/state.json", PCG_META_SRC_RUNC_STATE, pcg_meta_from_runc_state },
+	{ DIR_RUNC, "%s/state.json", PCG_META_SRC_RUNC_STATE, pcg_meta_from_runc_state },
 };
 
 /* Looks the pod (@id "") or container up; feeds a PCG_EV_META record when something was found.
@@ -451,15 +784,20 @@ static bool lookup_(struct pcg_names *n, const char *uid, const char *id, int wr
 	size_t len;
 
 	memset(&n->found, 0, sizeof(n->found));
+	refresh_dirs(n, ts);
 	if (id[0]) {
 		if (writer > 0)
 			from_writer(n, writer, uid, id);
 		for (size_t i = 0; i < sizeof(lasting) / sizeof(lasting[0]); i++) {
 			char path[256];
+			int l;
 
 			if (pcg_meta_complete(&n->found))
 				break;
-			snprintf(path, sizeof(path), lasting[i].fmt, id);
+			if (!dir_may_have(n, lasting[i].dir, id))
+				continue;
+			l = snprintf(path, sizeof(path), "%s/", dir_path[lasting[i].dir]);
+			snprintf(path + l, sizeof(path) - l, lasting[i].fmt, id);
 			parse_file(n, n->root_fd, path, lasting[i].src, lasting[i].parse, uid, id);
 		}
 	}

@@ -560,7 +560,8 @@ static __always_inline bool runtime_reexec_path(const char *f)
 
 /* The record is written in place in the ring buffer (reserved at its largest, the loader
  * hands on hdr.size bytes): no per-CPU scratch copy.  The first exec of a process that came
- * into a container (its runtime's init: the container starts) wakes the consumer at once. */
+ * into a container (its runtime's init: the container starts) wakes the consumer at once,
+ * unless the consumer says it polls every millisecond anyway (a wakeup costs ~5 us here). */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -602,7 +603,9 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 	flags = BPF_RB_NO_WAKEUP;
 	if (state == PCG_M_FRESH && m && !runtime_reexec_path(e->filename)) {
 		*m = PCG_M_TRACKED;
-		flags = start_wakeup ? BPF_RB_FORCE_WAKEUP : wake_flags(now);
+		/* at once, unless the reader polls every ms anyway (it says so) */
+		flags = start_wakeup && now >= consumer_active_until_ns ? BPF_RB_FORCE_WAKEUP :
+									  wake_flags(now);
 	} else {
 		flags = wake_flags(now);
 	}

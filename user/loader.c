@@ -26,6 +26,7 @@ struct pcg_loader {
 	int err;	   /* first error returned by fn */
 	unsigned budget;   /* records this consume may still take */
 	unsigned consumed; /* records this consume took */
+	unsigned cgroup;   /* ... of which cgroup events */
 	int ncpu;
 	bool complete; /* the in-kernel filter was declared complete */
 	__u64 from_ns; /* membership_from_ns */
@@ -141,6 +142,8 @@ static int on_sample(void *ctx, void *data, size_t len)
 	if (err)
 		return err;
 	l->consumed++;
+	l->cgroup += len >= sizeof(*h) && h->type >= PCG_EV_CGROUP_MKDIR &&
+		     h->type <= PCG_EV_CGROUP_ATTACH;
 	/* enough for one turn of the loop: the record is consumed, the rest waits */
 	return --l->budget ? 0 : -EAGAIN;
 }
@@ -240,7 +243,7 @@ int pcg_loader__consume(struct pcg_loader *l)
 	/* the caller seeds the filter before it consumes for the first time */
 	pcg_loader__filter_complete(l);
 	l->budget = PCG_LOADER_BUDGET;
-	l->consumed = 0;
+	l->consumed = l->cgroup = 0;
 	n = ring_buffer__consume(l->rb);
 	if (l->err)
 		return l->err;
@@ -252,6 +255,16 @@ int pcg_loader__consume(struct pcg_loader *l)
 void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns)
 {
 	__atomic_store_n(&l->skel->bss->consumer_active_until_ns, until_ns, __ATOMIC_RELAXED);
+}
+
+void pcg_loader__set_lazy_until(struct pcg_loader *l, __u64 until_ns)
+{
+	__atomic_store_n(&l->skel->bss->consumer_lazy_until_ns, until_ns, __ATOMIC_RELAXED);
+}
+
+unsigned pcg_loader__cgroup_records(const struct pcg_loader *l)
+{
+	return l->cgroup;
 }
 
 int pcg_loader__drops(struct pcg_loader *l, __u64 ret[PCG_LOST_SLOTS])

@@ -97,7 +97,7 @@ struct pcg_names {
 	__u64 ino_read_ns; /* CLOCK_BOOTTIME before the last read of the inotify fd */
 	/* pods and containers already looked up: an open-addressing hash set (a lookup per
 	 * cgroup event must be O(1): a scan of a 1024-entry ring was 54 us per mkdir) */
-	char (*seen)[PCG_CONTAINER_ID_LEN + 1];
+	__u64 *seen; /* key_hash()es of ids, pod UIDs and cgroup names looked at (0 = free) */
 	size_t seen_cap, nr_seen;
 	struct retry retry[RETRY_MAX];
 	unsigned nr_retry; /* entries in use */
@@ -290,9 +290,9 @@ static bool set_has(const struct name_set *s, __u64 h)
 
 /* Whether dir @i may hold @key (PCG_POD_UID_LEN or 64 bytes, or the whole string): false only
  * when it is known not to. */
-static bool dir_may_have(const struct pcg_names *n, int i, const char *key)
+static bool dir_may_have(const struct pcg_names *n, int i, __u64 key)
 {
-	return !n->absent[i] && set_has(&n->set[i], key_hash(key, strlen(key)));
+	return !n->absent[i] && set_has(&n->set[i], key);
 }
 
 static void set_add(struct pcg_names *n, int d, __u64 h)
@@ -560,6 +560,24 @@ static void parse_file(struct pcg_names *n, int dirfd, const char *path, unsigne
 
 /* --- the process that made the cgroup ------------------------------------------------------ */
 
+/* "/proc/<pid>/<leaf>" into @path (64 bytes), without printf (a lookup per container) */
+static void proc_path(char *path, int pid, const char *leaf)
+{
+	char digits[16];
+	int nd = 0;
+	size_t l = strlen(leaf);
+
+	do
+		digits[nd++] = '0' + (unsigned)pid % 10;
+	while ((pid = (unsigned)pid / 10) && nd < (int)sizeof(digits));
+	memcpy(path, "/proc/", 6);
+	path += 6;
+	while (nd)
+		*path++ = digits[--nd];
+	*path++ = '/';
+	memcpy(path, leaf, l + 1);
+}
+
 static ssize_t read_small(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -582,7 +600,7 @@ static bool outside_containers(int pid)
 	char path[64], buf[PROC_CGROUP_MAX];
 	ssize_t len;
 
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	proc_path(path, pid, "cgroup");
 	len = read_small(path, buf, sizeof(buf));
 	if (len <= 0 || len >= (ssize_t)sizeof(buf) - 1)
 		return false;
@@ -653,7 +671,7 @@ static void from_writer(struct pcg_names *n, int pid, const char *uid, const cha
 		return;
 	/* its command line first: only an OCI runtime (started by conmon, or not) says more;
 	 * anything else (a kubelet, systemd, a test) costs one read, not four */
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	proc_path(path, pid, "cmdline");
 	len = read_small(path, args, sizeof(args));
 	if (len <= 0 || !oci_runtime(args)) {
 		pcg_dbg("names: writer %d of %s: %s", pid, id,
@@ -669,7 +687,7 @@ static void from_writer(struct pcg_names *n, int pid, const char *uid, const cha
 	pcg_dbg("names: writer %d of %s: bundle %s", pid, id, bundle ? bundle : "(none)");
 	if (bundle && bundle[0] == '/' &&
 	    snprintf(file, sizeof(file), "%s/config.json", bundle) < (int)sizeof(file)) {
-		snprintf(path, sizeof(path), "/proc/%d/root", pid);
+		proc_path(path, pid, "root");
 		rootfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (rootfd >= 0) {
 			parse_file(n, rootfd, file, PCG_META_SRC_BUNDLE, pcg_meta_from_oci, uid,
@@ -683,7 +701,7 @@ static void from_writer(struct pcg_names *n, int pid, const char *uid, const cha
 		}
 	}
 	ppid = pcg_scan_parent_of(pid);
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", ppid);
+	proc_path(path, ppid, "cmdline");
 	if (ppid > 1 && (len = read_small(path, args, sizeof(args))) > 0) {
 		const char *base = strrchr(args, '/') ? strrchr(args, '/') + 1 : args;
 
@@ -707,7 +725,7 @@ static void from_log_dirs(struct pcg_names *n, const char *uid, const char *id)
 	DIR *d;
 	int fd;
 
-	if (!dir_may_have(n, DIR_LOG_PODS, uid))
+	if (!dir_may_have(n, DIR_LOG_PODS, key_hash(uid, strlen(uid))))
 		return;
 	fd = open_in(n, n->root_fd, dir_path[DIR_LOG_PODS], O_RDONLY | O_DIRECTORY);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -732,7 +750,7 @@ static void from_log_dirs(struct pcg_names *n, const char *uid, const char *id)
 	closedir(d);
 	if (!id[0] || !pod.pod_uid[0] || n->found.str[PCG_META_CONTAINER_NAME][0])
 		return;
-	if (!dir_may_have(n, DIR_LOG_CONTAINERS, id))
+	if (!dir_may_have(n, DIR_LOG_CONTAINERS, key_hash(id, strlen(id))))
 		return;
 	fd = open_in(n, n->root_fd, dir_path[DIR_LOG_CONTAINERS], O_RDONLY | O_DIRECTORY);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -786,6 +804,8 @@ static bool lookup_(struct pcg_names *n, const char *uid, const char *id, int wr
 	memset(&n->found, 0, sizeof(n->found));
 	refresh_dirs(n, ts);
 	if (id[0]) {
+		__u64 hid = key_hash(id, strlen(id));
+
 		if (writer > 0)
 			from_writer(n, writer, uid, id);
 		for (size_t i = 0; i < sizeof(lasting) / sizeof(lasting[0]); i++) {
@@ -794,7 +814,7 @@ static bool lookup_(struct pcg_names *n, const char *uid, const char *id, int wr
 
 			if (pcg_meta_complete(&n->found))
 				break;
-			if (!dir_may_have(n, lasting[i].dir, id))
+			if (!dir_may_have(n, lasting[i].dir, hid))
 				continue;
 			l = snprintf(path, sizeof(path), "%s/", dir_path[lasting[i].dir]);
 			snprintf(path + l, sizeof(path) - l, lasting[i].fmt, id);
@@ -828,37 +848,35 @@ static bool lookup(struct pcg_names *n, const char *uid, const char *id, int wri
 	return ok;
 }
 
-static size_t seen_slot(char (*tab)[PCG_CONTAINER_ID_LEN + 1], size_t cap, const char *key)
+static size_t seen_slot(const __u64 *tab, size_t cap, __u64 h)
 {
-	__u64 h = 1469598103934665603ull;
 	size_t i;
 
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	for (i = h & (cap - 1); tab[i][0] && strcmp(tab[i], key); i = (i + 1) & (cap - 1))
+	for (i = h & (cap - 1); tab[i] && tab[i] != h; i = (i + 1) & (cap - 1))
 		;
 	return i;
 }
 
-/* True if @key was looked up already; otherwise remembers it.  The set doubles at half full
+static bool seen_has(const struct pcg_names *n, __u64 h)
+{
+	return n->seen_cap && n->seen[seen_slot(n->seen, n->seen_cap, h)];
+}
+
+/* True if @h was looked up already; otherwise remembers it.  The set doubles at half full
  * up to SEEN_MAX slots; past that (or out of memory) it starts over, which at worst looks a
  * long-gone container up again. */
-static bool seen(struct pcg_names *n, const char *key)
+static bool seen(struct pcg_names *n, __u64 h)
 {
-	size_t i;
-
-	if (n->seen_cap && n->seen[seen_slot(n->seen, n->seen_cap, key)][0])
+	if (seen_has(n, h))
 		return true;
 	if ((n->nr_seen + 1) * 2 > n->seen_cap) {
 		size_t cap = n->seen_cap ? n->seen_cap * 2 : SEEN_MIN;
-		char(*t)[PCG_CONTAINER_ID_LEN + 1] = cap <= SEEN_MAX ? calloc(cap, sizeof(*t)) :
-								       NULL;
+		__u64 *t = cap <= SEEN_MAX ? calloc(cap, sizeof(*t)) : NULL;
 
 		if (t) {
 			for (size_t j = 0; j < n->seen_cap; j++)
-				if (n->seen[j][0])
-					memcpy(t[seen_slot(t, cap, n->seen[j])], n->seen[j],
-					       sizeof(*t));
+				if (n->seen[j])
+					t[seen_slot(t, cap, n->seen[j])] = n->seen[j];
 			free(n->seen);
 			n->seen = t;
 			n->seen_cap = cap;
@@ -869,8 +887,7 @@ static bool seen(struct pcg_names *n, const char *key)
 			return false; /* no memory: look up, remember nothing */
 		}
 	}
-	i = seen_slot(n->seen, n->seen_cap, key);
-	snprintf(n->seen[i], sizeof(n->seen[i]), "%s", key);
+	n->seen[seen_slot(n->seen, n->seen_cap, h)] = h;
 	n->nr_seen++;
 	return false;
 }
@@ -898,8 +915,9 @@ static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, voi
 
 	if (!n->nr_retry)
 		return; /* the common case: no clock read per record */
-	now = pcg_boottime_ns();
-	if (now - n->last_poll < RETRY_POLL_NS)
+	/* the record's time (CLOCK_BOOTTIME too): no clock read per record while retries wait */
+	now = ts ? ts : pcg_boottime_ns();
+	if (now < n->last_poll + RETRY_POLL_NS)
 		return;
 	n->last_poll = now;
 	for (unsigned i = 0; i < RETRY_MAX; i++) {
@@ -922,18 +940,28 @@ void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_nam
 	const struct pcg_ev_hdr *h = rec;
 	struct pcg_event ev;
 	struct pcg_cgpath pp;
-	const char *id;
+	const char *id, *name;
+	__u64 hname;
 
 	if (!n || len < sizeof(*h))
 		return;
 	retry_due(n, h->ts, feed, ctx);
 	if (h->type != PCG_EV_CGROUP_MKDIR && h->type != PCG_EV_EXISTING_CGROUP)
 		return;
-	if (pcg_decode(rec, len, &ev) || !ev.str || pcg_cgpath_parse(ev.str, ev.str_len, &pp) ||
-	    !pp.pod_uid[0] || (pp.kind != PCG_CG_POD && pp.kind != PCG_CG_CONTAINER))
+	if (pcg_decode(rec, len, &ev) || !ev.str)
+		return;
+	/* the same pod or container in the next hierarchy: its cgroup's name was seen, no parse */
+	name = memrchr(ev.str, '/', ev.str_len);
+	name = name ? name + 1 : ev.str;
+	hname = key_hash(name, ev.str + ev.str_len - name) ^ 0x9e3779b97f4a7c15ull;
+	if (seen_has(n, hname))
+		return;
+	if (pcg_cgpath_parse(ev.str, ev.str_len, &pp) || !pp.pod_uid[0] ||
+	    (pp.kind != PCG_CG_POD && pp.kind != PCG_CG_CONTAINER))
 		return; /* sub-cgroups may be made by a runtime nested in the container */
+	seen(n, hname);
 	id = pp.kind == PCG_CG_CONTAINER ? pp.container_id : "";
-	if (seen(n, id[0] ? id : pp.pod_uid))
+	if (seen(n, key_hash(id[0] ? id : pp.pod_uid, strlen(id[0] ? id : pp.pod_uid))))
 		return;
 	n->st.lookups++;
 	pcg_dbg("names: lookup of %s, %llu us after its event", id[0] ? id : pp.pod_uid,

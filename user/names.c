@@ -108,6 +108,8 @@ struct pcg_names {
 	unsigned char rec[PCG_META_REC_MAX];
 };
 
+static void refresh_dirs(struct pcg_names *n, __u64 ts);
+
 struct pcg_names *pcg_names__new(const char *host_root)
 {
 	struct pcg_names *n = calloc(1, sizeof(*n));
@@ -129,6 +131,7 @@ struct pcg_names *pcg_names__new(const char *host_root)
 	/* no inotify (a limit, a seccomp profile): every lookup looks at the dirs again */
 	n->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	n->dirty = true;
+	refresh_dirs(n, 0); /* now, while the capabilities are still there */
 	return n;
 }
 

@@ -174,9 +174,8 @@ static int ring_open(struct ring *r, const struct bpf_map *map)
 		return -errno;
 	r->cons_pos = p;
 	p = mmap(NULL, r->page + r->size, PROT_READ, MAP_SHARED, r->fd, r->page);
-	if (p == MAP_FAILED) {
+	if (p == MAP_FAILED)
 		return -errno;
-	}
 	r->prod_pos = p;
 	r->data = (unsigned char *)p + r->page;
 	return 0;

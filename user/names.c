@@ -79,9 +79,24 @@ static const char *const dir_path[NR_DIRS] = {
 /* Hashes of the names (the key part of each, see dir_key()) in a present directory. */
 struct name_set {
 	__u64 *h;
+	char **name; /* the log dirs: each entry's name, which is all a lookup reads of it */
 	size_t cap, nr, listed; /* slots, names, names at the last listing */
 	bool valid;		/* false: not followed, every lookup opens */
 };
+
+static bool log_dir(int d)
+{
+	return d == DIR_LOG_PODS || d == DIR_LOG_CONTAINERS;
+}
+
+static void set_free(struct name_set *s)
+{
+	for (size_t i = 0; s->name && i < s->cap; i++)
+		free(s->name[i]);
+	free(s->name);
+	free(s->h);
+	memset(s, 0, sizeof(*s));
+}
 
 struct pcg_names {
 	int root_fd; /* the host root, O_PATH */
@@ -167,7 +182,7 @@ void pcg_names__free(struct pcg_names *n)
 	if (n->ino >= 0)
 		close(n->ino);
 	for (int i = 0; i < NR_DIRS; i++)
-		free(n->set[i].h);
+		set_free(&n->set[i]);
 	free(n->buf);
 	free(n->seen);
 	free(n);
@@ -298,7 +313,8 @@ static bool dir_may_have(const struct pcg_names *n, int i, __u64 key)
 	return !n->absent[i] && set_has(&n->set[i], key);
 }
 
-static void set_add(struct pcg_names *n, int d, __u64 h)
+/* Adds the entry @nm (@l bytes) whose key_hash is @h to the set of dir @d. */
+static void set_add(struct pcg_names *n, int d, __u64 h, const char *nm, size_t l)
 {
 	struct name_set *s = &n->set[d];
 	size_t i;
@@ -307,30 +323,62 @@ static void set_add(struct pcg_names *n, int d, __u64 h)
 		return;
 	if ((s->nr + 1) * 2 > s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
-		__u64 *t = cap <= 2 * SET_MAX ? calloc(cap, sizeof(*t)) : NULL;
+		struct name_set ns = { .cap = cap };
 
-		if (!t) {
-			s->valid = false;
+		ns.h = cap <= 2 * SET_MAX ? calloc(cap, sizeof(*ns.h)) : NULL;
+		ns.name = ns.h && log_dir(d) ? calloc(cap, sizeof(*ns.name)) : NULL;
+		if (!ns.h || (log_dir(d) && !ns.name)) {
+			free(ns.h);
+			set_free(s); /* not followed any more: every lookup opens */
 			return;
 		}
 		for (size_t j = 0; j < s->cap; j++)
 			if (s->h[j]) {
-				struct name_set ns = { .h = t, .cap = cap };
+				size_t k = set_slot(&ns, s->h[j]);
 
-				t[set_slot(&ns, s->h[j])] = s->h[j];
+				ns.h[k] = s->h[j];
+				if (ns.name)
+					ns.name[k] = s->name[j];
 			}
 		free(s->h);
-		s->h = t;
+		free(s->name);
+		s->h = ns.h;
+		s->name = ns.name;
 		s->cap = cap;
 	}
 	i = set_slot(s, h);
 	if (!s->h[i]) {
 		s->h[i] = h;
 		s->nr++;
+		if (s->name)
+			s->name[i] = strndup(nm, l); /* NULL: the lookup reads the dir */
 	}
 	/* names gone are never taken out: list again once they could be half the set */
 	if (s->nr > 2 * s->listed + 1024)
 		n->relist[d] = true;
+}
+
+/* The entry of log dir @d whose key is @key (@kl bytes): 1 and *@name if there is one, 0 if
+ * there is none, -1 if the set cannot say (the dir is to be read). */
+static int log_entry(const struct pcg_names *n, int d, const char *key, size_t kl,
+		     const char **name)
+{
+	const struct name_set *s = &n->set[d];
+	size_t i;
+
+	if (n->absent[d])
+		return 0;
+	if (!s->valid || !s->name)
+		return -1;
+	if (!s->nr)
+		return 0;
+	i = set_slot(s, key_hash(key, kl));
+	if (!s->h[i])
+		return 0;
+	if (!s->name[i])
+		return -1;
+	*name = s->name[i];
+	return 1;
 }
 
 /* Lists present dir @i (open as @fd, O_PATH) into its set, after its watch is in place. */
@@ -341,8 +389,7 @@ static void list_dir(struct pcg_names *n, int i, int fd)
 	DIR *d;
 	int dfd;
 
-	free(s->h);
-	memset(s, 0, sizeof(*s));
+	set_free(s);
 	if (n->wd[i] < 0)
 		return; /* not followed: every lookup opens */
 	dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -353,9 +400,14 @@ static void list_dir(struct pcg_names *n, int i, int fd)
 		return;
 	}
 	s->valid = true;
-	while (s->valid && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			set_add(n, i, dir_key(i, de->d_name, strlen(de->d_name)));
+	while (s->valid && (de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		/* a pod's log dir is a directory (what the lookup read before) */
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    (i != DIR_LOG_PODS || de->d_type == DT_DIR))
+			set_add(n, i, dir_key(i, de->d_name, l), de->d_name, l);
+	}
 	closedir(d);
 	s->listed = s->nr;
 	if (s->nr > SET_MAX)
@@ -451,8 +503,9 @@ static void read_events(struct pcg_names *n, bool *stale)
 					*stale = true;
 				else if (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))
 					n->relist[i] = true;
-				else if (e->len)
-					set_add(n, i, dir_key(i, e->name, strlen(e->name)));
+				else if (e->len && (i != DIR_LOG_PODS || (e->mask & IN_ISDIR)))
+					set_add(n, i, dir_key(i, e->name, strlen(e->name)), e->name,
+						strlen(e->name));
 			}
 		}
 	}
@@ -718,43 +771,76 @@ static void from_writer(struct pcg_names *n, int pid, const char *uid, const cha
 
 /* --- the kubelet's log directories ---------------------------------------------------------- */
 
+/* A /var/log/pods entry: the pod's names, if it is @uid's and parses. */
+static bool pod_from_log_dir(struct pcg_names *n, const char *name, size_t l, const char *uid,
+			     struct pcg_meta *pod)
+{
+	if (l < PCG_POD_UID_LEN + 1 || strcmp(name + l - PCG_POD_UID_LEN, uid))
+		return false;
+	memset(&n->tmp, 0, sizeof(n->tmp));
+	if (pcg_meta_from_pod_log_dir(&n->tmp, name, l))
+		return false;
+	*pod = n->tmp;
+	take(n, 0, PCG_META_SRC_LOG_DIRS, uid, "");
+	return true;
+}
+
+/* A /var/log/containers entry: the container's name, if it agrees with @pod's names. */
+static void ctr_from_log(struct pcg_names *n, const char *name, size_t l, const char *uid,
+			 const char *id, const struct pcg_meta *pod)
+{
+	memset(&n->tmp, 0, sizeof(n->tmp));
+	if (!pcg_meta_from_container_log(&n->tmp, name, l) &&
+	    !strcmp(n->tmp.str[PCG_META_POD_NAME], pod->str[PCG_META_POD_NAME]) &&
+	    !strcmp(n->tmp.str[PCG_META_POD_NAMESPACE], pod->str[PCG_META_POD_NAMESPACE])) {
+		memcpy(n->tmp.pod_uid, uid, sizeof(n->tmp.pod_uid));
+		take(n, 0, PCG_META_SRC_LOG_DIRS, uid, id);
+	}
+}
+
 /* /var/log/pods/<ns>_<pod>_<uid>: the pod's names; /var/log/containers/<pod>_<ns>_<ctr>-<id>.log
- * (names only, never opened): the container's name, when it agrees with the pod's. */
+ * (names only, never opened): the container's name, when it agrees with the pod's.  Both
+ * names come from the followed dirs' sets; a dir that is not followed is read. */
 static void from_log_dirs(struct pcg_names *n, const char *uid, const char *id)
 {
 	struct pcg_meta pod = { 0 };
+	const char *name = NULL;
 	struct dirent *de;
 	unsigned count = 0;
 	DIR *d;
-	int fd;
+	int fd, rc;
 
-	if (!dir_may_have(n, DIR_LOG_PODS, key_hash(uid, strlen(uid))))
+	rc = log_entry(n, DIR_LOG_PODS, uid, strlen(uid), &name);
+	if (!rc)
 		return;
-	fd = open_in(n, n->root_fd, dir_path[DIR_LOG_PODS], O_RDONLY | O_DIRECTORY);
-	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((de = readdir(d)) && count++ < DIR_ENTRIES_MAX) {
-		size_t l = strlen(de->d_name);
-
-		if (de->d_type != DT_DIR || l < PCG_POD_UID_LEN + 1 ||
-		    strcmp(de->d_name + l - PCG_POD_UID_LEN, uid))
-			continue;
-		memset(&n->tmp, 0, sizeof(n->tmp));
-		if (!pcg_meta_from_pod_log_dir(&n->tmp, de->d_name, l)) {
-			pod = n->tmp;
-			take(n, 0, PCG_META_SRC_LOG_DIRS, uid, "");
-			break;
+	if (rc > 0) {
+		pod_from_log_dir(n, name, strlen(name), uid, &pod);
+	} else {
+		fd = open_in(n, n->root_fd, dir_path[DIR_LOG_PODS], O_RDONLY | O_DIRECTORY);
+		d = fd >= 0 ? fdopendir(fd) : NULL;
+		if (!d) {
+			if (fd >= 0)
+				close(fd);
+			return;
 		}
+		while ((de = readdir(d)) && count++ < DIR_ENTRIES_MAX)
+			if (de->d_type == DT_DIR &&
+			    pod_from_log_dir(n, de->d_name, strlen(de->d_name), uid, &pod))
+				break;
+		closedir(d);
 	}
-	closedir(d);
 	if (!id[0] || !pod.pod_uid[0] || n->found.str[PCG_META_CONTAINER_NAME][0])
 		return;
-	if (!dir_may_have(n, DIR_LOG_CONTAINERS, key_hash(id, strlen(id))))
+	rc = log_entry(n, DIR_LOG_CONTAINERS, id, strlen(id), &name);
+	if (!rc)
 		return;
+	if (rc > 0) {
+		size_t l = strlen(name);
+
+		if (l >= 64 + 4 && !memcmp(name + l - 64 - 4, id, 64))
+			ctr_from_log(n, name, l, uid, id, &pod);
+		return;
+	}
 	fd = open_in(n, n->root_fd, dir_path[DIR_LOG_CONTAINERS], O_RDONLY | O_DIRECTORY);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
@@ -768,13 +854,7 @@ static void from_log_dirs(struct pcg_names *n, const char *uid, const char *id)
 
 		if (l < 64 + 4 || memcmp(de->d_name + l - 64 - 4, id, 64))
 			continue;
-		memset(&n->tmp, 0, sizeof(n->tmp));
-		if (!pcg_meta_from_container_log(&n->tmp, de->d_name, l) &&
-		    !strcmp(n->tmp.str[PCG_META_POD_NAME], pod.str[PCG_META_POD_NAME]) &&
-		    !strcmp(n->tmp.str[PCG_META_POD_NAMESPACE], pod.str[PCG_META_POD_NAMESPACE])) {
-			memcpy(n->tmp.pod_uid, uid, sizeof(n->tmp.pod_uid));
-			take(n, 0, PCG_META_SRC_LOG_DIRS, uid, id);
-		}
+		ctr_from_log(n, de->d_name, l, uid, id, &pod);
 		break;
 	}
 	closedir(d);

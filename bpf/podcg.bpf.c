@@ -31,6 +31,27 @@ const volatile __u64 membership_window_ns = 0;
 
 #define SIGNAL_GROUP_EXIT 0x00000004
 
+/* Load time.  On kernels that track pointer trust (6.2+), every load of a pointer field from
+ * a trusted task (a tracepoint argument, t->group_leader, t->cgroups, ...) makes the verifier
+ * look "task_struct__safe_trusted", "..._rcu" and more up in vmlinux BTF by a linear scan of
+ * its ~100k types: 20-37 ms per task program, 110 ms of a 160 ms load (perf: 76% of it in
+ * btf_find_by_name_kind under btf_nested_type_is_trusted).  Walking from an untrusted pointer
+ * skips that; bpf_rdonly_cast() (6.2+, inlined by the verifier into a register move) makes one.
+ * A load through it is a direct load with an exception-table entry and an address check (a few
+ * ALU instructions more than a trusted pointer's plain load), so the common path of a process
+ * outside containers keeps the trusted pointers (a handful of loads, verified once) and the
+ * rest (deciding from cgroups, filling a record) walks untrusted ones; a task that a helper
+ * needs trusted (bpf_task_storage_get's) comes from the trusted side.  Each task program exists
+ * twice: with the cast (loaded first) and without (pcgc_*, loaded when the kernel refuses the
+ * first: libbpf leaves an unresolved weak kfunc at zero).  UT(fast, p): @p, untrusted when
+ * @fast. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+#define UT(fast, p)                                                           \
+	((fast) ? (struct task_struct *)bpf_rdonly_cast(                      \
+			  (p), bpf_core_type_id_kernel(struct task_struct)) : \
+		  (p))
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20); /* resized by the loader */
@@ -227,7 +248,8 @@ static __always_inline bool absent_is_untracked(struct task_struct *leader)
 /* Stores the decision for @leader's process (@m: its storage, NULL if it has none): @state is
  * PCG_M_UNTRACKED, PCG_M_TRACKED or PCG_M_FRESH.  An untracked process needs no storage when
  * absence says so already (it started after the filter was complete); before that,
- * "untracked" may only mean "its cgroup is not seeded yet", so it is decided again next time. */
+ * "untracked" may only mean "its cgroup is not seeded yet", so it is decided again next time.
+ * @leader is trusted: the helper needs it so. */
 static __always_inline void remember(struct task_struct *leader, __u32 *m, __u32 state)
 {
 	if (!m) {
@@ -248,7 +270,9 @@ static __always_inline void remember(struct task_struct *leader, __u32 *m, __u32
 
 /* The state of @leader's process (PCG_M_UNTRACKED, _TRACKED or _FRESH): its stored decision,
  * or (unknown) decided from @t's cgroups now and stored if @keep.  *@mp: its storage if it has
- * one and the decision was stored before. */
+ * one and the decision was stored before.  @leader is trusted: the common case reads it with
+ * plain loads (a load through an untrusted pointer checks its address first) and the helper
+ * needs it so; @t may be untrusted. */
 static __always_inline __u32 process_state(struct task_struct *t, struct task_struct *leader,
 					   bool keep, __u32 **mp)
 {
@@ -461,10 +485,10 @@ int BPF_PROG(pcg_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 
 /* current is the writer of cgroup.procs (runc, systemd, the kubelet); the migrated task is
  * the tracepoint's task argument. */
-SEC("tp_btf/cgroup_attach_task")
-int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct task_struct *task,
-	     bool threadgroup)
+static __always_inline int on_attach(struct cgroup *dst, const char *path,
+				     struct task_struct *task_t, bool threadgroup, const bool fast)
 {
+	struct task_struct *task = UT(fast, task_t);
 	__u64 now = bpf_ktime_get_boot_ns();
 	__u32 hier = BPF_CORE_READ(dst, root, hierarchy_id);
 	__u64 cgid, dfl, v1;
@@ -474,12 +498,12 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 	/* a move in a hierarchy that keys membership: decide the process again (the task is
 	 * already in @dst here) */
 	if (!filter_all && (hier == 0 || (v1_ctrl && hier == v1_hier))) {
-		struct task_struct *leader = task->group_leader;
+		struct task_struct *leader = task_t->group_leader;
 		__u32 *m = bpf_task_storage_get(&membership, leader, 0, 0);
 		__u32 state = PCG_M_UNTRACKED;
 
 		/* coming in (not moving within): its next exec may start a container */
-		if (task_in_tracked(leader))
+		if (task_in_tracked(UT(fast, leader)))
 			state = m && *m >= PCG_M_TRACKED ? *m : PCG_M_FRESH;
 		remember(leader, m, state);
 	}
@@ -511,29 +535,46 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 	return 0;
 }
 
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct task_struct *task,
+	     bool threadgroup)
+{
+	return on_attach(dst, path, task, threadgroup, true);
+}
+
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(pcgc_cgroup_attach, struct cgroup *dst, const char *path, struct task_struct *task,
+	     bool threadgroup)
+{
+	return on_attach(dst, path, task, threadgroup, false);
+}
+
 /* The child is already in its final cgroup here, including clone3(CLONE_INTO_CGROUP), which
  * places it without a cgroup_attach_task event.  The process is decided here, once: in the
  * same css_set (the same cgroups everywhere) as its parent's leader, it is what the parent
  * is; elsewhere (CLONE_INTO_CGROUP, a parent moving meanwhile), its cgroups say. */
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
+static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child_t,
+				   const bool fast)
 {
+	struct task_struct *child = UT(fast, child_t);
 	__u64 now, dfl, v1;
 	struct pcg_ev_task *e;
 
-	if (child->pid != child->tgid)
+	/* the common path (untracked) through the trusted pointers: plain loads */
+	if (child_t->pid != child_t->tgid)
 		return 0; /* a new thread, not a new process */
 	if (!filter_all) {
 		struct task_struct *pl = parent->group_leader;
 		__u32 state;
 
-		if (child->cgroups == pl->cgroups)
-			state = process_tracked(pl, pl, true) ? PCG_M_TRACKED : PCG_M_UNTRACKED;
+		if (child_t->cgroups == pl->cgroups)
+			state = process_tracked(UT(fast, pl), pl, true) ? PCG_M_TRACKED :
+									  PCG_M_UNTRACKED;
 		else
 			state = task_in_tracked(child) ? PCG_M_FRESH : PCG_M_UNTRACKED;
 		if (state == PCG_M_UNTRACKED)
 			return 0; /* nothing stored: absence says untracked */
-		remember(child, NULL, state);
+		remember(child_t, NULL, state);
 	}
 	task_ids(child, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
@@ -546,6 +587,18 @@ int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 	fill_task(&e->task, child, dfl, v1);
 	bpf_ringbuf_submit(e, wake_flags(now));
 	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child, true);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(pcgc_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child, false);
 }
 
 /* A runtime re-executing itself on its way into the container (runc: /proc/self/exe, a sealed
@@ -561,9 +614,10 @@ static __always_inline bool runtime_reexec_path(const char *f)
 /* The record is written in place in the ring buffer (reserved at its largest, the loader
  * hands on hdr.size bytes): no per-CPU scratch copy.  The first exec of a process that came
  * into a container (its runtime's init: the container starts) wakes the consumer at once. */
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+static __always_inline int on_exec(struct task_struct *p_t, pid_t old_pid,
+				   struct linux_binprm *bprm, const bool fast)
 {
+	struct task_struct *p = UT(fast, p_t);
 	__u32 state = PCG_M_TRACKED, *m = NULL;
 	__u64 now, dfl, v1, flags;
 	struct pcg_ev_exec *e;
@@ -571,11 +625,11 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 
 	if (!filter_all) {
 		/* a non-leader thread's exec: it became the leader, the old one's storage went */
-		if (old_pid != p->pid) {
+		if (old_pid != p_t->pid) {
 			state = task_in_tracked(p) ? PCG_M_TRACKED : PCG_M_UNTRACKED;
-			remember(p, bpf_task_storage_get(&membership, p, 0, 0), state);
+			remember(p_t, bpf_task_storage_get(&membership, p_t, 0, 0), state);
 		} else {
-			state = process_state(p, p, true, &m);
+			state = process_state(p, p_t, true, &m);
 		}
 		if (state == PCG_M_UNTRACKED)
 			return 0;
@@ -610,19 +664,31 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 	return 0;
 }
 
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(p, old_pid, bprm, true);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(pcgc_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(p, old_pid, bprm, false);
+}
+
 /* Reported once per process, when its last thread exits (signal->live reached zero before
  * the tracepoint fired), with the status a waiting parent will see. */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(pcg_exit, struct task_struct *p)
+static __always_inline int on_exit(struct task_struct *p_t, const bool fast)
 {
-	struct signal_struct *sig = p->signal;
+	struct task_struct *p = UT(fast, p_t);
+	struct signal_struct *sig = p_t->signal;
 	__u64 now, dfl, v1;
 	struct pcg_ev_exit *e;
 	int code;
 
 	if (sig->live.counter != 0)
 		return 0;
-	if (!filter_all && !process_tracked(p, p->group_leader, false))
+	if (!filter_all && !process_tracked(p, p_t->group_leader, false))
 		return 0;
 	task_ids(p, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
@@ -640,4 +706,16 @@ int BPF_PROG(pcg_exit, struct task_struct *p)
 	e->_pad0 = 0;
 	bpf_ringbuf_submit(e, wake_flags(now));
 	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(pcg_exit, struct task_struct *p)
+{
+	return on_exit(p, true);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(pcgc_exit, struct task_struct *p)
+{
+	return on_exit(p, false);
 }

@@ -29,7 +29,9 @@ static __always_inline __u32 pcg_time_ns(struct nsproxy *nsp)
 {
 	if (!bpf_core_field_exists(nsp->time_ns))
 		return 0;
-	return BPF_CORE_READ(nsp, time_ns, ns.inum);
+	/* direct loads (the caller's @nsp came from a BTF load): without the field, libbpf
+	 * poisons them and the verifier never reaches them */
+	return nsp->time_ns->ns.inum;
 }
 
 /* v5.5 made kernfs_node::id a plain u64, equal to the cgroup directory's inode

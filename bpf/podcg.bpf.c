@@ -304,18 +304,19 @@ static __always_inline bool process_tracked(struct task_struct *t, struct task_s
 	return process_state(t, leader, keep, &m) >= PCG_M_TRACKED;
 }
 
-/* The task's facts.  @t is a trusted tp_btf pointer: plain (CO-RE relocated) loads replace
- * bpf_probe_read calls, and a load through a NULL or freed pointer reads 0 (exception
- * tables), which is what an exiting task whose namespaces are gone needs. */
+/* The task's facts.  Plain (CO-RE relocated) loads replace bpf_probe_read calls, and a load
+ * through a NULL or freed pointer reads 0 (exception tables), which is what an exiting task
+ * whose namespaces are gone needs.  @fast: @t is untrusted (UT()), and bpf_rdonly_cast()
+ * turns the few values that otherwise need a probe read into loads as well (4 helper calls
+ * fewer per record). */
 static __always_inline void fill_task(struct pcg_task *o, struct task_struct *t, __u64 dfl,
-				      __u64 v1)
+				      __u64 v1, const bool fast)
 {
 	struct task_struct *leader = t->group_leader;
 	struct nsproxy *nsp = t->nsproxy;
 	struct pid *pid = leader->thread_pid;
 	unsigned int level = pid->level;
 	const struct cred *cred = t->real_cred;
-	struct upid up = {};
 
 	o->pid = t->pid;
 	o->tgid = t->tgid;
@@ -327,10 +328,20 @@ static __always_inline void fill_task(struct pcg_task *o, struct task_struct *t,
 	o->cg_v1 = v1;
 	/* The task's own pid namespace is the one its struct pid was allocated in, at the
 	 * deepest level; nsproxy->pid_ns_for_children is where its children will go.  (A
-	 * variable index into the flexible numbers[] array needs a probe read.) */
-	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
-	o->nspid = up.nr;
-	o->ns[PCG_NS_PID] = BPF_CORE_READ(up.ns, ns.inum);
+	 * variable index into the flexible numbers[] array needs a probe read, or a cast.) */
+	if (fast) {
+		struct upid *up = bpf_rdonly_cast(&pid->numbers[level & 31],
+						  bpf_core_type_id_kernel(struct upid));
+
+		o->nspid = up->nr;
+		o->ns[PCG_NS_PID] = up->ns->ns.inum;
+	} else {
+		struct upid up = {};
+
+		bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
+		o->nspid = up.nr;
+		o->ns[PCG_NS_PID] = BPF_CORE_READ(up.ns, ns.inum);
+	}
 	if (nsp) {
 		o->ns[PCG_NS_MNT] = nsp->mnt_ns->ns.inum;
 		o->ns[PCG_NS_UTS] = nsp->uts_ns->ns.inum;
@@ -345,8 +356,18 @@ static __always_inline void fill_task(struct pcg_task *o, struct task_struct *t,
 	}
 	/* /proc/PID/ns/user is the user namespace of the task's credentials */
 	o->ns[PCG_NS_USER] = cred->user_ns->ns.inum;
-	__builtin_memset(o->comm, 0, sizeof(o->comm));
-	bpf_probe_read_kernel_str(o->comm, sizeof(o->comm), t->comm);
+	if (fast) {
+		/* comm is NUL-padded (__set_task_comm: strscpy_pad): two loads, not a
+		 * string copy helper */
+		const __u64 *c = (const __u64 *)t->comm;
+		__u64 *d = (__u64 *)o->comm;
+
+		d[0] = c[0];
+		d[1] = c[1];
+	} else {
+		__builtin_memset(o->comm, 0, sizeof(o->comm));
+		bpf_probe_read_kernel_str(o->comm, sizeof(o->comm), t->comm);
+	}
 }
 
 static void *scratch(void)
@@ -516,7 +537,7 @@ static __always_inline int on_attach(struct cgroup *dst, const char *path,
 	if (!e)
 		return 0;
 	task_ids(task, &dfl, &v1);
-	fill_task(&e->task, task, dfl, v1);
+	fill_task(&e->task, task, dfl, v1, fast);
 	e->cgid = cgid;
 	e->hier = hier;
 	e->level = BPF_CORE_READ(dst, level);
@@ -584,7 +605,7 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 		return 0;
 	}
 	fill_hdr(&e->hdr, PCG_EV_FORK, sizeof(*e), now);
-	fill_task(&e->task, child, dfl, v1);
+	fill_task(&e->task, child, dfl, v1, fast);
 	bpf_ringbuf_submit(e, wake_flags(now));
 	return 0;
 }
@@ -641,7 +662,7 @@ static __always_inline int on_exec(struct task_struct *p_t, pid_t old_pid,
 		count_drop(PCG_EV_EXEC);
 		return 0;
 	}
-	fill_task(&e->task, p, dfl, v1);
+	fill_task(&e->task, p, dfl, v1, fast);
 	e->old_pid = old_pid;
 	e->_pad0 = 0;
 	n = bpf_probe_read_kernel_str(e->filename, PCG_PATH_MAX, BPF_CORE_READ(bprm, filename));
@@ -698,7 +719,7 @@ static __always_inline int on_exit(struct task_struct *p_t, const bool fast)
 		return 0;
 	}
 	fill_hdr(&e->hdr, PCG_EV_EXIT, sizeof(*e), now);
-	fill_task(&e->task, p, dfl, v1);
+	fill_task(&e->task, p, dfl, v1, fast);
 	code = BPF_CORE_READ(p, exit_code);
 	if (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT)
 		code = BPF_CORE_READ(sig, group_exit_code);

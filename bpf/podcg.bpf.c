@@ -28,6 +28,9 @@ const volatile bool start_wakeup = true;	 /* a container's first exec wakes the 
  * common case reads no map. */
 const volatile __u64 membership_from_ns = ~0ULL;
 const volatile __u64 membership_window_ns = 0;
+/* The kernel has bpf_loop (5.17+): the loader says so, as a constant (a CO-RE test of enum
+ * bpf_func_id costs libbpf a scan of every vmlinux BTF type at each start, ~1 ms). */
+const volatile bool have_bpf_loop = true;
 
 #define SIGNAL_GROUP_EXIT 0x00000004
 
@@ -434,7 +437,7 @@ static __always_inline bool name_has_kubepods(struct kernfs_node *kn)
 
 static __always_inline bool kubepods_cgroup(struct kernfs_node *kn, long n)
 {
-	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop))
+	if (have_bpf_loop)
 		return path_has_kubepods(n);
 	return name_has_kubepods(kn);
 }
@@ -463,7 +466,8 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 	if (type == PCG_EV_CGROUP_MKDIR) {
 		/* a child of a tracked cgroup, or a kubepods path: the parent test alone would
 		 * miss a kubepods tree created while the loader seeds the map */
-		struct pcg_cg_key pk = { .cgid = pcg_kn_id(pcg_kn_parent(kn)), .hier = hier };
+		struct pcg_cg_key pk = { .cgid = pcg_kn_id(pcg_cgroup_parent_kn(cgrp)),
+					 .hier = hier };
 
 		if (bpf_map_lookup_elem(&tracked, &pk) || kubepods_cgroup(kn, n)) {
 			/* a full filter map would hide the cgroup's processes: count it, so a

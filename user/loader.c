@@ -99,6 +99,9 @@ static struct podcg_bpf *open_skel(struct pcg_loader *l, const struct pcg_loader
 	skel->rodata->start_wakeup = !opts->no_start_wakeup;
 	skel->rodata->membership_from_ns = l->from_ns;
 	skel->rodata->membership_window_ns = MEMBERSHIP_WINDOW_NS;
+	/* pcg_* need bpf_rdonly_cast (6.2+), so bpf_loop (5.17+) too; for pcgc_*, ask */
+	skel->rodata->have_bpf_loop =
+		!compat || libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
 	err = bpf_map__set_max_entries(skel->maps.rb, opts->ringbuf_mb << 20);
 	if (err) {
 		pcg_err("cannot size the ring buffer: %s", strerror(-err));

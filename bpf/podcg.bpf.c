@@ -442,11 +442,15 @@ static __always_inline bool kubepods_cgroup(struct kernfs_node *kn, long n)
 	return name_has_kubepods(kn);
 }
 
-static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, __u16 type)
+/* @fast: loads through an untrusted alias of @cgrp (see UT()), probe reads without. */
+static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, __u16 type,
+					const bool fast)
 {
+	struct cgroup *cg = fast ? bpf_rdonly_cast(cgrp, bpf_core_type_id_kernel(struct cgroup)) :
+				   cgrp;
 	__u64 now = bpf_ktime_get_boot_ns();
-	__u32 hier = BPF_CORE_READ(cgrp, root, hierarchy_id);
-	struct kernfs_node *kn = BPF_CORE_READ(cgrp, kn);
+	__u32 hier = fast ? cg->root->hierarchy_id : BPF_CORE_READ(cgrp, root, hierarchy_id);
+	struct kernfs_node *kn = fast ? cg->kn : BPF_CORE_READ(cgrp, kn);
 	struct pcg_cg_key key = { .hier = hier };
 	struct pcg_ev_cgroup *e;
 	__u8 one = 1;
@@ -454,7 +458,7 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 
 	if (hier >= 64 || !(hier_mask & (1ULL << hier)))
 		return 0;
-	key.cgid = pcg_kn_id(kn);
+	key.cgid = fast ? kn->id : pcg_kn_id(kn);
 	e = scratch();
 	if (!e)
 		return 0;
@@ -466,8 +470,10 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 	if (type == PCG_EV_CGROUP_MKDIR) {
 		/* a child of a tracked cgroup, or a kubepods path: the parent test alone would
 		 * miss a kubepods tree created while the loader seeds the map */
-		struct pcg_cg_key pk = { .cgid = pcg_kn_id(pcg_cgroup_parent_kn(cgrp)),
-					 .hier = hier };
+		struct pcg_cg_key pk = { .hier = hier };
+
+		pk.cgid = fast ? cg->self.parent->cgroup->kn->id :
+				 pcg_kn_id(pcg_cgroup_parent_kn(cgrp));
 
 		if (bpf_map_lookup_elem(&tracked, &pk) || kubepods_cgroup(kn, n)) {
 			/* a full filter map would hide the cgroup's processes: count it, so a
@@ -485,7 +491,7 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 
 	e->cgid = key.cgid;
 	e->hier = hier;
-	e->level = BPF_CORE_READ(cgrp, level);
+	e->level = fast ? cg->level : BPF_CORE_READ(cgrp, level);
 	e->_pad0 = 0;
 	e->writer_pid = bpf_get_current_pid_tgid() >> 32;
 	e->path_len = n - 1;
@@ -499,13 +505,25 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(pcg_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
-	return cgroup_event(cgrp, path, PCG_EV_CGROUP_MKDIR);
+	return cgroup_event(cgrp, path, PCG_EV_CGROUP_MKDIR, true);
+}
+
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(pcgc_cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	return cgroup_event(cgrp, path, PCG_EV_CGROUP_MKDIR, false);
 }
 
 SEC("tp_btf/cgroup_rmdir")
 int BPF_PROG(pcg_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 {
-	return cgroup_event(cgrp, path, PCG_EV_CGROUP_RMDIR);
+	return cgroup_event(cgrp, path, PCG_EV_CGROUP_RMDIR, true);
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(pcgc_cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	return cgroup_event(cgrp, path, PCG_EV_CGROUP_RMDIR, false);
 }
 
 /* current is the writer of cgroup.procs (runc, systemd, the kubelet); the migrated task is
@@ -514,8 +532,11 @@ static __always_inline int on_attach(struct cgroup *dst, const char *path,
 				     struct task_struct *task_t, bool threadgroup, const bool fast)
 {
 	struct task_struct *task = UT(fast, task_t);
+	/* loads through an untrusted @dst with the cast, probe reads without */
+	struct cgroup *dcg = fast ? bpf_rdonly_cast(dst, bpf_core_type_id_kernel(struct cgroup)) :
+				    dst;
 	__u64 now = bpf_ktime_get_boot_ns();
-	__u32 hier = BPF_CORE_READ(dst, root, hierarchy_id);
+	__u32 hier = fast ? dcg->root->hierarchy_id : BPF_CORE_READ(dst, root, hierarchy_id);
 	__u64 cgid, dfl, v1;
 	struct pcg_ev_attach *e;
 	long n;
@@ -534,7 +555,7 @@ static __always_inline int on_attach(struct cgroup *dst, const char *path,
 	}
 	if (hier >= 64 || !(hier_mask & (1ULL << hier)))
 		return 0;
-	cgid = pcg_kn_id(BPF_CORE_READ(dst, kn));
+	cgid = fast ? dcg->kn->id : pcg_kn_id(BPF_CORE_READ(dst, kn));
 	if (!filter_all && !is_tracked(cgid, hier))
 		return 0;
 	e = scratch();
@@ -544,7 +565,7 @@ static __always_inline int on_attach(struct cgroup *dst, const char *path,
 	fill_task(&e->task, task, dfl, v1, fast);
 	e->cgid = cgid;
 	e->hier = hier;
-	e->level = BPF_CORE_READ(dst, level);
+	e->level = fast ? dcg->level : BPF_CORE_READ(dst, level);
 	e->writer_pid = bpf_get_current_pid_tgid() >> 32;
 	e->threadgroup = threadgroup;
 	n = bpf_probe_read_kernel_str(e->path, PCG_PATH_MAX, path);
@@ -669,7 +690,8 @@ static __always_inline int on_exec(struct task_struct *p_t, pid_t old_pid,
 	fill_task(&e->task, p, dfl, v1, fast);
 	e->old_pid = old_pid;
 	e->_pad0 = 0;
-	n = bpf_probe_read_kernel_str(e->filename, PCG_PATH_MAX, BPF_CORE_READ(bprm, filename));
+	n = bpf_probe_read_kernel_str(e->filename, PCG_PATH_MAX,
+				      fast ? bprm->filename : BPF_CORE_READ(bprm, filename));
 	if (n < 1) {
 		e->filename[0] = 0;
 		n = 1;
@@ -724,9 +746,15 @@ static __always_inline int on_exit(struct task_struct *p_t, const bool fast)
 	}
 	fill_hdr(&e->hdr, PCG_EV_EXIT, sizeof(*e), now);
 	fill_task(&e->task, p, dfl, v1, fast);
-	code = BPF_CORE_READ(p, exit_code);
-	if (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT)
-		code = BPF_CORE_READ(sig, group_exit_code);
+	if (fast) {
+		code = p->exit_code;
+		if (sig->flags & SIGNAL_GROUP_EXIT)
+			code = sig->group_exit_code;
+	} else {
+		code = BPF_CORE_READ(p, exit_code);
+		if (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT)
+			code = BPF_CORE_READ(sig, group_exit_code);
+	}
 	e->exit_status = code;
 	e->_pad0 = 0;
 	bpf_ringbuf_submit(e, wake_flags(now));

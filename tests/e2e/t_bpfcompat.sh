@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# t_bpfcompat.sh - e2e: the two sets of task programs.  pcg_* walk kernel pointers through
+# t_bpfcompat.sh - e2e: the two sets of BPF programs.  pcg_* walk kernel pointers through
 # bpf_rdonly_cast() (6.2+: a fast load); pcgc_* do without, for older kernels, and are what the
 # loader falls back to when the kernel refuses pcg_*.  This kernel may have either:
 #   - by default, the set the kernel can take is loaded (pcg_* when vmlinux has the kfunc);
@@ -34,12 +34,12 @@ tracer_stop
 
 export PODCG_BPF_COMPAT=1
 tracer_start
-check_begin "PODCG_BPF_COMPAT=1 loads pcgc_* (fork, exec, exit, attach) and no pcg_* twin"
+check_begin "PODCG_BPF_COMPAT=1 loads the six pcgc_* programs and no pcg_* twin"
 progs=$(tracer_progs)
-for p in pcgc_fork pcgc_exec pcgc_exit pcgc_cgroup_attach pcg_cgroup_mkdir pcg_cgroup_rmdir; do
+for p in pcgc_fork pcgc_exec pcgc_exit pcgc_cgroup_attach pcgc_cgroup_mkdir pcgc_cgroup_rmdir; do
 	[[ " $progs " == *" $p "* ]] || check_fail "$p not loaded; programs held: $progs"
 done
-for p in pcg_fork pcg_exec pcg_exit pcg_cgroup_attach; do
+for p in pcg_fork pcg_exec pcg_exit pcg_cgroup_attach pcg_cgroup_mkdir pcg_cgroup_rmdir; do
 	[[ " $progs " != *" $p "* ]] || check_fail "$p loaded too; programs held: $progs"
 done
 check_end

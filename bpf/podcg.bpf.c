@@ -44,7 +44,7 @@ const volatile bool have_bpf_loop = true;
  * ALU instructions more than a trusted pointer's plain load), so the common path of a process
  * outside containers keeps the trusted pointers (a handful of loads, verified once) and the
  * rest (deciding from cgroups, filling a record) walks untrusted ones; a task that a helper
- * needs trusted (bpf_task_storage_get's) comes from the trusted side.  Each task program exists
+ * needs trusted (bpf_task_storage_get's) comes from the trusted side.  Each program exists
  * twice: with the cast (loaded first) and without (pcgc_*, loaded when the kernel refuses the
  * first: libbpf leaves an unresolved weak kfunc at zero).  UT(fast, p): @p, untrusted when
  * @fast. */

@@ -50,7 +50,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-/* The task programs come twice (bpf/podcg.bpf.c, "Load time"): pcg_* walk kernel pointers
+/* The programs come twice (bpf/podcg.bpf.c, "Load time"): pcg_* walk kernel pointers
  * untrusted through bpf_rdonly_cast() (6.2+), which keeps the verifier from scanning vmlinux
  * BTF for every pointer it loads (load 206 -> 54 ms here); pcgc_* do without, for older
  * kernels.  Loads one set: @compat picks the second. */
@@ -58,8 +58,8 @@ static void pick_programs(struct podcg_bpf *skel, bool compat)
 {
 	struct bpf_program *p;
 
-	bpf_object__for_each_program(p, skel->obj)
-	{
+	for (p = bpf_object__next_program(skel->obj, NULL); p;
+	     p = bpf_object__next_program(skel->obj, p)) {
 		const char *name = bpf_program__name(p);
 		char twin[64];
 

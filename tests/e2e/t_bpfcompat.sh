@@ -26,7 +26,7 @@ else
 	want_default=pcgc_fork
 fi
 tracer_start --duration 5
-check_begin "by default the task programs the kernel can take are loaded ($want_default)"
+check_begin "by default the programs the kernel can take are loaded ($want_default)"
 progs=$(tracer_progs)
 [[ " $progs " == *" $want_default "* ]] || check_fail "programs held: $progs"
 check_end

@@ -19,7 +19,8 @@
 #define EXIT_DEDUP_NS  (100ull * 1000 * 1000)
 #define EXIT_DEDUP_MIN 256
 #define EXIT_DEDUP_MAX 65536
-#define OBJ_BUCKETS    4096
+/* the pod and container table starts this small and doubles past one entry per bucket */
+#define OBJ_MIN_BUCKETS 256
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
 #define COARSE_START_SLACK_NS (20ull * 1000 * 1000)
@@ -58,6 +59,7 @@ static char *names_slot(struct names *n, unsigned field, size_t *size)
 
 struct obj {
 	struct obj *hnext;	   /* bucket chain, by name */
+	__u64 hash;		   /* obj_hash() of its name */
 	struct obj *next, *prev;   /* all objects, in creation order */
 	struct obj *pnext, *pprev; /* pending announcement, in creation order */
 	struct obj *pod;	   /* container -> its pod, NULL outside Kubernetes */
@@ -114,6 +116,32 @@ static void proc_free(struct proc *p)
 	free(p);
 }
 
+/* A chained hash table of stashed records (hints, names) that grows with the load: entries
+ * start with struct sent; same-key entries stay in arrival order. */
+struct sent {
+	struct sent *hnext;
+	__u64 hash;
+};
+
+struct stab {
+	struct sent **tab;
+	size_t buckets, nr;
+};
+
+struct hint {
+	struct sent h;
+	char id[PCG_CONTAINER_ID_LEN + 1];
+	enum pcg_runtime runtime;
+};
+
+struct meta_stash {
+	struct sent h;
+	bool pod; /* the pod's own record (id "") */
+	char pod_uid[PCG_POD_UID_LEN + 1];
+	char id[PCG_CONTAINER_ID_LEN + 1];
+	struct names names;
+};
+
 struct pcg_corr {
 	struct pcg_corr_opts opts;
 	pcg_out_fn fn;
@@ -129,24 +157,15 @@ struct pcg_corr {
 	size_t cg_buckets, nr_cgs;
 	struct proc **proc_tab;
 	size_t proc_buckets, nr_procs;
-	struct obj *obj_tab[OBJ_BUCKETS];
+	struct obj **obj_tab;
+	size_t obj_buckets;
 	struct obj *objs_head, *objs_tail;
 	struct obj *pend_head, *pend_tail;
-	/* Runtimes learnt before their container's mkdir (PCG_EV_HINT), until it comes: grows
-	 * with the load up to max_cgroups entries; a hint past that is dropped and counted. */
-	struct hint {
-		char id[PCG_CONTAINER_ID_LEN + 1];
-		enum pcg_runtime runtime;
-	} * hints;
-	size_t nr_hints, hints_cap;
-	/* Names learnt before their pod's or container's mkdir (PCG_EV_META), until it comes:
-	 * grows like hints[], bounded by max_cgroups; a record past that is dropped and counted. */
-	struct meta_stash {
-		char pod_uid[PCG_POD_UID_LEN + 1];
-		char id[PCG_CONTAINER_ID_LEN + 1]; /* "" for the pod's own record */
-		struct names names;
-	} * metas;
-	size_t nr_metas, metas_cap;
+	/* Runtimes learnt before their container's mkdir (PCG_EV_HINT), until it comes, by
+	 * container id; names learnt before their pod's or container's mkdir (PCG_EV_META), by
+	 * obj_hash() of the object they name.  Hashed (O(1) a lookup however many wait), each
+	 * bounded by max_cgroups entries and the byte budget; past that, dropped and counted. */
+	struct stab hints, metas;
 	/* The processes reported as exited in the last EXIT_DEDUP_NS, newest last, in a ring that
 	 * grows while it holds only such recent exits, up to EXIT_DEDUP_MAX; an exit pushed out
 	 * earlier than that is counted. */
@@ -229,9 +248,11 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 	c->ctx = ctx;
 	c->cg_buckets = pow2_at_least(c->opts.max_cgroups / 4);
 	c->proc_buckets = pow2_at_least(c->opts.max_procs / 4);
+	c->obj_buckets = OBJ_MIN_BUCKETS;
 	c->cg_tab = calloc(c->cg_buckets, sizeof(*c->cg_tab));
 	c->proc_tab = calloc(c->proc_buckets, sizeof(*c->proc_tab));
-	if (!c->cg_tab || !c->proc_tab) {
+	c->obj_tab = calloc(c->obj_buckets, sizeof(*c->obj_tab));
+	if (!c->cg_tab || !c->proc_tab || !c->obj_tab) {
 		pcg_corr__free(c);
 		errno = ENOMEM;
 		return NULL;
@@ -282,19 +303,128 @@ static struct proc **proc_slot(struct pcg_corr *c, __u32 tgid)
 	return pp;
 }
 
-static struct obj **obj_slot(struct pcg_corr *c, bool is_pod, const char *name)
+static __u64 obj_hash(bool is_pod, const char *name)
 {
-	struct obj **pp = &c->obj_tab[(str_hash(name) ^ is_pod) & (OBJ_BUCKETS - 1)];
+	return str_hash(name) ^ is_pod;
+}
+
+static struct obj **obj_slot_h(struct pcg_corr *c, bool is_pod, const char *name, __u64 h)
+{
+	struct obj **pp = &c->obj_tab[h & (c->obj_buckets - 1)];
 
 	while (*pp) {
 		struct obj *o = *pp;
-		const char *n = is_pod ? o->info.pod_uid : o->info.container_id;
 
-		if (o->is_pod == is_pod && strcmp(n, name) == 0)
+		if (o->hash == h && o->is_pod == is_pod &&
+		    strcmp(is_pod ? o->info.pod_uid : o->info.container_id, name) == 0)
 			break;
 		pp = &o->hnext;
 	}
 	return pp;
+}
+
+static struct obj **obj_slot(struct pcg_corr *c, bool is_pod, const char *name)
+{
+	return obj_slot_h(c, is_pod, name, obj_hash(is_pod, name));
+}
+
+/* Past one pod or container per bucket, twice the buckets (chain order kept), so that a
+ * lookup stays O(1) with 100,000 containers; if that cannot be allocated, longer chains. */
+static void obj_grow(struct pcg_corr *c)
+{
+	size_t nb = c->obj_buckets * 2;
+	struct obj **nt;
+
+	if (c->nr_objs <= c->obj_buckets || !(nt = calloc(nb, sizeof(*nt))))
+		return;
+	for (size_t b = 0; b < c->obj_buckets; b++)
+		while (c->obj_tab[b]) {
+			struct obj *o = c->obj_tab[b], **d = &nt[o->hash & (nb - 1)];
+
+			c->obj_tab[b] = o->hnext;
+			while (*d)
+				d = &(*d)->hnext;
+			o->hnext = NULL;
+			*d = o;
+		}
+	free(c->obj_tab);
+	c->obj_tab = nt;
+	c->obj_buckets = nb;
+}
+
+/* The first entry of @t's chain for @h, or NULL; walk on with sent_next(). */
+static struct sent **stab_chain(struct stab *t, __u64 h)
+{
+	return t->buckets ? &t->tab[h & (t->buckets - 1)] : NULL;
+}
+
+/* Appends @e (hash set) at the end of its chain, growing the table past one entry per
+ * bucket.  False (nothing done) when it cannot hold one more. */
+static bool stab_add(struct stab *t, struct sent *e)
+{
+	struct sent **d;
+
+	if (t->nr >= t->buckets) {
+		size_t nb = t->buckets ? t->buckets * 2 : 64;
+		struct sent **nt = calloc(nb, sizeof(*nt));
+
+		if (!nt && !t->buckets)
+			return false;
+		for (size_t b = 0; nt && b < t->buckets; b++)
+			while (t->tab[b]) {
+				struct sent *x = t->tab[b];
+
+				t->tab[b] = x->hnext;
+				for (d = &nt[x->hash & (nb - 1)]; *d; d = &(*d)->hnext)
+					;
+				x->hnext = NULL;
+				*d = x;
+			}
+		if (nt) {
+			free(t->tab);
+			t->tab = nt;
+			t->buckets = nb;
+		}
+	}
+	for (d = &t->tab[e->hash & (t->buckets - 1)]; *d; d = &(*d)->hnext)
+		;
+	e->hnext = NULL;
+	*d = e;
+	t->nr++;
+	return true;
+}
+
+/* Unlinks the entry *@pp (its chain link) and frees it, giving back @size bytes. */
+static void stab_del(struct pcg_corr *c, struct stab *t, struct sent **pp, size_t size)
+{
+	struct sent *e = *pp;
+
+	*pp = e->hnext;
+	t->nr--;
+	c->mem -= size;
+	free(e);
+}
+
+static void stab_free(struct stab *t)
+{
+	for (size_t b = 0; b < t->buckets; b++)
+		while (t->tab[b]) {
+			struct sent *e = t->tab[b];
+
+			t->tab[b] = e->hnext;
+			free(e);
+		}
+	free(t->tab);
+}
+
+/* The hint for @id (its chain link), or NULL. */
+static struct sent **hint_find(struct pcg_corr *c, const char *id)
+{
+	struct sent **pp = stab_chain(&c->hints, obj_hash(false, id));
+
+	while (pp && *pp && strcmp(((struct hint *)*pp)->id, id))
+		pp = &(*pp)->hnext;
+	return pp && *pp ? pp : NULL;
 }
 
 static void pending_del(struct pcg_corr *c, struct obj *o)
@@ -315,10 +445,11 @@ static void pending_del(struct pcg_corr *c, struct obj *o)
 
 static void obj_free(struct pcg_corr *c, struct obj *o)
 {
-	struct obj **pp =
-		obj_slot(c, o->is_pod, o->is_pod ? o->info.pod_uid : o->info.container_id);
+	struct obj **pp = &c->obj_tab[o->hash & (c->obj_buckets - 1)];
 
-	if (*pp == o)
+	while (*pp && *pp != o)
+		pp = &(*pp)->hnext;
+	if (*pp)
 		*pp = o->hnext;
 	pending_del(c, o);
 	if (o->prev)
@@ -434,7 +565,8 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 			   bool announce_owed)
 {
 	const char *name = is_pod ? pp->pod_uid : pp->container_id;
-	struct obj **slot = obj_slot(c, is_pod, name);
+	__u64 h = obj_hash(is_pod, name);
+	struct obj **slot = obj_slot_h(c, is_pod, name, h);
 	struct obj *o = *slot;
 
 	if (o)
@@ -451,6 +583,7 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 	}
 	c->nr_objs++;
 	o->seq = c->obj_seq++;
+	o->hash = h;
 	memcpy(o->path, path, path_len);
 	o->path[path_len] = 0;
 	o->is_pod = is_pod;
@@ -459,13 +592,13 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 	if (!is_pod) {
 		memcpy(o->info.container_id, pp->container_id, sizeof(o->info.container_id));
 		o->info.runtime = pp->runtime;
-		for (size_t i = 0; i < c->nr_hints; i++)
-			if (!strcmp(c->hints[i].id, name)) {
-				if (!o->info.runtime)
-					o->info.runtime = c->hints[i].runtime;
-				c->hints[i] = c->hints[--c->nr_hints];
-				break;
-			}
+		struct sent **hp = hint_find(c, name);
+
+		if (hp) {
+			if (!o->info.runtime)
+				o->info.runtime = ((struct hint *)*hp)->runtime;
+			stab_del(c, &c->hints, hp, sizeof(struct hint));
+		}
 	}
 	o->info.qos = pp->qos;
 	o->info.driver = pp->driver;
@@ -488,6 +621,7 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 			c->pend_head = o;
 		c->pend_tail = o;
 	}
+	obj_grow(c);
 	return o;
 }
 
@@ -575,35 +709,43 @@ static void meta_stash(struct pcg_corr *c, const char *uid, const char *id, cons
 {
 	struct meta_stash *m;
 
-	if (c->nr_metas == c->metas_cap) {
-		size_t cap = c->metas_cap ? c->metas_cap * 2 : 16;
-		struct meta_stash *nm = c->metas_cap < c->opts.max_cgroups ?
-						realloc(c->metas, cap * sizeof(*nm)) :
-						NULL;
-
-		if (!nm) {
-			c->stats.table_full++;
-			return;
-		}
-		c->metas = nm;
-		c->metas_cap = cap;
+	if (c->metas.nr >= c->opts.max_cgroups) {
+		c->stats.table_full++;
+		return;
 	}
-	m = &c->metas[c->nr_metas++];
+	if (!mem_take(c, sizeof(*m)))
+		return;
+	m = malloc(sizeof(*m));
+	if (!m) {
+		c->mem -= sizeof(*m);
+		c->stats.table_full++;
+		return;
+	}
+	m->pod = !id[0];
 	snprintf(m->pod_uid, sizeof(m->pod_uid), "%s", uid);
 	snprintf(m->id, sizeof(m->id), "%s", id);
 	m->names = *n;
+	m->h.hash = obj_hash(m->pod, m->pod ? m->pod_uid : m->id);
+	if (!stab_add(&c->metas, &m->h)) {
+		c->mem -= sizeof(*m);
+		free(m);
+		c->stats.table_full++;
+	}
 }
 
 /* A new pod or container takes the names that arrived before its cgroup did. */
 static void names_attach(struct pcg_corr *c, struct obj *o)
 {
-	for (size_t i = 0; i < c->nr_metas;) {
-		struct meta_stash *m = &c->metas[i];
-		bool match = o->is_pod ? !m->id[0] && !strcmp(m->pod_uid, o->info.pod_uid) :
-					 !strcmp(m->id, o->info.container_id);
+	struct sent **pp = stab_chain(&c->metas, o->hash);
+
+	while (pp && *pp) {
+		struct meta_stash *m = (struct meta_stash *)*pp;
+		bool match = m->h.hash == o->hash && m->pod == o->is_pod &&
+			     !strcmp(o->is_pod ? m->pod_uid : m->id,
+				     o->is_pod ? o->info.pod_uid : o->info.container_id);
 
 		if (!match) {
-			i++;
+			pp = &m->h.hnext;
 			continue;
 		}
 		if (strcmp(m->pod_uid, o->info.pod_uid)) {
@@ -613,7 +755,7 @@ static void names_attach(struct pcg_corr *c, struct obj *o)
 			if (o->pod)
 				names_merge(o->pod, &m->names);
 		}
-		*m = c->metas[--c->nr_metas]; /* used: removed */
+		stab_del(c, &c->metas, pp, sizeof(*m)); /* used: removed */
 	}
 }
 
@@ -1107,7 +1249,8 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	struct obj *o = *obj_slot(c, false, ev->container_id);
-	struct hint *h = NULL;
+	struct sent **hp;
+	struct hint *h;
 
 	if (ev->runtime == PCG_RT_UNKNOWN || ev->runtime >= _PCG_RT_MAX)
 		return;
@@ -1116,26 +1259,31 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 			o->info.runtime = ev->runtime;
 		return;
 	}
-	for (size_t i = 0; i < c->nr_hints && !h; i++)
-		if (!strcmp(c->hints[i].id, ev->container_id))
-			h = &c->hints[i];
-	if (!h && c->nr_hints == c->hints_cap) {
-		size_t cap = c->hints_cap ? c->hints_cap * 2 : 16;
-		struct hint *n = c->hints_cap < c->opts.max_cgroups ?
-					 realloc(c->hints, cap * sizeof(*n)) :
-					 NULL;
-
-		if (!n) {
-			c->stats.table_full++;
-			return;
-		}
-		c->hints = n;
-		c->hints_cap = cap;
+	hp = hint_find(c, ev->container_id);
+	if (hp) {
+		((struct hint *)*hp)->runtime = ev->runtime;
+		return;
 	}
-	if (!h)
-		h = &c->hints[c->nr_hints++];
+	if (c->hints.nr >= c->opts.max_cgroups) {
+		c->stats.table_full++;
+		return;
+	}
+	if (!mem_take(c, sizeof(*h)))
+		return;
+	h = malloc(sizeof(*h));
+	if (!h) {
+		c->mem -= sizeof(*h);
+		c->stats.table_full++;
+		return;
+	}
 	memcpy(h->id, ev->container_id, sizeof(h->id));
 	h->runtime = ev->runtime;
+	h->h.hash = obj_hash(false, h->id);
+	if (!stab_add(&c->hints, &h->h)) {
+		c->mem -= sizeof(*h);
+		free(h);
+		c->stats.table_full++;
+	}
 }
 
 struct pid_ref {
@@ -1444,10 +1592,7 @@ bool pcg_corr__runtime_known(const struct pcg_corr *c, const char *container_id)
 
 	if (o)
 		return o->info.runtime != PCG_RT_UNKNOWN;
-	for (size_t i = 0; i < c->nr_hints; i++)
-		if (!strcmp(c->hints[i].id, container_id))
-			return true;
-	return false;
+	return hint_find((struct pcg_corr *)c, container_id) != NULL;
 }
 
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret)
@@ -1488,8 +1633,9 @@ void pcg_corr__free(struct pcg_corr *c)
 	}
 	free(c->cg_tab);
 	free(c->proc_tab);
-	free(c->hints);
-	free(c->metas);
+	free(c->obj_tab);
+	stab_free(&c->hints);
+	stab_free(&c->metas);
 	free(c->exited);
 	free(c->exited_hash);
 	free(c);

@@ -9,10 +9,16 @@
 #include "fmt.h"
 #include "sbuf.h"
 
-static const char *const ns_names[PCG_NS_COUNT] = {
-	[PCG_NS_MNT] = "mnt",	    [PCG_NS_UTS] = "uts",   [PCG_NS_IPC] = "ipc",
-	[PCG_NS_PID] = "pid",	    [PCG_NS_NET] = "net",   [PCG_NS_USER] = "user",
-	[PCG_NS_CGROUP] = "cgroup", [PCG_NS_TIME] = "time",
+/* The JSON "ns" object's keys, the first with its brace. */
+#define NS_KEY(i, name) \
+	[i] = { i ? ",\"" name "\":" : "{\"" name "\":", sizeof("{\"" name "\":") - 1 }
+static const struct {
+	const char *s;
+	size_t len;
+} ns_keys[PCG_NS_COUNT] = {
+	NS_KEY(PCG_NS_MNT, "mnt"),	 NS_KEY(PCG_NS_UTS, "uts"),   NS_KEY(PCG_NS_IPC, "ipc"),
+	NS_KEY(PCG_NS_PID, "pid"),	 NS_KEY(PCG_NS_NET, "net"),   NS_KEY(PCG_NS_USER, "user"),
+	NS_KEY(PCG_NS_CGROUP, "cgroup"), NS_KEY(PCG_NS_TIME, "time"),
 };
 
 static void split_ns(__s64 ns, __s64 *sec, long *frac)
@@ -88,34 +94,35 @@ static bool is_pod(enum pcg_out_kind k)
 	return k == PCG_OUT_POD_CREATE || k == PCG_OUT_POD_REMOVE;
 }
 
-static void json_key(struct pcg_sbuf *sb, const char *k)
-{
-	pcg_sbuf_add(sb, ",\"", 2);
-	pcg_sbuf_adds(sb, k);
-	pcg_sbuf_add(sb, "\":", 2);
-}
+/* ,"k": for a literal key @k, in one copy of a constant length */
+#define JSON_KEY_LIT(k) ",\"" k "\":"
+#define json_key(sb, k) pcg_sbuf_add((sb), JSON_KEY_LIT(k), sizeof(JSON_KEY_LIT(k)) - 1)
 
-static void json_str_or_null(struct pcg_sbuf *sb, const char *k, const char *v)
+static void json_str_or_null_(struct pcg_sbuf *sb, const char *key, size_t key_len, const char *v)
 {
-	json_key(sb, k);
+	pcg_sbuf_add(sb, key, key_len);
 	if (v && v[0])
 		pcg_sbuf_add_json_str(sb, v, strlen(v));
 	else
-		pcg_sbuf_adds(sb, "null");
+		pcg_sbuf_add(sb, "null", 4);
 }
+#define json_str_or_null(sb, k, v) \
+	json_str_or_null_((sb), JSON_KEY_LIT(k), sizeof(JSON_KEY_LIT(k)) - 1, (v))
 
 /* A string from the traced system: "key":"..." and, when its bytes are not valid UTF-8 (which
  * the JSON string then shows with U+FFFD), "key_b64":"<the exact bytes, base64>". */
-static void json_raw_str(struct pcg_sbuf *sb, const char *k, const char *v, size_t len)
+static void json_raw_str_(struct pcg_sbuf *sb, const char *k, const char *key, size_t key_len,
+			  const char *v, size_t len)
 {
-	json_key(sb, k);
-	pcg_sbuf_add_json_str(sb, v, len);
-	if (!pcg_sbuf_utf8_valid(v, len)) {
+	pcg_sbuf_add(sb, key, key_len);
+	if (!pcg_sbuf_add_json_str(sb, v, len)) {
 		pcg_sbuf_addf(sb, ",\"%s_b64\":\"", k);
 		pcg_sbuf_add_base64(sb, v, len);
 		pcg_sbuf_addc(sb, '"');
 	}
 }
+#define json_raw_str(sb, k, v, len) \
+	json_raw_str_((sb), k, JSON_KEY_LIT(k), sizeof(JSON_KEY_LIT(k)) - 1, (v), (len))
 
 static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 {
@@ -173,21 +180,18 @@ static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 
 static void json_task(struct pcg_sbuf *sb, const struct pcg_task *t)
 {
-	pcg_sbuf_adds(sb, ",\"pid\":");
+	json_key(sb, "pid");
 	pcg_sbuf_addu(sb, t->tgid);
-	pcg_sbuf_adds(sb, ",\"nspid\":");
+	json_key(sb, "nspid");
 	pcg_sbuf_addu(sb, t->nspid);
-	pcg_sbuf_adds(sb, ",\"ppid\":");
+	json_key(sb, "ppid");
 	pcg_sbuf_addu(sb, t->ppid);
-	pcg_sbuf_adds(sb, ",\"uid\":");
+	json_key(sb, "uid");
 	pcg_sbuf_addu(sb, t->uid);
 	json_raw_str(sb, "comm", t->comm, sizeof(t->comm));
 	json_key(sb, "ns");
-	pcg_sbuf_addc(sb, '{');
 	for (int i = 0; i < PCG_NS_COUNT; i++) {
-		pcg_sbuf_adds(sb, i ? ",\"" : "\"");
-		pcg_sbuf_adds(sb, ns_names[i]);
-		pcg_sbuf_add(sb, "\":", 2);
+		pcg_sbuf_add(sb, ns_keys[i].s, ns_keys[i].len); /* {"mnt": ... ,"uts": */
 		pcg_sbuf_addu(sb, t->ns[i]);
 	}
 	pcg_sbuf_addc(sb, '}');

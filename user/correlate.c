@@ -21,6 +21,7 @@
 #define EXIT_DEDUP_MAX 65536
 /* the pod and container table starts this small and doubles past one entry per bucket */
 #define OBJ_MIN_BUCKETS 256
+#define PATH_MEMO	4
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
 #define COARSE_START_SLACK_NS (20ull * 1000 * 1000)
@@ -166,6 +167,15 @@ struct pcg_corr {
 	 * obj_hash() of the object they name.  Hashed (O(1) a lookup however many wait), each
 	 * bounded by max_cgroups entries and the byte budget; past that, dropped and counted. */
 	struct stab hints, metas;
+	/* The last paths parsed: a cgroup is made under one name in every hierarchy, one
+	 * after the other, so most mkdirs parse a path parsed just before. */
+	struct path_memo {
+		size_t len; /* 0: empty slot */
+		int rc;
+		struct pcg_cgpath pp;
+		char path[PCG_PATH_MAX];
+	} memo[PATH_MEMO];
+	unsigned memo_next;
 	/* The processes reported as exited in the last EXIT_DEDUP_NS, newest last, in a ring that
 	 * grows while it holds only such recent exits, up to EXIT_DEDUP_MAX; an exit pushed out
 	 * earlier than that is counted. */
@@ -215,13 +225,19 @@ static __u64 mix64(__u64 x)
 	return x;
 }
 
+/* Names are 36 or 64 bytes: hashed 8 at a time. */
 static __u64 str_hash(const char *s)
 {
-	__u64 h = 1469598103934665603ull;
+	size_t n = strlen(s);
+	__u64 h = 1469598103934665603ull ^ n, w;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+	for (; n >= 8; n -= 8, s += 8) {
+		memcpy(&w, s, 8);
+		h = ((h << 5 | h >> 59) ^ w) * 0x9e3779b97f4a7c15ull;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	return mix64(h ^ w);
 }
 
 struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, void *ctx)
@@ -787,6 +803,29 @@ static void meta(struct pcg_corr *c, const struct pcg_event *ev)
 		names_merge(o->pod, &n);
 }
 
+/* pcg_cgpath_parse(), remembered for the last PATH_MEMO paths. */
+static int parse_path(struct pcg_corr *c, const char *path, size_t len, struct pcg_cgpath *ret)
+{
+	struct path_memo *m;
+
+	for (unsigned i = 0; i < PATH_MEMO; i++) {
+		m = &c->memo[i];
+		if (m->len == len && len && !memcmp(m->path, path, len)) {
+			*ret = m->pp;
+			return m->rc;
+		}
+	}
+	m = &c->memo[c->memo_next++ % PATH_MEMO];
+	m->len = 0;
+	m->rc = pcg_cgpath_parse(path, len, &m->pp);
+	*ret = m->pp;
+	if (len <= sizeof(m->path)) {
+		memcpy(m->path, path, len);
+		m->len = len;
+	}
+	return m->rc;
+}
+
 static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	bool existing = ev->type == PCG_EV_EXISTING_CGROUP;
@@ -802,7 +841,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		(*slot)->gen = c->gen; /* a rescan lists it: still there */
 		return 0;	       /* seen already (scan and ring raced, or a duplicate) */
 	}
-	if (pcg_cgpath_parse(ev->str, ev->str_len, &pp) < 0)
+	if (parse_path(c, ev->str, ev->str_len, &pp) < 0)
 		return 0;
 	if (!pp.pod_uid[0] && !c->opts.all)
 		return 0; /* a container outside Kubernetes */

@@ -22,6 +22,7 @@
 /* the pod and container table starts this small and doubles past one entry per bucket */
 #define OBJ_MIN_BUCKETS 256
 #define PATH_MEMO	4
+#define TAB_MIN_BUCKETS 256
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
 #define COARSE_START_SLACK_NS (20ull * 1000 * 1000)
@@ -154,10 +155,13 @@ struct pcg_corr {
 	bool in_rescan; /* between a rescan's first record and its PCG_EV_SCAN_DONE */
 	size_t nr_objs;
 	unsigned long long obj_seq;
+	/* The cgroup and process tables start small and double past one entry per bucket, up
+	 * to *_vbuckets (a quarter of their entry limits).  What walks them (a rescan's sweep, a
+	 * snapshot) goes in the order of a table of *_vbuckets buckets, whatever their size. */
 	struct cg **cg_tab;
-	size_t cg_buckets, nr_cgs;
+	size_t cg_buckets, cg_vbuckets, nr_cgs;
 	struct proc **proc_tab;
-	size_t proc_buckets, nr_procs;
+	size_t proc_buckets, proc_vbuckets, nr_procs;
 	struct obj **obj_tab;
 	size_t obj_buckets;
 	struct obj *objs_head, *objs_tail;
@@ -262,8 +266,10 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 		c->opts.max_mem = DEFAULT_MAX_MEM;
 	c->fn = fn;
 	c->ctx = ctx;
-	c->cg_buckets = pow2_at_least(c->opts.max_cgroups / 4);
-	c->proc_buckets = pow2_at_least(c->opts.max_procs / 4);
+	c->cg_vbuckets = pow2_at_least(c->opts.max_cgroups / 4);
+	c->proc_vbuckets = pow2_at_least(c->opts.max_procs / 4);
+	c->cg_buckets = c->cg_vbuckets < TAB_MIN_BUCKETS ? c->cg_vbuckets : TAB_MIN_BUCKETS;
+	c->proc_buckets = c->proc_vbuckets < TAB_MIN_BUCKETS ? c->proc_vbuckets : TAB_MIN_BUCKETS;
 	c->obj_buckets = OBJ_MIN_BUCKETS;
 	c->cg_tab = calloc(c->cg_buckets, sizeof(*c->cg_tab));
 	c->proc_tab = calloc(c->proc_buckets, sizeof(*c->proc_tab));
@@ -296,9 +302,103 @@ static void cg_free(struct pcg_corr *c, struct cg *cg)
 	free(cg);
 }
 
+static __u64 cg_hash(__u32 hier, __u64 cgid)
+{
+	return mix64(cgid ^ ((__u64)hier << 57));
+}
+
+static __u64 proc_hash(__u32 tgid)
+{
+	return mix64(tgid);
+}
+
+/* Doubles a chained table past one entry per bucket, up to @vb buckets, keeping each chain's
+ * order (so entries of one of the @vb buckets stay in insertion order). */
+#define TAB_GROW(c, tab, buckets, vb, nr, type, hash_of)                                       \
+	do {                                                                                   \
+		size_t nb_ = (c)->buckets * 2;                                                 \
+		type **nt_;                                                                    \
+                                                                                               \
+		if ((c)->nr <= (c)->buckets || nb_ > (c)->vb ||                                \
+		    !(nt_ = calloc(nb_, sizeof(*nt_))))                                        \
+			break;                                                                 \
+		for (size_t b_ = 0; b_ < (c)->buckets; b_++)                                   \
+			while ((c)->tab[b_]) {                                                 \
+				type *e_ = (c)->tab[b_], **d_ = &nt_[hash_of(e_) & (nb_ - 1)]; \
+                                                                                               \
+				(c)->tab[b_] = e_->hnext;                                      \
+				while (*d_)                                                    \
+					d_ = &(*d_)->hnext;                                    \
+				e_->hnext = NULL;                                              \
+				*d_ = e_;                                                      \
+			}                                                                      \
+		free((c)->tab);                                                                \
+		(c)->tab = nt_;                                                                \
+		(c)->buckets = nb_;                                                            \
+	} while (0)
+#define CG_HASH_OF(e)	cg_hash((e)->hier, (e)->cgid)
+#define PROC_HASH_OF(e) proc_hash((e)->tgid)
+
+static void cg_grow(struct pcg_corr *c)
+{
+	TAB_GROW(c, cg_tab, cg_buckets, cg_vbuckets, nr_cgs, struct cg, CG_HASH_OF);
+}
+
+static void proc_grow(struct pcg_corr *c)
+{
+	TAB_GROW(c, proc_tab, proc_buckets, proc_vbuckets, nr_procs, struct proc, PROC_HASH_OF);
+}
+
+/* A table's entries in the order of its full-size (vbuckets) layout, which is the order of
+ * the replays and snapshots made before the tables grew: in each real bucket the entries of
+ * one full-size bucket keep their order, so a stable sort by full-size bucket gives it.
+ * Returns the entries (n of them; free() the array), or NULL if there are none or no
+ * memory for the list (*n then says how many there are). */
+struct walk_ent {
+	size_t vb, at;
+	void *e;
+};
+
+static int walk_cmp(const void *a, const void *b)
+{
+	const struct walk_ent *x = a, *y = b;
+
+	if (x->vb != y->vb)
+		return x->vb < y->vb ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+#define TAB_WALK(c, tab, buckets, vb, nr, type, hash_of, n)                                  \
+	({                                                                                   \
+		struct walk_ent *v_ = (c)->nr ? malloc((c)->nr * sizeof(*v_)) : NULL;        \
+		size_t k_ = 0;                                                               \
+                                                                                             \
+		for (size_t b_ = 0; v_ && b_ < (c)->buckets; b_++)                           \
+			for (type *e_ = (c)->tab[b_]; e_ && k_ < (c)->nr; e_ = e_->hnext) {  \
+				v_[k_] = (struct walk_ent){ hash_of(e_) & ((c)->vb - 1), k_, \
+							    (void *)e_ };                    \
+				k_++;                                                        \
+			}                                                                    \
+		if (v_ && (c)->buckets < (c)->vb && k_ > 1)                                  \
+			qsort(v_, k_, sizeof(*v_), walk_cmp);                                \
+		*(n) = v_ ? k_ : (c)->nr;                                                    \
+		v_;                                                                          \
+	})
+
+static struct walk_ent *cg_walk(const struct pcg_corr *c, size_t *n)
+{
+	return TAB_WALK(c, cg_tab, cg_buckets, cg_vbuckets, nr_cgs, struct cg, CG_HASH_OF, n);
+}
+
+static struct walk_ent *proc_walk(const struct pcg_corr *c, size_t *n)
+{
+	return TAB_WALK(c, proc_tab, proc_buckets, proc_vbuckets, nr_procs, struct proc,
+			PROC_HASH_OF, n);
+}
+
 static struct cg **cg_slot(struct pcg_corr *c, __u32 hier, __u64 cgid)
 {
-	struct cg **pp = &c->cg_tab[mix64(cgid ^ ((__u64)hier << 57)) & (c->cg_buckets - 1)];
+	struct cg **pp = &c->cg_tab[cg_hash(hier, cgid) & (c->cg_buckets - 1)];
 
 	while (*pp && !((*pp)->cgid == cgid && (*pp)->hier == hier))
 		pp = &(*pp)->hnext;
@@ -312,7 +412,7 @@ static struct cg *cg_find(struct pcg_corr *c, __u32 hier, __u64 cgid)
 
 static struct proc **proc_slot(struct pcg_corr *c, __u32 tgid)
 {
-	struct proc **pp = &c->proc_tab[mix64(tgid) & (c->proc_buckets - 1)];
+	struct proc **pp = &c->proc_tab[proc_hash(tgid) & (c->proc_buckets - 1)];
 
 	while (*pp && (*pp)->tgid != tgid)
 		pp = &(*pp)->hnext;
@@ -922,6 +1022,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	cg->gen = c->gen;
 	*slot = cg;
 	c->nr_cgs++;
+	cg_grow(c); /* slot is not used after this */
 	if (own) {
 		unsigned i;
 
@@ -1059,6 +1160,7 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 		p->coarse = coarse;
 		*pp = p;
 		c->nr_procs++;
+		proc_grow(c);
 	} else if (p->coarse && !coarse) {
 		p->start_ns = t->start_ns;
 		p->coarse = false;
@@ -1359,18 +1461,24 @@ static int rescan_sweep(struct pcg_corr *c, __u64 ts)
 	if (c->nr_cgs && !(keys = malloc(c->nr_cgs * sizeof(*keys))))
 		return 0;
 	for (int pass = 0; pass < 3 && !err; pass++) {
-		n = 0;
-		for (size_t b = 0; b < c->cg_buckets; b++)
-			for (struct cg *cg = c->cg_tab[b]; cg; cg = cg->hnext) {
-				int kind = !cg->own ? 0 : cg->obj->is_pod ? 2 : 1;
+		size_t nw;
+		struct walk_ent *w = cg_walk(c, &nw);
 
-				if (kind != pass || cg->gen == c->gen || cg->trunc ||
-				    cg->level > PCG_SCAN_MAX_DEPTH || cg->hier >= 64 ||
-				    !(c->opts.traced_hier_mask & 1ull << cg->hier))
-					continue;
-				if (n < c->nr_cgs)
-					keys[n++] = (struct cg_key){ cg->hier, cg->cgid };
-			}
+		if (!w && nw)
+			break; /* no memory: the sweep waits for the next rescan */
+		n = 0;
+		for (size_t i = 0; i < nw; i++) {
+			struct cg *cg = w[i].e;
+			int kind = !cg->own ? 0 : cg->obj->is_pod ? 2 : 1;
+
+			if (kind != pass || cg->gen == c->gen || cg->trunc ||
+			    cg->level > PCG_SCAN_MAX_DEPTH || cg->hier >= 64 ||
+			    !(c->opts.traced_hier_mask & 1ull << cg->hier))
+				continue;
+			if (n < c->nr_cgs)
+				keys[n++] = (struct cg_key){ cg->hier, cg->cgid };
+		}
+		free(w);
 		for (size_t i = 0; i < n && !err; i++)
 			err = cg_remove(c, keys[i].hier, keys[i].cgid, ts, true);
 	}
@@ -1591,37 +1699,47 @@ static int snap_meta(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
 int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *ctx)
 {
 	union pcg_enc_buf b;
+	struct walk_ent *w;
+	size_t nw;
 	int err = 0;
 
 	/* pods first, then containers, then sub-cgroups: parents before children; a container's
 	 * runtime learnt from a hint travels with it, right before its cgroup */
+	w = cg_walk(c, &nw);
+	if (!w && nw)
+		return -ENOMEM;
 	for (int pass = 0; pass < 3 && !err; pass++)
-		for (size_t i = 0; i < c->cg_buckets && !err; i++)
-			for (const struct cg *cg = c->cg_tab[i]; cg && !err; cg = cg->hnext) {
-				int want = cg->obj->is_pod ? 0 : cg->own ? 1 : 2;
+		for (size_t i = 0; i < nw && !err; i++) {
+			const struct cg *cg = w[i].e;
+			int want = cg->obj->is_pod ? 0 : cg->own ? 1 : 2;
 
-				if (want != pass)
-					continue;
-				if (pass < 2)
-					err = snap_meta(cg, ts, fn, ctx);
-				if (!err && pass == 1 && cg->obj->info.runtime)
-					err = fn(ctx, &b,
-						 pcg_enc_hint(&b, ts, cg->obj->info.runtime,
-							      cg->obj->info.container_id));
-				if (!err)
-					err = snap_cgroup(cg, ts, fn, ctx);
-			}
-	for (size_t i = 0; i < c->proc_buckets && !err; i++)
-		for (const struct proc *p = c->proc_tab[i]; p && !err; p = p->hnext)
-			if (p->ctr) {
+			if (want != pass)
+				continue;
+			if (pass < 2)
+				err = snap_meta(cg, ts, fn, ctx);
+			if (!err && pass == 1 && cg->obj->info.runtime)
 				err = fn(ctx, &b,
-					 pcg_enc_task(&b, PCG_EV_EXISTING_TASK, ts, &p->task));
-				if (!err && p->cmdline)
-					err = fn(ctx, &b,
-						 pcg_enc_task_info(&b, ts, p->tgid, p->start_ns,
-								   p->cmdline, p->cmdline_len,
-								   p->cmdline_cut));
-			}
+					 pcg_enc_hint(&b, ts, cg->obj->info.runtime,
+						      cg->obj->info.container_id));
+			if (!err)
+				err = snap_cgroup(cg, ts, fn, ctx);
+		}
+	free(w);
+	w = err ? NULL : proc_walk(c, &nw);
+	if (!err && !w && nw)
+		return -ENOMEM;
+	for (size_t i = 0; !err && i < nw; i++) {
+		const struct proc *p = w[i].e;
+
+		if (p->ctr) {
+			err = fn(ctx, &b, pcg_enc_task(&b, PCG_EV_EXISTING_TASK, ts, &p->task));
+			if (!err && p->cmdline)
+				err = fn(ctx, &b,
+					 pcg_enc_task_info(&b, ts, p->tgid, p->start_ns, p->cmdline,
+							   p->cmdline_len, p->cmdline_cut));
+		}
+	}
+	free(w);
 	return err ? err : fn(ctx, &b, pcg_enc_mark(&b, PCG_EV_SCAN_DONE, ts));
 }
 

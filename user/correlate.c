@@ -543,6 +543,14 @@ static struct sent **hint_find(struct pcg_corr *c, const char *id)
 	return pp && *pp ? pp : NULL;
 }
 
+/* Marks a change of @o's info (pcg_obj_info.stamp): one sequence for every correlator. */
+static __u64 stamp_seq;
+
+static void touch(struct obj *o)
+{
+	o->info.stamp = ++stamp_seq;
+}
+
 static void pending_del(struct pcg_corr *c, struct obj *o)
 {
 	if (!o->pending)
@@ -718,6 +726,7 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 	}
 	o->info.qos = pp->qos;
 	o->info.driver = pp->driver;
+	touch(o);
 	o->first_ts = ts;
 	o->existing = existing;
 	*slot = o;
@@ -819,6 +828,7 @@ static void names_merge(struct obj *o, const struct names *src)
 	if (!o->is_pod && !o->names->ctype)
 		o->names->ctype = src->ctype;
 	o->info.ctype = o->names->ctype;
+	touch(o);
 }
 
 static void meta_stash(struct pcg_corr *c, const char *uid, const char *id, const struct names *n)
@@ -981,6 +991,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		if (!o->pod && pod) {
 			o->pod = pod;
 			o->info.pod = &pod->info;
+			touch(o);
 			pod->refs++;
 		}
 		own = kind == PCG_CG_CONTAINER;
@@ -996,8 +1007,10 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		own = false;
 	}
 	/* its path is the cut string itself: it may be incomplete */
-	if (trunc && (o->is_pod ? pp.pod_end : pp.container_end) == ev->str_len)
+	if (trunc && (o->is_pod ? pp.pod_end : pp.container_end) == ev->str_len) {
 		o->info.cgroup_truncated = true;
+		touch(o);
+	}
 
 	if (pod)
 		names_attach(c, pod);
@@ -1034,6 +1047,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 			o->info.ids[i].cgid = ev->cgid;
 			if (i == o->info.nr_ids)
 				o->info.nr_ids++;
+			touch(o);
 		}
 		if (ev->hier < 64)
 			o->seen_mask |= 1ull << ev->hier;
@@ -1398,6 +1412,7 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 	if (o) {
 		if (!o->info.runtime)
 			o->info.runtime = ev->runtime;
+		touch(o);
 		return;
 	}
 	hp = hint_find(c, ev->container_id);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* fmt.c - output records -> text lines or JSON Lines (pure). */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -153,11 +155,40 @@ static void json_raw_str_(struct pcg_sbuf *sb, const char *k, const char *key, s
 #define json_raw_str(sb, k, v, len) \
 	json_raw_str_((sb), k, JSON_KEY_LIT(k), sizeof(JSON_KEY_LIT(k)) - 1, (v), (len))
 
+/* The JSON of an object's fields up to "cgroup_truncated", kept by object and stamp: a
+ * container's create, start, exec, exit and remove lines repeat it. */
+#define OBJ_MEMO_N     64
+#define OBJ_MEMO_BYTES 1024
+static struct obj_memo {
+	const struct pcg_obj_info *o;
+	__u64 stamp, pod_stamp;
+	bool pod;
+	unsigned len; /* 0: empty */
+	char buf[OBJ_MEMO_BYTES];
+} * obj_memo; /* allocated at the first use; the tracer formats on one thread */
+
+static struct obj_memo *obj_memo_of(const struct pcg_obj_info *o)
+{
+	__u64 k = (__u64)(uintptr_t)o * 0x9e3779b97f4a7c15ull;
+
+	if (!obj_memo && !(obj_memo = calloc(OBJ_MEMO_N, sizeof(*obj_memo))))
+		return NULL;
+	return &obj_memo[k >> 58 & (OBJ_MEMO_N - 1)];
+}
+
 static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 {
 	const struct pcg_obj_info *o = out->obj;
 	bool pod = is_pod(out->kind);
+	__u64 pod_stamp = o && o->pod ? o->pod->stamp : 0;
+	struct obj_memo *m = o && o->stamp ? obj_memo_of(o) : NULL; /* 0: not the correlator's */
+	size_t start = sb->len;
 
+	if (m && m->len && m->o == o && m->stamp == o->stamp && m->pod_stamp == pod_stamp &&
+	    m->pod == pod) {
+		pcg_sbuf_add(sb, m->buf, m->len);
+		goto rest;
+	}
 	json_str_or_null(sb, "pod_uid", o ? o->pod_uid : NULL);
 	json_str_or_null(sb, "pod_name", pcg_obj_name(o, PCG_META_POD_NAME));
 	json_str_or_null(sb, "pod_namespace", pcg_obj_name(o, PCG_META_POD_NAMESPACE));
@@ -183,6 +214,15 @@ static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 		return;
 	if (o->cgroup_truncated)
 		pcg_sbuf_adds(sb, ",\"cgroup_truncated\":true");
+	if (m && !sb->oom && sb->len - start <= sizeof(m->buf)) {
+		m->o = o;
+		m->stamp = o->stamp;
+		m->pod_stamp = pod_stamp;
+		m->pod = pod;
+		m->len = sb->len - start;
+		memcpy(m->buf, sb->buf + start, m->len);
+	}
+rest:
 	if (o->reconciled)
 		pcg_sbuf_adds(sb, ",\"reconciled\":true");
 	json_key(sb, "cgroup_ids");

@@ -84,10 +84,35 @@ void pcg_sbuf_addu(struct pcg_sbuf *sb, unsigned long long v)
 				    "25262728293031323334353637383940414243444546474849"
 				    "50515253545556575859606162636465666768697071727374"
 				    "75767778798081828384858687888990919293949596979899";
-	char d[20];
-	size_t i = sizeof(d);
-
-	while (v >= 100) { /* two digits a division */
+	static const unsigned long long p10[20] = {
+		1ull,
+		10ull,
+		100ull,
+		1000ull,
+		10000ull,
+		100000ull,
+		1000000ull,
+		10000000ull,
+		100000000ull,
+		1000000000ull,
+		10000000000ull,
+		100000000000ull,
+		1000000000000ull,
+		10000000000000ull,
+		100000000000000ull,
+		1000000000000000ull,
+		10000000000000000ull,
+		100000000000000000ull,
+		1000000000000000000ull,
+		10000000000000000000ull,
+	};
+	/* digits from the bit length (log10(2) ~ 1233/4096) and one compare; "0" has one */
+	unsigned t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	size_t n = t + (v >= p10[t]) + (v == 0);
+	char tmp[20], *d;
+	/* straight into the buffer when it has room, else through pcg_sbuf_add() */
+	d = sb->cap - sb->len > n && sb->max - sb->len >= n ? sb->buf + sb->len : tmp;
+	for (size_t i = n; v >= 100;) { /* two digits a division, from the end */
 		unsigned r = v % 100;
 
 		v /= 100;
@@ -95,12 +120,17 @@ void pcg_sbuf_addu(struct pcg_sbuf *sb, unsigned long long v)
 		d[--i] = pairs[2 * r];
 	}
 	if (v >= 10) {
-		d[--i] = pairs[2 * v + 1];
-		d[--i] = pairs[2 * v];
+		d[0] = pairs[2 * v];
+		d[1] = pairs[2 * v + 1];
 	} else {
-		d[--i] = '0' + v;
+		d[0] = '0' + v;
 	}
-	pcg_sbuf_add(sb, d + i, sizeof(d) - i);
+	if (d == tmp) {
+		pcg_sbuf_add(sb, tmp, n);
+		return;
+	}
+	sb->len += n;
+	sb->buf[sb->len] = 0;
 }
 
 /* Bytes that pass through a JSON string literal as they are: printable ASCII but '"', '\\'. */

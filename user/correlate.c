@@ -22,6 +22,7 @@
 /* the pod and container table starts this small and doubles past one entry per bucket */
 #define OBJ_MIN_BUCKETS 256
 #define PATH_MEMO	4
+#define POOL_MAX	4096
 #define TAB_MIN_BUCKETS 256
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
@@ -112,10 +113,45 @@ struct proc {
 	size_t cmdline_len;
 };
 
-static void proc_free(struct proc *p)
+/* Freed process and cgroup entries wait here for reuse (chained by hnext), up to POOL_MAX
+ * of each: churn allocates nothing per event, and a burst's memory still goes back. */
+struct pool {
+	void *head;
+	size_t n;
+};
+
+static void *pool_get(struct pool *pl, size_t size)
 {
-	free(p->cmdline);
-	free(p);
+	void **e = pl->head;
+
+	if (!e)
+		return calloc(1, size);
+	pl->head = *e; /* hnext is the first member of both */
+	pl->n--;
+	memset(e, 0, size);
+	return e;
+}
+
+static void pool_put(struct pool *pl, void *e)
+{
+	if (pl->n >= POOL_MAX) {
+		free(e);
+		return;
+	}
+	*(void **)e = pl->head;
+	pl->head = e;
+	pl->n++;
+}
+
+static void pool_free(struct pool *pl)
+{
+	while (pl->head) {
+		void **e = pl->head;
+
+		pl->head = *e;
+		free(e);
+	}
+	pl->n = 0;
 }
 
 /* A chained hash table of stashed records (hints, names) that grows with the load: entries
@@ -180,6 +216,7 @@ struct pcg_corr {
 		char path[PCG_PATH_MAX];
 	} memo[PATH_MEMO];
 	unsigned memo_next;
+	struct pool proc_pool, cg_pool;
 	/* The processes reported as exited in the last EXIT_DEDUP_NS, newest last, in a ring that
 	 * grows while it holds only such recent exits, up to EXIT_DEDUP_MAX; an exit pushed out
 	 * earlier than that is counted. */
@@ -299,7 +336,13 @@ static void cg_free(struct pcg_corr *c, struct cg *cg)
 {
 	c->mem -= cg_bytes(cg);
 	free(cg->sub_path);
-	free(cg);
+	pool_put(&c->cg_pool, cg);
+}
+
+static void proc_free(struct pcg_corr *c, struct proc *p)
+{
+	free(p->cmdline);
+	pool_put(&c->proc_pool, p);
 }
 
 static __u64 cg_hash(__u32 hier, __u64 cgid)
@@ -615,7 +658,7 @@ static void proc_unlink(struct pcg_corr *c, struct proc **pp)
 	*pp = p->hnext;
 	c->nr_procs--;
 	c->mem -= sizeof(*p);
-	proc_free(p);
+	proc_free(c, p);
 	if (ctr) {
 		ctr->refs--;
 		obj_maybe_free(c, ctr);
@@ -1018,12 +1061,13 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		names_attach(c, o);
 	if (!mem_take(c, sizeof(*cg) + (own ? 0 : ev->str_len + 1)))
 		return 0;
-	cg = calloc(1, sizeof(*cg));
+	cg = pool_get(&c->cg_pool, sizeof(*cg));
 	if (cg && !own)
 		cg->sub_path = strndup(ev->str, ev->str_len);
 	if (!cg || (!own && !cg->sub_path)) {
 		c->mem -= sizeof(*cg) + (own ? 0 : ev->str_len + 1);
-		free(cg);
+		if (cg)
+			pool_put(&c->cg_pool, cg);
 		goto oom;
 	}
 	cg->cgid = ev->cgid;
@@ -1163,7 +1207,7 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 		}
 		if (!mem_take(c, sizeof(*p)))
 			return NULL;
-		p = calloc(1, sizeof(*p));
+		p = pool_get(&c->proc_pool, sizeof(*p));
 		if (!p) {
 			c->mem -= sizeof(*p);
 			c->stats.table_full++;
@@ -1793,7 +1837,7 @@ void pcg_corr__free(struct pcg_corr *c)
 				struct proc *p = c->proc_tab[b];
 
 				c->proc_tab[b] = p->hnext;
-				proc_free(p);
+				proc_free(c, p);
 			}
 	while (c->objs_head) {
 		struct obj *o = c->objs_head;
@@ -1803,6 +1847,8 @@ void pcg_corr__free(struct pcg_corr *c)
 		free(o->path);
 		free(o);
 	}
+	pool_free(&c->cg_pool);
+	pool_free(&c->proc_pool);
 	free(c->cg_tab);
 	free(c->proc_tab);
 	free(c->obj_tab);

@@ -49,6 +49,10 @@
  * events were lost (user space), not by the start-up scan.  Cgroups and processes that the
  * rescan did not list are gone; the ones it found first are new. */
 #define PCG_F_RESCAN (1u << 1)
+/* On PCG_EV_EXISTING_TASK of a snapshot that user space took from what it knew (a rotated
+ * file's header): the task's container has not started yet (no exec in it so far), so this
+ * task does not start it; its first exec will.  The start-up scan of /proc never sets it. */
+#define PCG_F_UNSTARTED (1u << 2)
 
 /* Namespace slots of pcg_task.ns[]: inode numbers as shown by stat -L /proc/PID/ns/NAME. */
 #define PCG_NS_MNT    0

@@ -91,6 +91,10 @@ __u64 filter_complete_ns = ~0ULL;
 /* Set by the loader through the mmapped .bss: until this time it polls the ring buffer every
  * millisecond anyway, so no record needs to wake it. */
 __u64 consumer_active_until_ns = 0;
+/* Set by the loader: until this time it polls at least every 10 ms, so a process's fork, exec
+ * (not a container's first) and exit need not wake it; cgroup events and a container's first
+ * exec still do (the latency of container_create and container_start). */
+__u64 consumer_lazy_until_ns = 0;
 
 static __always_inline void count_drop(__u32 type)
 {
@@ -113,6 +117,12 @@ static __always_inline __u64 wake_flags(__u64 now)
 		return BPF_RB_FORCE_WAKEUP;
 	}
 	return BPF_RB_NO_WAKEUP;
+}
+
+/* Fork, exec (not a container's first) and exit: no wakeup while the reader polls lazily. */
+static __always_inline __u64 task_wake_flags(__u64 now)
+{
+	return now < consumer_lazy_until_ns ? BPF_RB_NO_WAKEUP : wake_flags(now);
 }
 
 static __always_inline void emit(void *data, __u64 size, __u16 type, __u64 now)
@@ -544,7 +554,7 @@ int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 	}
 	fill_hdr(&e->hdr, PCG_EV_FORK, sizeof(*e), now);
 	fill_task(&e->task, child, dfl, v1);
-	bpf_ringbuf_submit(e, wake_flags(now));
+	bpf_ringbuf_submit(e, task_wake_flags(now));
 	return 0;
 }
 
@@ -560,7 +570,8 @@ static __always_inline bool runtime_reexec_path(const char *f)
 
 /* The record is written in place in the ring buffer (reserved at its largest, the loader
  * hands on hdr.size bytes): no per-CPU scratch copy.  The first exec of a process that came
- * into a container (its runtime's init: the container starts) wakes the consumer at once. */
+ * into a container (its runtime's init: the container starts) wakes the consumer at once,
+ * unless the consumer says it polls every millisecond anyway (a wakeup costs ~5 us here). */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -602,9 +613,11 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 	flags = BPF_RB_NO_WAKEUP;
 	if (state == PCG_M_FRESH && m && !runtime_reexec_path(e->filename)) {
 		*m = PCG_M_TRACKED;
-		flags = start_wakeup ? BPF_RB_FORCE_WAKEUP : wake_flags(now);
+		/* at once, unless the reader polls every ms anyway (it says so) */
+		flags = start_wakeup && now >= consumer_active_until_ns ? BPF_RB_FORCE_WAKEUP :
+									  wake_flags(now);
 	} else {
-		flags = wake_flags(now);
+		flags = task_wake_flags(now);
 	}
 	bpf_ringbuf_submit(e, flags);
 	return 0;
@@ -638,6 +651,6 @@ int BPF_PROG(pcg_exit, struct task_struct *p)
 		code = BPF_CORE_READ(sig, group_exit_code);
 	e->exit_status = code;
 	e->_pad0 = 0;
-	bpf_ringbuf_submit(e, wake_flags(now));
+	bpf_ringbuf_submit(e, task_wake_flags(now));
 	return 0;
 }

@@ -1396,7 +1396,8 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 	case PCG_EV_EXISTING_TASK:
 		proc_upsert(c, &ev->task, ctr, true);
 		/* a rescan does not start a container already reported: its first exec will */
-		if (ctr && !is_runtime_comm(&ev->task) && !(ctr->announced && c->in_rescan))
+		if (ctr && !is_runtime_comm(&ev->task) && !(ev->flags & PCG_F_UNSTARTED) &&
+		    !(ctr->announced && c->in_rescan))
 			ctr->started = true;
 		return 0;
 	case PCG_EV_EXEC: {
@@ -1791,7 +1792,13 @@ int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *
 		const struct proc *p = w[i].e;
 
 		if (p->ctr) {
-			err = fn(ctx, &b, pcg_enc_task(&b, PCG_EV_EXISTING_TASK, ts, &p->task));
+			size_t len = pcg_enc_task(&b, PCG_EV_EXISTING_TASK, ts, &p->task);
+
+			/* a container made but not started yet: its first exec starts it, in a
+			 * replay of this snapshot too */
+			if (!p->ctr->started)
+				b.hdr.flags |= PCG_F_UNSTARTED;
+			err = fn(ctx, &b, len);
 			if (!err && p->cmdline)
 				err = fn(ctx, &b,
 					 pcg_enc_task_info(&b, ts, p->tgid, p->start_ns, p->cmdline,

@@ -39,10 +39,13 @@
 #define PCG_VERSION "0.0.0"
 #endif
 
-#define ACTIVE_POLL_MS	  1    /* poll period while events flow */
+#define ACTIVE_POLL_MS	  1    /* poll period while cgroup events flow (containers) */
+#define LAZY_POLL_MS	  10   /* ... while only process events do (--all, execs in a container) */
 #define IDLE_POLL_MS	  1000 /* ... and when idle: the kernel side wakes us */
 #define ACTIVE_WINDOW_NS  (50ull * 1000 * 1000)
 #define ACTIVE_MARGIN_NS  (10ull * 1000 * 1000) /* slack for a late loop iteration */
+#define LAZY_WINDOW_NS	  (200ull * 1000 * 1000)
+#define LAZY_MARGIN_NS	  (50ull * 1000 * 1000)
 #define TICK_EVERY_NS	  (20ull * 1000 * 1000)
 #define HOUSEKEEP_NS	  (1000ull * 1000 * 1000) /* drop counters, recording flush */
 #define DRAIN_MAX_BATCHES 64 /* at exit: 64 x PCG_LOADER_BUDGET records at most */
@@ -322,6 +325,7 @@ static int live_setup(struct live *l)
 	err = preflight();
 	if (err)
 		return err;
+	pcg_output_init(&l->out);
 	err = pcg_scan_layout_said(o->all_hier, &l->layout);
 	if (err)
 		return err;
@@ -430,7 +434,7 @@ static int live_setup(struct live *l)
 /* Until a signal, --duration, or the reader of stdout going away.  Returns 0 or -errno. */
 static int live_loop(struct live *l)
 {
-	__u64 deadline = 0, last_data = 0, last_tick = 0, last_house = 0;
+	__u64 deadline = 0, last_data = 0, last_cgroup = 0, last_tick = 0, last_house = 0;
 	bool stop = false;
 	int err;
 
@@ -439,7 +443,9 @@ static int live_loop(struct live *l)
 	while (!stop && !l->out.gone) {
 		struct epoll_event evs[2];
 		__u64 now = pcg_boottime_ns();
-		int timeout = now - last_data < ACTIVE_WINDOW_NS ? ACTIVE_POLL_MS : IDLE_POLL_MS;
+		int timeout = now - last_cgroup < ACTIVE_WINDOW_NS ? ACTIVE_POLL_MS :
+			      now - last_data < LAZY_WINDOW_NS	   ? LAZY_POLL_MS :
+								     IDLE_POLL_MS;
 		int n;
 
 		if (pcg_pipeline__has_pending(l->pl) && timeout > (int)(TICK_EVERY_NS / 1000000))
@@ -472,11 +478,20 @@ static int live_loop(struct live *l)
 		}
 		now = pcg_boottime_ns();
 		if (err > 0) {
+			/* Containers being made (cgroup events): we poll every ms until
+			 * last_cgroup + ACTIVE_WINDOW_NS and no record needs to wake us.  Only
+			 * processes (an exec storm, --all): every 10 ms, and only cgroup events
+			 * and a container's first exec wake us (their lines' latency), the rest
+			 * waits for the poll: 100 turns a second instead of 1000.  The kernel side
+			 * skips wakeups until a margin before the end of each window; a record
+			 * already there when we go idle makes epoll_wait return at once. */
 			last_data = now;
-			/* we poll every ms until last_data + ACTIVE_WINDOW_NS; the kernel side may
-			 * skip wakeups until a margin before that */
-			pcg_loader__set_active_until(l->ld,
-						     now + ACTIVE_WINDOW_NS - ACTIVE_MARGIN_NS);
+			pcg_loader__set_lazy_until(l->ld, now + LAZY_WINDOW_NS - LAZY_MARGIN_NS);
+			if (pcg_loader__cgroup_records(l->ld)) {
+				last_cgroup = now;
+				pcg_loader__set_active_until(l->ld, now + ACTIVE_WINDOW_NS -
+									    ACTIVE_MARGIN_NS);
+			}
 		}
 		if (now - last_house >= HOUSEKEEP_NS) {
 			last_house = now;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <stdarg.h>
@@ -18,14 +19,29 @@
 #include "log.h"
 #include "podcg.skel.h"
 
+/* The BPF ring buffer, read here rather than by libbpf's ring_buffer: libbpf maps the data
+ * area twice in a row (a record that wraps is then contiguous), and since the kernel maps
+ * every page of a ring buffer mapping at mmap time, the default 4 MiB counted 8 MiB of RSS.
+ * One mapping here; the rare record that wraps is copied out. */
+struct ring {
+	int fd;
+	size_t size, page;	 /* data bytes (a power of 2), page size */
+	unsigned long *cons_pos; /* our page, read-write */
+	unsigned long *prod_pos; /* the kernel's page, then the data, read-only */
+	unsigned char *data;
+	unsigned char *wrap; /* a wrapped record, copied */
+	size_t wrap_cap;
+};
+
 struct pcg_loader {
 	struct podcg_bpf *skel;
-	struct ring_buffer *rb;
+	struct ring rb;
 	pcg_ring_fn fn;
 	void *ctx;
 	int err;	   /* first error returned by fn */
 	unsigned budget;   /* records this consume may still take */
 	unsigned consumed; /* records this consume took */
+	unsigned cgroup;   /* ... of which cgroup events */
 	int ncpu;
 	bool complete; /* the in-kernel filter was declared complete */
 	__u64 from_ns; /* membership_from_ns */
@@ -125,9 +141,8 @@ int pcg_loader__track(struct pcg_loader *l, __u32 hier, __u64 cgid)
 	return 0;
 }
 
-static int on_sample(void *ctx, void *data, size_t len)
+static int on_sample(struct pcg_loader *l, void *data, size_t len)
 {
-	struct pcg_loader *l = ctx;
 	const struct pcg_ev_hdr *h = data;
 	int err;
 
@@ -141,8 +156,94 @@ static int on_sample(void *ctx, void *data, size_t len)
 	if (err)
 		return err;
 	l->consumed++;
+	l->cgroup += len >= sizeof(*h) && h->type >= PCG_EV_CGROUP_MKDIR &&
+		     h->type <= PCG_EV_CGROUP_ATTACH;
 	/* enough for one turn of the loop: the record is consumed, the rest waits */
 	return --l->budget ? 0 : -EAGAIN;
+}
+
+static int ring_open(struct ring *r, const struct bpf_map *map)
+{
+	void *p;
+
+	r->fd = bpf_map__fd(map);
+	r->page = sysconf(_SC_PAGESIZE);
+	r->size = bpf_map__max_entries(map);
+	p = mmap(NULL, r->page, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	r->cons_pos = p;
+	p = mmap(NULL, r->page + r->size, PROT_READ, MAP_SHARED, r->fd, r->page);
+	if (p == MAP_FAILED)
+		return -errno;
+	r->prod_pos = p;
+	r->data = (unsigned char *)p + r->page;
+	return 0;
+}
+
+static void ring_close(struct ring *r)
+{
+	if (r->cons_pos)
+		munmap(r->cons_pos, r->page);
+	if (r->prod_pos)
+		munmap(r->prod_pos, r->page + r->size);
+	free(r->wrap);
+	memset(r, 0, sizeof(*r));
+}
+
+/* What libbpf's ringbuf_process_ring() does, with one mapping: every committed record in
+ * order, the consumer position released after each (the producer may reuse the space), until
+ * the ring is empty, a record is still being written, or on_sample() says stop. */
+static int ring_consume(struct pcg_loader *l)
+{
+	struct ring *r = &l->rb;
+	unsigned long cons = __atomic_load_n(r->cons_pos, __ATOMIC_ACQUIRE), prod;
+	const size_t mask = r->size - 1;
+	bool more = true;
+	int err = 0;
+
+	while (more) {
+		more = false;
+		prod = __atomic_load_n(r->prod_pos, __ATOMIC_ACQUIRE);
+		while (cons < prod) {
+			__u32 *hdr = (__u32 *)(r->data + (cons & mask));
+			__u32 len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+			size_t off, body;
+			void *sample;
+
+			if (len & BPF_RINGBUF_BUSY_BIT)
+				return err;
+			more = true;
+			body = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+			cons += (body + BPF_RINGBUF_HDR_SZ + 7) & ~7ul;
+			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
+				off = ((unsigned char *)hdr - r->data) + BPF_RINGBUF_HDR_SZ;
+				sample = r->data + (off & mask);
+				if ((off & mask) + body > r->size) { /* it wraps: copy it out */
+					size_t first = r->size - (off & mask);
+
+					if (body > r->wrap_cap) {
+						void *w = realloc(r->wrap, body);
+
+						if (!w)
+							return -ENOMEM;
+						r->wrap = w;
+						r->wrap_cap = body;
+					}
+					memcpy(r->wrap, sample, first);
+					memcpy(r->wrap + first, r->data, body - first);
+					sample = r->wrap;
+				}
+				err = on_sample(l, sample, body);
+				if (err) {
+					__atomic_store_n(r->cons_pos, cons, __ATOMIC_RELEASE);
+					return err;
+				}
+			}
+			__atomic_store_n(r->cons_pos, cons, __ATOMIC_RELEASE);
+		}
+	}
+	return 0;
 }
 
 int pcg_loader__attach(struct pcg_loader *l, pcg_ring_fn fn, void *ctx)
@@ -151,9 +252,8 @@ int pcg_loader__attach(struct pcg_loader *l, pcg_ring_fn fn, void *ctx)
 
 	l->fn = fn;
 	l->ctx = ctx;
-	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.rb), on_sample, l, NULL);
-	if (!l->rb) {
-		err = -errno;
+	err = ring_open(&l->rb, l->skel->maps.rb);
+	if (err) {
 		pcg_err("cannot set up the ring buffer: %s", strerror(-err));
 		return err;
 	}
@@ -167,7 +267,7 @@ int pcg_loader__attach(struct pcg_loader *l, pcg_ring_fn fn, void *ctx)
 
 int pcg_loader__fd(struct pcg_loader *l)
 {
-	return ring_buffer__epoll_fd(l->rb);
+	return l->rb.fd; /* a ring buffer map is pollable: readable when records wait */
 }
 
 /* Processes started after @since_ns (CLOCK_BOOTTIME) get an "unknown" membership, so that
@@ -240,8 +340,8 @@ int pcg_loader__consume(struct pcg_loader *l)
 	/* the caller seeds the filter before it consumes for the first time */
 	pcg_loader__filter_complete(l);
 	l->budget = PCG_LOADER_BUDGET;
-	l->consumed = 0;
-	n = ring_buffer__consume(l->rb);
+	l->consumed = l->cgroup = 0;
+	n = ring_consume(l);
 	if (l->err)
 		return l->err;
 	if (n == -EAGAIN && !l->budget)
@@ -252,6 +352,16 @@ int pcg_loader__consume(struct pcg_loader *l)
 void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns)
 {
 	__atomic_store_n(&l->skel->bss->consumer_active_until_ns, until_ns, __ATOMIC_RELAXED);
+}
+
+void pcg_loader__set_lazy_until(struct pcg_loader *l, __u64 until_ns)
+{
+	__atomic_store_n(&l->skel->bss->consumer_lazy_until_ns, until_ns, __ATOMIC_RELAXED);
+}
+
+unsigned pcg_loader__cgroup_records(const struct pcg_loader *l)
+{
+	return l->cgroup;
 }
 
 int pcg_loader__drops(struct pcg_loader *l, __u64 ret[PCG_LOST_SLOTS])
@@ -276,7 +386,7 @@ void pcg_loader__free(struct pcg_loader *l)
 {
 	if (!l)
 		return;
-	ring_buffer__free(l->rb);
+	ring_close(&l->rb);
 	podcg_bpf__destroy(l->skel);
 	free(l);
 }

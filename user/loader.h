@@ -49,6 +49,11 @@ int pcg_loader__consume(struct pcg_loader *l);
 /* Tells the kernel side that the consumer polls on its own until @until_ns (CLOCK_BOOTTIME):
  * records before then need not wake it. */
 void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns);
+/* ... and that it polls at least every 10 ms until @until_ns: a process's fork, exec and exit
+ * need not wake it (cgroup events and a container's first exec still do). */
+void pcg_loader__set_lazy_until(struct pcg_loader *l, __u64 until_ns);
+/* Cgroup records (mkdir, rmdir, attach) the last pcg_loader__consume() took. */
+unsigned pcg_loader__cgroup_records(const struct pcg_loader *l);
 /* Sums the per-CPU drop counters into @ret (indexed by PCG_EV_*). */
 int pcg_loader__drops(struct pcg_loader *l, __u64 ret[PCG_LOST_SLOTS]);
 void pcg_loader__free(struct pcg_loader *l);

@@ -19,6 +19,7 @@
 #include "pipeline.h"
 #include "recio.h"
 #include "record.h"
+#include "timeline.h"
 #include "timeline_io.h"
 #include "sbuf.h"
 
@@ -178,6 +179,7 @@ struct input {
 	char node[256];	  /* --node of the recording, else its hostname */
 	char boot_id[40]; /* with node: one host's one boot */
 	__u64 first_ts;	  /* its snapshot's ts, else its first event's (CLOCK_BOOTTIME), ~0 */
+	__s64 b2r;	  /* its boot_to_realtime_ns */
 	int err;	  /* no header: why (said once) */
 };
 
@@ -191,8 +193,10 @@ struct source {
 	int fd;
 	struct pcg_rec_reader *rd;
 	struct pcg_pipeline *pl;
-	__s64 b2r;	   /* boot_to_realtime_ns of the file being read */
-	bool node_column;  /* text output names the node */
+	__s64 b2r;	  /* boot_to_realtime_ns of the file being read */
+	bool node_column; /* text output names the node */
+	__s64 ref_b2r;	  /* --timeline: the timeline's clock (the inputs' smallest b2r) */
+	struct pcg_timeline_input tin;
 	struct pcg_sbuf q; /* queued lines: __s64 wall ns, __u32 len, bytes */
 	size_t q_off;
 	bool done;
@@ -211,6 +215,7 @@ static int peek_header(void *ctx, const struct pcg_rec_header *h)
 
 	snprintf(p->in->node, sizeof(p->in->node), "%s", h->node[0] ? h->node : h->hostname);
 	snprintf(p->in->boot_id, sizeof(p->in->boot_id), "%s", h->boot_id);
+	p->in->b2r = h->boot_to_realtime_ns;
 	p->header = true;
 	/* a file's place in time is where its snapshot was taken (the start, or the rotation
 	 * that opened it), which a file without any event has too */
@@ -290,9 +295,10 @@ static int merge_header(void *ctx, const struct pcg_rec_header *h)
 		return -EPROTONOSUPPORT;
 	}
 	s->b2r = h->boot_to_realtime_ns;
+	s->tin.delta_ns = h->boot_to_realtime_ns - s->ref_b2r;
 	if (!s->pl) {
 		pcg_pipeline_opts_init(&po, h, s->opts);
-		pcg_timeline_io_attach(s->opts, &po);
+		pcg_timeline_io_attach_input(s->opts, &po, &s->tin, s->files[0]->node, s->ref_b2r);
 		po.fmt.node_column = s->node_column;
 		s->pl = pcg_pipeline__new(&po, merge_sink, NULL, s);
 		if (!s->pl)
@@ -477,7 +483,8 @@ static int replay_merge(const struct pcg_opts *o)
 	struct source *src = NULL;
 	unsigned nr = 0, nsrc = 0, bad = 0;
 	int err = 0, ret = PCG_EXIT_OK;
-	bool several_nodes = false;
+	bool several_nodes = false, ref_set = false;
+	__s64 ref_b2r = 0;
 
 	for (unsigned i = 0; i < o->nr_reads && !err; i++)
 		err = add_inputs(o->reads[i], &files, &nr);
@@ -523,9 +530,14 @@ static int replay_merge(const struct pcg_opts *o)
 			pcg_sbuf_init(&s->q);
 		}
 		s->nr++;
+		if (!ref_set || files[i]->b2r < ref_b2r)
+			ref_b2r = files[i]->b2r;
+		ref_set = true;
 	}
-	for (unsigned i = 0; i < nsrc; i++)
+	for (unsigned i = 0; i < nsrc; i++) {
 		src[i].node_column = several_nodes && !o->json;
+		src[i].ref_b2r = ref_b2r;
+	}
 	if (!o->json && !o->timeline) {
 		struct pcg_fmt_opts fo = { .node_column = several_nodes };
 
@@ -568,6 +580,16 @@ static int replay_merge(const struct pcg_opts *o)
 				break;
 			}
 		}
+	}
+	if (o->timeline && !out.gone && ret == PCG_EXIT_OK) {
+		/* every input ended: the pods still waiting, then one summary of all nodes */
+		struct pcg_sbuf sb;
+
+		pcg_sbuf_init(&sb);
+		pcg_timeline_io_flush(&sb);
+		if (sb.oom || pcg_output_sink(&out, sb.buf, sb.len))
+			ret = PCG_EXIT_FAIL;
+		pcg_sbuf_done(&sb);
 	}
 	for (unsigned i = 0; i < nsrc; i++)
 		if (src[i].err)

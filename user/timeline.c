@@ -44,7 +44,9 @@ struct tl_pod {
 	__u64 t_pod;  /* pod cgroup made, 0 = not seen */
 	__u64 t_last; /* last container cgroup made or container started */
 	bool existing, reported, pending;
-	bool removed; /* pod_remove seen: once reported, it may be forgotten to make room */
+	bool removed;	    /* pod_remove seen: once reported, it may be forgotten to make room */
+	const char *node;   /* its node (NULL: none) */
+	const __u64 *clock; /* its input's newest time (several inputs), else &tl->now */
 	unsigned nr_ctrs, dropped_ctrs;
 	struct tl_ctr *ctrs;
 	struct tl_result res; /* as last reported */
@@ -62,6 +64,11 @@ struct pcg_timeline {
 	struct pcg_timeline_summary gone;
 	__u64 *gone_totals; /* their times to running, at most TL_MAX_GONE */
 	size_t nr_gone_totals, cap_gone_totals;
+	/* several inputs (pcg_timeline_input): the one feeding now, and every node seen */
+	struct pcg_timeline_input *cur;
+	char *node; /* opts.node's copy */
+	const char **nodes;
+	unsigned nr_nodes;
 };
 
 #define TL_MAX_GONE (1u << 20)
@@ -107,7 +114,10 @@ struct pcg_timeline *pcg_timeline__new(const struct pcg_timeline_opts *opts)
 	if (!tl->opts.max_pods)
 		tl->opts.max_pods = 4096;
 	tl->pods = calloc(tl->opts.max_pods, sizeof(*tl->pods));
-	if (!tl->pods) {
+	if (opts->node)
+		tl->opts.node = tl->node = strdup(opts->node);
+	if (!tl->pods || (opts->node && !tl->node)) {
+		free(tl->pods);
 		free(tl);
 		errno = ENOMEM;
 		return NULL;
@@ -126,6 +136,8 @@ void pcg_timeline__free(struct pcg_timeline *tl)
 		free(tl->pods[i].ctrs);
 	free(tl->pods);
 	free(tl->gone_totals);
+	free(tl->nodes);
+	free(tl->node);
 	free(tl);
 }
 
@@ -198,11 +210,13 @@ static bool evict_one(struct pcg_timeline *tl)
 
 static struct tl_pod *find_pod(struct pcg_timeline *tl, const struct pcg_obj_info *o, bool add)
 {
+	const __u64 *clock = tl->cur ? &tl->cur->now : &tl->now;
 	unsigned h = hash_uid(o->pod_uid);
 	struct tl_pod *p;
 
+	/* one pod per input: a pod recreated with its UID after a reboot is a new start */
 	for (int i = tl->hash[h]; i >= 0; i = tl->pods[i].next)
-		if (!strcmp(tl->pods[i].uid, o->pod_uid))
+		if (!strcmp(tl->pods[i].uid, o->pod_uid) && tl->pods[i].clock == clock)
 			return &tl->pods[i];
 	if (!add)
 		return NULL;
@@ -215,6 +229,8 @@ static struct tl_pod *find_pod(struct pcg_timeline *tl, const struct pcg_obj_inf
 	snprintf(p->uid, sizeof(p->uid), "%s", o->pod_uid);
 	p->qos = o->qos;
 	p->driver = o->driver;
+	p->node = tl->cur ? tl->cur->node : tl->opts.node;
+	p->clock = clock;
 	p->next = tl->hash[h];
 	tl->hash[h] = tl->nr_pods++;
 	return p;
@@ -352,11 +368,15 @@ static void json_str(struct pcg_sbuf *sb, const char *key, const char *v)
 }
 
 static void json_head(const struct pcg_timeline *tl, struct pcg_sbuf *sb, __u64 ts,
-		      const char *event)
+		      const char *event, const char *node)
 {
 	pcg_sbuf_addf(sb, "{\"schema\":%d,\"ts\":\"", PCG_JSON_SCHEMA);
 	pcg_fmt_rfc3339(sb, (__s64)(ts + (__u64)tl->opts.boot_to_realtime_ns));
 	pcg_sbuf_addf(sb, "\",\"event\":\"%s\"", event);
+	if (node) {
+		pcg_sbuf_adds(sb, ",\"node\":");
+		pcg_sbuf_add_json_str(sb, node, strlen(node));
+	}
 }
 
 static __s64 rel(const struct tl_result *r, __u64 t)
@@ -373,7 +393,7 @@ static void fmt_json(const struct pcg_timeline *tl, const struct tl_pod *p, stru
 {
 	const struct tl_result *r = &p->res;
 
-	json_head(tl, sb, r->t_last ? r->t_last : tl->now, "timeline");
+	json_head(tl, sb, r->t_last ? r->t_last : *p->clock, "timeline", p->node);
 	json_str(sb, "pod_uid", p->uid);
 	json_str(sb, "qos", pcg_qos_name(p->qos));
 	json_str(sb, "driver", pcg_driver_name(p->driver));
@@ -438,8 +458,11 @@ static void fmt_text(const struct pcg_timeline *tl, const struct tl_pod *p, stru
 	unsigned n = 0;
 	__u64 prev = 0;
 
-	pcg_sbuf_addf(sb, "timeline pod %s %s %s: ", p->uid, pcg_qos_name(p->qos),
+	pcg_sbuf_addf(sb, "timeline pod %s %s %s", p->uid, pcg_qos_name(p->qos),
 		      pcg_driver_name(p->driver));
+	if (tl->nr_nodes > 1 && p->node)
+		pcg_sbuf_addf(sb, " on node %s", p->node);
+	pcg_sbuf_adds(sb, ": ");
 	if (r->total >= 0) {
 		pcg_sbuf_adds(sb, r->complete ? "running after " : "incomplete, last start after ");
 		add_ms(sb, r->total);
@@ -632,10 +655,10 @@ int pcg_timeline__time(void *ctx, __u64 ts, struct pcg_sbuf *sb)
 
 			if (!p->pending)
 				continue;
-			if (tl->now >= due && all_started(p)) {
+			if (*p->clock >= due && all_started(p)) {
 				if (!first || due < first->t_last + tl->opts.settle_ns)
 					first = p;
-			} else if (due > tl->now && due < tl->next_due) {
+			} else if (due > *p->clock && due < tl->next_due) {
 				tl->next_due = due;
 			}
 		}
@@ -686,7 +709,19 @@ static void fmt_summary(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 
 	pcg_timeline__summary(tl, &s);
 	if (tl->opts.json) {
-		json_head(tl, sb, tl->now, "timeline_summary");
+		json_head(tl, sb, tl->now, "timeline_summary",
+			  tl->nr_nodes > 1 ? NULL :
+			  tl->nr_nodes	   ? tl->nodes[0] :
+					     tl->opts.node);
+		if (tl->nr_nodes > 1) {
+			pcg_sbuf_adds(sb, ",\"nodes\":[");
+			for (unsigned i = 0; i < tl->nr_nodes; i++) {
+				if (i)
+					pcg_sbuf_addc(sb, ',');
+				pcg_sbuf_add_json_str(sb, tl->nodes[i], strlen(tl->nodes[i]));
+			}
+			pcg_sbuf_addc(sb, ']');
+		}
 		pcg_sbuf_addf(sb,
 			      ",\"pods\":%u,\"complete\":%u,\"incomplete\":%u,\"untracked\":%u,",
 			      s.pods, s.complete, s.pods - s.complete, s.untracked);
@@ -714,8 +749,10 @@ static void fmt_summary(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 		pcg_sbuf_adds(sb, "}\n");
 		return;
 	}
-	pcg_sbuf_addf(sb, "timeline summary: %u pod%s (%u complete, %u incomplete", s.pods,
-		      s.pods == 1 ? "" : "s", s.complete, s.pods - s.complete);
+	pcg_sbuf_addf(sb, "timeline summary: %u pod%s", s.pods, s.pods == 1 ? "" : "s");
+	if (tl->nr_nodes > 1)
+		pcg_sbuf_addf(sb, " on %u nodes", tl->nr_nodes);
+	pcg_sbuf_addf(sb, " (%u complete, %u incomplete", s.complete, s.pods - s.complete);
 	if (s.untracked)
 		pcg_sbuf_addf(sb, ", %u not timed: too many pods", s.untracked);
 	pcg_sbuf_addc(sb, ')');
@@ -982,3 +1019,58 @@ void pcg_timeline__svg(const struct pcg_timeline *tl, struct pcg_sbuf *sb)
 	pcg_sbuf_adds(sb, "</svg>\n");
 	free(order);
 }
+
+/* --- several inputs -------------------------------------------------------------------- */
+
+static struct pcg_timeline *input_enter(struct pcg_timeline_input *in)
+{
+	struct pcg_timeline *tl = in->tl;
+	const char **n;
+
+	if (tl->cur == in)
+		return tl;
+	tl->cur = in;
+	for (unsigned i = 0; i < tl->nr_nodes; i++)
+		if (tl->nodes[i] == in->node || !strcmp(tl->nodes[i], in->node))
+			return tl;
+	n = realloc(tl->nodes, (tl->nr_nodes + 1) * sizeof(*n));
+	if (n) { /* without room the summary only misses a name */
+		tl->nodes = n;
+		tl->nodes[tl->nr_nodes++] = in->node;
+	}
+	return tl;
+}
+
+static int input_out(void *ctx, const struct pcg_out *out, struct pcg_sbuf *sb)
+{
+	struct pcg_timeline_input *in = ctx;
+	struct pcg_out o = *out;
+
+	o.ts = out->ts + (__u64)in->delta_ns;
+	if (o.ts > in->now)
+		in->now = o.ts;
+	return pcg_timeline__out(input_enter(in), &o, sb);
+}
+
+static int input_time(void *ctx, __u64 ts, struct pcg_sbuf *sb)
+{
+	struct pcg_timeline_input *in = ctx;
+
+	ts += (__u64)in->delta_ns;
+	if (ts > in->now)
+		in->now = ts;
+	return pcg_timeline__time(input_enter(in), ts, sb);
+}
+
+static bool input_pending(const void *ctx)
+{
+	const struct pcg_timeline_input *in = ctx;
+
+	return pcg_timeline__pending(in->tl);
+}
+
+const struct pcg_observer pcg_timeline_input_observer = {
+	.out = input_out,
+	.time = input_time,
+	.pending = input_pending,
+};

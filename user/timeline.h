@@ -55,6 +55,7 @@ struct pcg_timeline_opts {
 	__s64 boot_to_realtime_ns; /* wall clock = CLOCK_BOOTTIME + this */
 	__u64 settle_ns;	   /* 0 = PCG_TL_SETTLE_NS */
 	size_t max_pods;	   /* 0 = 4096; later pods are counted, not timed */
+	const char *node;	   /* JSON "node" of every pod and of the summary (NULL: none) */
 };
 
 struct pcg_timeline_summary {
@@ -86,6 +87,23 @@ void pcg_timeline__summary(const struct pcg_timeline *tl, struct pcg_timeline_su
  * chart's data-px-per-ms; every row a <g class="row" data-role="pod|sandbox|app">. */
 void pcg_timeline__svg(const struct pcg_timeline *tl, struct pcg_sbuf *sb);
 void pcg_timeline__free(struct pcg_timeline *tl);
+
+/* Several nodes in one timeline (a merged replay of recordings from several nodes): each input
+ * feeds the timeline through its own pcg_timeline_input, passed as its pipeline's observer_ctx
+ * with pcg_timeline_input_observer.  Its records' CLOCK_BOOTTIME times are moved onto the
+ * timeline's clock (wall clock - opts.boot_to_realtime_ns) by @delta_ns, so pods of every node
+ * print as wall-clock time, and its pods carry its @node.  Each input's pods settle by that
+ * input's own newest time (inputs are read ahead of one another in a merge).
+ * That observer has no flush: the caller calls pcg_timeline__flush() once, after every input
+ * ended, for one summary of all nodes (JSON: "nodes", every node's name in order of first
+ * appearance, instead of "node").  Text output then names each pod's node. */
+struct pcg_timeline_input {
+	struct pcg_timeline *tl;
+	const char *node; /* must outlive the timeline */
+	__s64 delta_ns;	  /* this input's boot_to_realtime_ns - the timeline's */
+	__u64 now;	  /* its newest time on the timeline's clock: its pods settle by it */
+};
+extern const struct pcg_observer pcg_timeline_input_observer;
 
 const char *pcg_tl_step_name(enum pcg_tl_step s);
 

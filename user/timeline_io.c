@@ -19,6 +19,7 @@ void pcg_timeline_io_attach(const struct pcg_opts *o, struct pcg_pipeline_opts *
 	struct pcg_timeline_opts to = {
 		.json = o->json,
 		.boot_to_realtime_ns = po->fmt.boot_to_realtime_ns,
+		.node = po->fmt.node,
 	};
 
 	if (!o->timeline)
@@ -35,6 +36,38 @@ void pcg_timeline_io_attach(const struct pcg_opts *o, struct pcg_pipeline_opts *
 	po->observer_only = true;
 	/* no event is formatted: this only keeps the event columns' header off the output */
 	po->fmt.json = true;
+}
+
+void pcg_timeline_io_attach_input(const struct pcg_opts *o, struct pcg_pipeline_opts *po,
+				  struct pcg_timeline_input *in, const char *node, __s64 ref_b2r)
+{
+	struct pcg_timeline_opts to = {
+		.json = o->json,
+		.boot_to_realtime_ns = ref_b2r,
+	};
+
+	if (!o->timeline)
+		return;
+	if (!the_tl) {
+		the_tl = pcg_timeline__new(&to);
+		if (!the_tl) {
+			pcg_err("cannot set up the timeline: %s", strerror(errno));
+			return;
+		}
+	}
+	in->tl = the_tl;
+	in->node = node;
+	in->delta_ns = po->fmt.boot_to_realtime_ns - ref_b2r;
+	po->observer = &pcg_timeline_input_observer;
+	po->observer_ctx = in;
+	po->observer_only = true;
+	po->fmt.json = true;
+}
+
+void pcg_timeline_io_flush(struct pcg_sbuf *sb)
+{
+	if (the_tl)
+		pcg_timeline__flush(the_tl, sb);
 }
 
 static int write_all(const char *path, const char *buf, size_t len)

@@ -62,6 +62,13 @@ else
 fi
 result man_page "$manerr"
 
+# every long option the binary documents has an entry in the man page
+missing=
+for opt in $("$bin" --help | grep -oE '(^|[ ,])--[a-z][a-z-]*' | tr -d ' ,' | sort -u); do
+	grep -qF -- "$(sed 's/-/\\-/g' <<<"$opt")" "$man" || missing="$missing $opt"
+done
+result man_page_options "${missing:+not in the man page:$missing}"
+
 # complete WORDS...: what the installed completion offers for the last word, one per line
 complete_words() {
 	COMP_WORDS=("$@") bash -c '

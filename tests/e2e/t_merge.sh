@@ -140,7 +140,16 @@ mkdir -p "$E2E_TMP/rot"
 tracer_start --node n5 --all -w "$E2E_TMP/rot/r" -C 2k
 pod_create P4 systemd besteffort
 ctr_create S4 P4 docker -- /bin/sh -c 'i=0; while [ $i -lt 200 ]; do /bin/true $i; i=$((i+1)); done'
+# files rotate while S4 is made but not started: their snapshots must not start it
+e2e_exec_storm 300
 ctr_start S4
+# and 200 kubelet-like cycles (tests/bench/cgstorm.c) whose waiting child is no runc process
+# (as with other runtimes): rotations between their mkdir and their first exec
+gcc -O2 -static "$E2E_REPO_ROOT/tests/bench/cgstorm.c" -o "$E2E_TMP/cgstorm" ||
+	e2e_bail "cannot build tests/bench/cgstorm.c"
+storm_top=podcg-e2e-merge-$$-$RANDOM
+"$E2E_TMP/cgstorm" -t "$storm_top" -b "$E2E_STORM_TRUE" -n 200 >/dev/null ||
+	check_fail "cgstorm failed"
 ctr_wait_stopped S4
 e2e_teardown
 tracer_wait_pods_removed 5 || true
@@ -148,6 +157,10 @@ tracer_stop
 nfiles=$(ls "$E2E_TMP/rot" | wc -l)
 [ "$nfiles" -ge 3 ] || check_fail "only $nfiles rotated files: the run recorded too little" "$(ls -l "$E2E_TMP/rot")"
 chmod -R a+rX "$E2E_TMP/rot"
+jq_events ".event == \"container_start\" and .container_id == \"${CTR_ID[S4]}\"" | grep -q . ||
+	check_fail "no live container_start for S4"
+n=$(jq_events ".event == \"container_start\" and (.cgroup | startswith(\"/$storm_top/\"))" | wc -l)
+[ "$n" = 200 ] || check_fail "$n live container_start lines of the 200 cgstorm containers"
 as_nobody "$PODCG" -r "$E2E_TMP/rot" --json >"$E2E_TMP/mrot.jsonl" 2>"$E2E_TMP/mrot.err" ||
 	check_fail "replay of the set exited $?: $(head -3 "$E2E_TMP/mrot.err")"
 cmp -s "$E2E_TRACE_OUT" "$E2E_TMP/mrot.jsonl" ||
@@ -159,6 +172,35 @@ check_begin "text output of several nodes has a NODE column"
 head -1 "$E2E_TMP/m12.txt" | grep -q '^NODE ' || check_fail "no NODE column: $(head -1 "$E2E_TMP/m12.txt")"
 grep -q '^n1 .*container_start' "$E2E_TMP/m12.txt" || check_fail "no n1 container_start line"
 grep -q '^n2 .*exit' "$E2E_TMP/m12.txt" || check_fail "no n2 exit line"
+check_end
+
+check_begin "--timeline of several recordings: each node's own timelines, one summary of all"
+# n1 + n2 (two nodes), and n3 + n4 (the same pod P3 seen by two tracers: one timeline each)
+for set in "n1 n2" "n3 n4"; do
+	set -- $set
+	"$PODCG" -r "$E2E_TMP/$1.pcgt" -r "$E2E_TMP/$2.pcgt" --timeline --json \
+		>"$E2E_TMP/tl.jsonl" 2>"$E2E_TMP/tl.err" || check_fail "merged --timeline of $1 $2 exited $?"
+	: >"$E2E_TMP/tl.sep"
+	for n in "$1" "$2"; do
+		"$PODCG" -r "$E2E_TMP/$n.pcgt" --timeline --json 2>/dev/null |
+			jq -c 'select(.event == "timeline")' >>"$E2E_TMP/tl.sep"
+	done
+	jq -c 'select(.event == "timeline")' "$E2E_TMP/tl.jsonl" | sort >"$E2E_TMP/tl.a"
+	sort "$E2E_TMP/tl.sep" >"$E2E_TMP/tl.b"
+	[ -s "$E2E_TMP/tl.a" ] || check_fail "$1 + $2: no timeline"
+	cmp -s "$E2E_TMP/tl.a" "$E2E_TMP/tl.b" ||
+		check_fail "$1 + $2: the merged timelines are not each node's own:" \
+			"$(diff "$E2E_TMP/tl.a" "$E2E_TMP/tl.b" | head -4)"
+	[ "$(jq -c 'select(.event == "timeline_summary") | .nodes' "$E2E_TMP/tl.jsonl")" = "[\"$1\",\"$2\"]" ] ||
+		check_fail "$1 + $2: not one summary naming both nodes:" "$(grep summary "$E2E_TMP/tl.jsonl")"
+	pods=$(jq -s 'map(select(.event == "timeline_summary"))[0].pods' "$E2E_TMP/tl.jsonl")
+	[ "$pods" = "$(wc -l <"$E2E_TMP/tl.b")" ] ||
+		check_fail "$1 + $2: the summary counts $pods pods, the nodes' timelines $(wc -l <"$E2E_TMP/tl.b")"
+done
+uid=${POD_UID[P3]}
+[ "$(jq -r --arg u "$uid" 'select(.event == "timeline" and .pod_uid == $u) | .node' \
+	"$E2E_TMP/tl.jsonl" | sort | tr '\n' ' ')" = "n3 n4 " ] ||
+	check_fail "P3 is not timed once per node"
 check_end
 
 e2e_finish

@@ -598,6 +598,38 @@ PCG_TEST(corr_snapshot_keeps_runtime_hints)
 	pcg_corr__free(c2);
 }
 
+/* A rotated file's snapshot taken while a container is made but not started (its process, no
+ * runtime's, waits before its first exec): neither the next file alone nor the set replayed
+ * as one stream takes that process for the start; the first exec is the container_start. */
+PCG_TEST(corr_snapshot_keeps_unstarted)
+{
+	struct sink s, s2;
+	struct pcg_corr *c = new_corr(&s, false), *c2 = new_corr(&s2, false);
+	struct pcg_task t = task(1900, 9, 201, 301, "kubelet-like");
+
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 101, POD_A, 1 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 401, POD_A, 1 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 0, 201, CTR_A, 2 * MS);
+	cg(c, PCG_EV_CGROUP_MKDIR, 4, 301, CTR_A, 2 * MS);
+	task_ev(c, PCG_EV_FORK, t, 3 * MS);
+	/* the set: the same correlator reads the next file's snapshot */
+	ASSERT_OK(pcg_corr__snapshot(c, 4 * MS, snap_collect, c), "snapshot into the same stream");
+	/* the next file alone */
+	ASSERT_OK(pcg_corr__snapshot(c, 4 * MS, snap_collect, c2), "snapshot into a new one");
+	s.n = 0;
+	s2.n = 0;
+	exec_ev(c, t, "/app", 5 * MS);
+	exec_ev(c2, t, "/app", 5 * MS);
+	if (ASSERT_EQ(s.n, 1, "one record in the set"))
+		ASSERT_EQ(s.r[0].kind, PCG_OUT_CONTAINER_START,
+			  "the set: the first exec starts it");
+	if (ASSERT_EQ(s2.n >= 1, 1, "records from the file alone"))
+		ASSERT_EQ(s2.r[s2.n - 1].kind, PCG_OUT_CONTAINER_START,
+			  "the file alone: the first exec starts it");
+	pcg_corr__free(c);
+	pcg_corr__free(c2);
+}
+
 static int count_out(void *ctx, const struct pcg_out *o)
 {
 	unsigned *counts = ctx;

@@ -378,3 +378,94 @@ PCG_TEST(timeline_forgets_gone_pods)
 	pcg_sbuf_done(&svg);
 	pcg_timeline__free(tl);
 }
+
+/* Two nodes in one timeline (a merged replay): each input on its own boot clock, read ahead of
+ * the other.  A pod settles by its own node's time, not by the other node's newer records; its
+ * times print as wall-clock time; its line names its node; one summary names both nodes. */
+PCG_TEST(timeline_two_inputs)
+{
+	struct pcg_timeline_opts o = { .json = true, .boot_to_realtime_ns = 5000 * MS };
+	struct pcg_timeline *tl = pcg_timeline__new(&o);
+	struct pcg_timeline_input a = { .tl = tl, .node = "node-a", .delta_ns = 0 };
+	/* node b booted 100 s of wall time later than node a */
+	struct pcg_timeline_input b = { .tl = tl, .node = "node-b", .delta_ns = 100000 * MS };
+	struct pcg_out out = { 0 };
+	struct pcg_sbuf sb;
+	const char *err = NULL;
+	char *line2;
+
+	pcg_sbuf_init(&sb);
+	mk_pod("aaaaaaaa-2222-3333-4444-555555555555");
+	/* node a: a pod whose sandbox starts at T0 + 250 ms, and whose app container is made at
+	 * T0 + 1000 ms only */
+	out = (struct pcg_out){ .kind = PCG_OUT_POD_CREATE, .ts = T0, .obj = &pod };
+	pcg_timeline_input_observer.time(&a, T0, &sb);
+	pcg_timeline_input_observer.out(&a, &out, &sb);
+	out = (struct pcg_out){ .kind = PCG_OUT_CONTAINER_CREATE,
+				.ts = T0 + 100 * MS,
+				.obj = &ctr[0] };
+	pcg_timeline_input_observer.time(&a, out.ts, &sb);
+	pcg_timeline_input_observer.out(&a, &out, &sb);
+	out = (struct pcg_out){ .kind = PCG_OUT_CONTAINER_START,
+				.ts = T0 + 250 * MS,
+				.obj = &ctr[0],
+				.filename = "/pause",
+				.filename_len = 6 };
+	pcg_timeline_input_observer.time(&a, out.ts, &sb);
+	pcg_timeline_input_observer.out(&a, &out, &sb);
+	/* node b, read ahead: far later on the timeline's clock (and on its own, earlier boot
+	 * clock): a's pod must not settle by b's time */
+	pcg_timeline_input_observer.time(&b, T0 + 50 * MS, &sb);
+	pcg_timeline_input_observer.time(&b, T0 + 60000 * MS, &sb);
+	ASSERT_EQ(sb.len, 0, "node a's pod does not settle by node b's clock");
+	ASSERT_TRUE(pcg_timeline_input_observer.pending(&a), "still pending");
+	out = (struct pcg_out){ .kind = PCG_OUT_CONTAINER_CREATE,
+				.ts = T0 + 1000 * MS,
+				.obj = &ctr[1] };
+	pcg_timeline_input_observer.time(&a, out.ts, &sb);
+	pcg_timeline_input_observer.out(&a, &out, &sb);
+	out = (struct pcg_out){ .kind = PCG_OUT_CONTAINER_START,
+				.ts = T0 + 1200 * MS,
+				.obj = &ctr[1],
+				.filename = "/app",
+				.filename_len = 4 };
+	pcg_timeline_input_observer.time(&a, out.ts, &sb);
+	pcg_timeline_input_observer.out(&a, &out, &sb);
+	pcg_timeline_input_observer.time(&a, T0 + 1200 * MS + PCG_TL_SETTLE_NS, &sb);
+	ASSERT_TRUE(jv_line(sb.buf, sb.len, false, &err), err ? err : "valid JSON line");
+	ASSERT_TRUE(strstr(sb.buf, "\"event\":\"timeline\",\"node\":\"node-a\"") != NULL,
+		    "the pod's line names its node");
+	ASSERT_TRUE(strstr(sb.buf, "\"containers_started\":2,\"total_ms\":1200.000") != NULL,
+		    "reported once, whole, by its own node's time");
+	/* wall clock of the last start: 5000 ms + T0 + 1200 ms = 7.2 s after the epoch */
+	ASSERT_TRUE(strstr(sb.buf, "\"ts\":\"1970-01-01T00:00:07.200000000Z\"") != NULL,
+		    "node a's times on the wall clock");
+
+	/* node b: a pod made at its boot time T0, started 300 ms later; reported at the end */
+	mk_pod("bbbbbbbb-2222-3333-4444-555555555555");
+	pcg_sbuf_reset(&sb);
+	out = (struct pcg_out){ .kind = PCG_OUT_CONTAINER_CREATE, .ts = T0, .obj = &ctr[0] };
+	pcg_timeline_input_observer.time(&b, out.ts, &sb);
+	pcg_timeline_input_observer.out(&b, &out, &sb);
+	out = (struct pcg_out){ .kind = PCG_OUT_CONTAINER_START,
+				.ts = T0 + 300 * MS,
+				.obj = &ctr[0],
+				.filename = "/pause",
+				.filename_len = 6 };
+	pcg_timeline_input_observer.time(&b, out.ts, &sb);
+	pcg_timeline_input_observer.out(&b, &out, &sb);
+	ASSERT_EQ(sb.len, 0, "node b's pod settles by node b's time");
+	pcg_timeline__flush(tl, &sb);
+	ASSERT_TRUE(strstr(sb.buf, "\"event\":\"timeline\",\"node\":\"node-b\"") != NULL,
+		    "node b's pod at the end of input");
+	ASSERT_TRUE(strstr(sb.buf, "\"ts\":\"1970-01-01T00:00:06.300000000Z\"") == NULL,
+		    "not on node a's clock");
+	ASSERT_TRUE(strstr(sb.buf, "\"ts\":\"1970-01-01T00:01:46.300000000Z\"") != NULL,
+		    "node b's start on the wall clock (its boot is 100 s later)");
+	line2 = strchr(sb.buf, '\n');
+	ASSERT_TRUE(line2 && strstr(line2, "\"event\":\"timeline_summary\",\"nodes\":[\"node-a\","
+					   "\"node-b\"],\"pods\":2,\"complete\":2") != NULL,
+		    "one summary of both nodes");
+	pcg_sbuf_done(&sb);
+	pcg_timeline__free(tl);
+}

@@ -8,19 +8,14 @@
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 
-/* v6.15 renamed kernfs_node::parent to __parent when the parent pointer became
- * RCU-protected (seen breaking tracers in exein-io/pulsar PR #351). */
-struct kernfs_node___pre615 {
-	struct kernfs_node *parent;
-} __attribute__((preserve_access_index));
-
-static __always_inline struct kernfs_node *pcg_kn_parent(struct kernfs_node *kn)
+/* A cgroup's parent directory, through the parent cgroup's css (cgroup::self.parent, set by
+ * cgroup_create() before the mkdir tracepoint) rather than kernfs_node::parent: v6.15 renamed
+ * that one to __parent (RCU-protected; seen breaking tracers in exein-io/pulsar PR #351), and
+ * the flavor type its CO-RE fallback needs costs libbpf one more scan of every vmlinux BTF type
+ * at each start (~1.5 ms).  These types are relocated anyway. */
+static __always_inline struct kernfs_node *pcg_cgroup_parent_kn(struct cgroup *cgrp)
 {
-	struct kernfs_node___pre615 *old = (void *)kn;
-
-	if (bpf_core_field_exists(kn->__parent))
-		return BPF_CORE_READ(kn, __parent);
-	return BPF_CORE_READ(old, parent);
+	return BPF_CORE_READ(cgrp, self.parent, cgroup, kn);
 }
 
 /* v5.6 added time namespaces (commit 769071ac9f20 "ns: Introduce Time Namespace"). */
@@ -29,7 +24,9 @@ static __always_inline __u32 pcg_time_ns(struct nsproxy *nsp)
 {
 	if (!bpf_core_field_exists(nsp->time_ns))
 		return 0;
-	return BPF_CORE_READ(nsp, time_ns, ns.inum);
+	/* direct loads (the caller's @nsp came from a BTF load): without the field, libbpf
+	 * poisons them and the verifier never reaches them */
+	return nsp->time_ns->ns.inum;
 }
 
 /* v5.5 made kernfs_node::id a plain u64, equal to the cgroup directory's inode

@@ -28,8 +28,32 @@ const volatile bool start_wakeup = true;	 /* a container's first exec wakes the 
  * common case reads no map. */
 const volatile __u64 membership_from_ns = ~0ULL;
 const volatile __u64 membership_window_ns = 0;
+/* The kernel has bpf_loop (5.17+): the loader says so, as a constant (a CO-RE test of enum
+ * bpf_func_id costs libbpf a scan of every vmlinux BTF type at each start, ~1 ms). */
+const volatile bool have_bpf_loop = true;
 
 #define SIGNAL_GROUP_EXIT 0x00000004
+
+/* Load time.  On kernels that track pointer trust (6.2+), every load of a pointer field from
+ * a trusted task (a tracepoint argument, t->group_leader, t->cgroups, ...) makes the verifier
+ * look "task_struct__safe_trusted", "..._rcu" and more up in vmlinux BTF by a linear scan of
+ * its ~100k types: 20-37 ms per task program, 110 ms of a 160 ms load (perf: 76% of it in
+ * btf_find_by_name_kind under btf_nested_type_is_trusted).  Walking from an untrusted pointer
+ * skips that; bpf_rdonly_cast() (6.2+, inlined by the verifier into a register move) makes one.
+ * A load through it is a direct load with an exception-table entry and an address check (a few
+ * ALU instructions more than a trusted pointer's plain load), so the common path of a process
+ * outside containers keeps the trusted pointers (a handful of loads, verified once) and the
+ * rest (deciding from cgroups, filling a record) walks untrusted ones; a task that a helper
+ * needs trusted (bpf_task_storage_get's) comes from the trusted side.  Each program exists
+ * twice: with the cast (loaded first) and without (pcgc_*, loaded when the kernel refuses the
+ * first: libbpf leaves an unresolved weak kfunc at zero).  UT(fast, p): @p, untrusted when
+ * @fast. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+#define UT(fast, p)                                                           \
+	((fast) ? (struct task_struct *)bpf_rdonly_cast(                      \
+			  (p), bpf_core_type_id_kernel(struct task_struct)) : \
+		  (p))
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -237,7 +261,8 @@ static __always_inline bool absent_is_untracked(struct task_struct *leader)
 /* Stores the decision for @leader's process (@m: its storage, NULL if it has none): @state is
  * PCG_M_UNTRACKED, PCG_M_TRACKED or PCG_M_FRESH.  An untracked process needs no storage when
  * absence says so already (it started after the filter was complete); before that,
- * "untracked" may only mean "its cgroup is not seeded yet", so it is decided again next time. */
+ * "untracked" may only mean "its cgroup is not seeded yet", so it is decided again next time.
+ * @leader is trusted: the helper needs it so. */
 static __always_inline void remember(struct task_struct *leader, __u32 *m, __u32 state)
 {
 	if (!m) {
@@ -258,7 +283,9 @@ static __always_inline void remember(struct task_struct *leader, __u32 *m, __u32
 
 /* The state of @leader's process (PCG_M_UNTRACKED, _TRACKED or _FRESH): its stored decision,
  * or (unknown) decided from @t's cgroups now and stored if @keep.  *@mp: its storage if it has
- * one and the decision was stored before. */
+ * one and the decision was stored before.  @leader is trusted: the common case reads it with
+ * plain loads (a load through an untrusted pointer checks its address first) and the helper
+ * needs it so; @t may be untrusted. */
 static __always_inline __u32 process_state(struct task_struct *t, struct task_struct *leader,
 					   bool keep, __u32 **mp)
 {
@@ -290,18 +317,19 @@ static __always_inline bool process_tracked(struct task_struct *t, struct task_s
 	return process_state(t, leader, keep, &m) >= PCG_M_TRACKED;
 }
 
-/* The task's facts.  @t is a trusted tp_btf pointer: plain (CO-RE relocated) loads replace
- * bpf_probe_read calls, and a load through a NULL or freed pointer reads 0 (exception
- * tables), which is what an exiting task whose namespaces are gone needs. */
+/* The task's facts.  Plain (CO-RE relocated) loads replace bpf_probe_read calls, and a load
+ * through a NULL or freed pointer reads 0 (exception tables), which is what an exiting task
+ * whose namespaces are gone needs.  @fast: @t is untrusted (UT()), and bpf_rdonly_cast()
+ * turns the few values that otherwise need a probe read into loads as well (4 helper calls
+ * fewer per record). */
 static __always_inline void fill_task(struct pcg_task *o, struct task_struct *t, __u64 dfl,
-				      __u64 v1)
+				      __u64 v1, const bool fast)
 {
 	struct task_struct *leader = t->group_leader;
 	struct nsproxy *nsp = t->nsproxy;
 	struct pid *pid = leader->thread_pid;
 	unsigned int level = pid->level;
 	const struct cred *cred = t->real_cred;
-	struct upid up = {};
 
 	o->pid = t->pid;
 	o->tgid = t->tgid;
@@ -313,10 +341,20 @@ static __always_inline void fill_task(struct pcg_task *o, struct task_struct *t,
 	o->cg_v1 = v1;
 	/* The task's own pid namespace is the one its struct pid was allocated in, at the
 	 * deepest level; nsproxy->pid_ns_for_children is where its children will go.  (A
-	 * variable index into the flexible numbers[] array needs a probe read.) */
-	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
-	o->nspid = up.nr;
-	o->ns[PCG_NS_PID] = BPF_CORE_READ(up.ns, ns.inum);
+	 * variable index into the flexible numbers[] array needs a probe read, or a cast.) */
+	if (fast) {
+		struct upid *up = bpf_rdonly_cast(&pid->numbers[level & 31],
+						  bpf_core_type_id_kernel(struct upid));
+
+		o->nspid = up->nr;
+		o->ns[PCG_NS_PID] = up->ns->ns.inum;
+	} else {
+		struct upid up = {};
+
+		bpf_core_read(&up, sizeof(up), &pid->numbers[level & 31]);
+		o->nspid = up.nr;
+		o->ns[PCG_NS_PID] = BPF_CORE_READ(up.ns, ns.inum);
+	}
 	if (nsp) {
 		o->ns[PCG_NS_MNT] = nsp->mnt_ns->ns.inum;
 		o->ns[PCG_NS_UTS] = nsp->uts_ns->ns.inum;
@@ -331,8 +369,18 @@ static __always_inline void fill_task(struct pcg_task *o, struct task_struct *t,
 	}
 	/* /proc/PID/ns/user is the user namespace of the task's credentials */
 	o->ns[PCG_NS_USER] = cred->user_ns->ns.inum;
-	__builtin_memset(o->comm, 0, sizeof(o->comm));
-	bpf_probe_read_kernel_str(o->comm, sizeof(o->comm), t->comm);
+	if (fast) {
+		/* comm is NUL-padded (__set_task_comm: strscpy_pad): two loads, not a
+		 * string copy helper */
+		const __u64 *c = (const __u64 *)t->comm;
+		__u64 *d = (__u64 *)o->comm;
+
+		d[0] = c[0];
+		d[1] = c[1];
+	} else {
+		__builtin_memset(o->comm, 0, sizeof(o->comm));
+		bpf_probe_read_kernel_str(o->comm, sizeof(o->comm), t->comm);
+	}
 }
 
 static void *scratch(void)
@@ -399,16 +447,20 @@ static __always_inline bool name_has_kubepods(struct kernfs_node *kn)
 
 static __always_inline bool kubepods_cgroup(struct kernfs_node *kn, long n)
 {
-	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop))
+	if (have_bpf_loop)
 		return path_has_kubepods(n);
 	return name_has_kubepods(kn);
 }
 
-static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, __u16 type)
+/* @fast: loads through an untrusted alias of @cgrp (see UT()), probe reads without. */
+static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, __u16 type,
+					const bool fast)
 {
+	struct cgroup *cg = fast ? bpf_rdonly_cast(cgrp, bpf_core_type_id_kernel(struct cgroup)) :
+				   cgrp;
 	__u64 now = bpf_ktime_get_boot_ns();
-	__u32 hier = BPF_CORE_READ(cgrp, root, hierarchy_id);
-	struct kernfs_node *kn = BPF_CORE_READ(cgrp, kn);
+	__u32 hier = fast ? cg->root->hierarchy_id : BPF_CORE_READ(cgrp, root, hierarchy_id);
+	struct kernfs_node *kn = fast ? cg->kn : BPF_CORE_READ(cgrp, kn);
 	struct pcg_cg_key key = { .hier = hier };
 	struct pcg_ev_cgroup *e;
 	__u8 one = 1;
@@ -416,7 +468,7 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 
 	if (hier >= 64 || !(hier_mask & (1ULL << hier)))
 		return 0;
-	key.cgid = pcg_kn_id(kn);
+	key.cgid = fast ? kn->id : pcg_kn_id(kn);
 	e = scratch();
 	if (!e)
 		return 0;
@@ -428,7 +480,10 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 	if (type == PCG_EV_CGROUP_MKDIR) {
 		/* a child of a tracked cgroup, or a kubepods path: the parent test alone would
 		 * miss a kubepods tree created while the loader seeds the map */
-		struct pcg_cg_key pk = { .cgid = pcg_kn_id(pcg_kn_parent(kn)), .hier = hier };
+		struct pcg_cg_key pk = { .hier = hier };
+
+		pk.cgid = fast ? cg->self.parent->cgroup->kn->id :
+				 pcg_kn_id(pcg_cgroup_parent_kn(cgrp));
 
 		if (bpf_map_lookup_elem(&tracked, &pk) || kubepods_cgroup(kn, n)) {
 			/* a full filter map would hide the cgroup's processes: count it, so a
@@ -446,7 +501,7 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 
 	e->cgid = key.cgid;
 	e->hier = hier;
-	e->level = BPF_CORE_READ(cgrp, level);
+	e->level = fast ? cg->level : BPF_CORE_READ(cgrp, level);
 	e->_pad0 = 0;
 	e->writer_pid = bpf_get_current_pid_tgid() >> 32;
 	e->path_len = n - 1;
@@ -460,23 +515,38 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(pcg_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
-	return cgroup_event(cgrp, path, PCG_EV_CGROUP_MKDIR);
+	return cgroup_event(cgrp, path, PCG_EV_CGROUP_MKDIR, true);
+}
+
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(pcgc_cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	return cgroup_event(cgrp, path, PCG_EV_CGROUP_MKDIR, false);
 }
 
 SEC("tp_btf/cgroup_rmdir")
 int BPF_PROG(pcg_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 {
-	return cgroup_event(cgrp, path, PCG_EV_CGROUP_RMDIR);
+	return cgroup_event(cgrp, path, PCG_EV_CGROUP_RMDIR, true);
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(pcgc_cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	return cgroup_event(cgrp, path, PCG_EV_CGROUP_RMDIR, false);
 }
 
 /* current is the writer of cgroup.procs (runc, systemd, the kubelet); the migrated task is
  * the tracepoint's task argument. */
-SEC("tp_btf/cgroup_attach_task")
-int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct task_struct *task,
-	     bool threadgroup)
+static __always_inline int on_attach(struct cgroup *dst, const char *path,
+				     struct task_struct *task_t, bool threadgroup, const bool fast)
 {
+	struct task_struct *task = UT(fast, task_t);
+	/* loads through an untrusted @dst with the cast, probe reads without */
+	struct cgroup *dcg = fast ? bpf_rdonly_cast(dst, bpf_core_type_id_kernel(struct cgroup)) :
+				    dst;
 	__u64 now = bpf_ktime_get_boot_ns();
-	__u32 hier = BPF_CORE_READ(dst, root, hierarchy_id);
+	__u32 hier = fast ? dcg->root->hierarchy_id : BPF_CORE_READ(dst, root, hierarchy_id);
 	__u64 cgid, dfl, v1;
 	struct pcg_ev_attach *e;
 	long n;
@@ -484,28 +554,28 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 	/* a move in a hierarchy that keys membership: decide the process again (the task is
 	 * already in @dst here) */
 	if (!filter_all && (hier == 0 || (v1_ctrl && hier == v1_hier))) {
-		struct task_struct *leader = task->group_leader;
+		struct task_struct *leader = task_t->group_leader;
 		__u32 *m = bpf_task_storage_get(&membership, leader, 0, 0);
 		__u32 state = PCG_M_UNTRACKED;
 
 		/* coming in (not moving within): its next exec may start a container */
-		if (task_in_tracked(leader))
+		if (task_in_tracked(UT(fast, leader)))
 			state = m && *m >= PCG_M_TRACKED ? *m : PCG_M_FRESH;
 		remember(leader, m, state);
 	}
 	if (hier >= 64 || !(hier_mask & (1ULL << hier)))
 		return 0;
-	cgid = pcg_kn_id(BPF_CORE_READ(dst, kn));
+	cgid = fast ? dcg->kn->id : pcg_kn_id(BPF_CORE_READ(dst, kn));
 	if (!filter_all && !is_tracked(cgid, hier))
 		return 0;
 	e = scratch();
 	if (!e)
 		return 0;
 	task_ids(task, &dfl, &v1);
-	fill_task(&e->task, task, dfl, v1);
+	fill_task(&e->task, task, dfl, v1, fast);
 	e->cgid = cgid;
 	e->hier = hier;
-	e->level = BPF_CORE_READ(dst, level);
+	e->level = fast ? dcg->level : BPF_CORE_READ(dst, level);
 	e->writer_pid = bpf_get_current_pid_tgid() >> 32;
 	e->threadgroup = threadgroup;
 	n = bpf_probe_read_kernel_str(e->path, PCG_PATH_MAX, path);
@@ -521,29 +591,46 @@ int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct tas
 	return 0;
 }
 
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(pcg_cgroup_attach, struct cgroup *dst, const char *path, struct task_struct *task,
+	     bool threadgroup)
+{
+	return on_attach(dst, path, task, threadgroup, true);
+}
+
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(pcgc_cgroup_attach, struct cgroup *dst, const char *path, struct task_struct *task,
+	     bool threadgroup)
+{
+	return on_attach(dst, path, task, threadgroup, false);
+}
+
 /* The child is already in its final cgroup here, including clone3(CLONE_INTO_CGROUP), which
  * places it without a cgroup_attach_task event.  The process is decided here, once: in the
  * same css_set (the same cgroups everywhere) as its parent's leader, it is what the parent
  * is; elsewhere (CLONE_INTO_CGROUP, a parent moving meanwhile), its cgroups say. */
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
+static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child_t,
+				   const bool fast)
 {
+	struct task_struct *child = UT(fast, child_t);
 	__u64 now, dfl, v1;
 	struct pcg_ev_task *e;
 
-	if (child->pid != child->tgid)
+	/* the common path (untracked) through the trusted pointers: plain loads */
+	if (child_t->pid != child_t->tgid)
 		return 0; /* a new thread, not a new process */
 	if (!filter_all) {
 		struct task_struct *pl = parent->group_leader;
 		__u32 state;
 
-		if (child->cgroups == pl->cgroups)
-			state = process_tracked(pl, pl, true) ? PCG_M_TRACKED : PCG_M_UNTRACKED;
+		if (child_t->cgroups == pl->cgroups)
+			state = process_tracked(UT(fast, pl), pl, true) ? PCG_M_TRACKED :
+									  PCG_M_UNTRACKED;
 		else
 			state = task_in_tracked(child) ? PCG_M_FRESH : PCG_M_UNTRACKED;
 		if (state == PCG_M_UNTRACKED)
 			return 0; /* nothing stored: absence says untracked */
-		remember(child, NULL, state);
+		remember(child_t, NULL, state);
 	}
 	task_ids(child, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
@@ -553,9 +640,21 @@ int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	}
 	fill_hdr(&e->hdr, PCG_EV_FORK, sizeof(*e), now);
-	fill_task(&e->task, child, dfl, v1);
+	fill_task(&e->task, child, dfl, v1, fast);
 	bpf_ringbuf_submit(e, task_wake_flags(now));
 	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(pcg_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child, true);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(pcgc_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child, false);
 }
 
 /* A runtime re-executing itself on its way into the container (runc: /proc/self/exe, a sealed
@@ -572,9 +671,10 @@ static __always_inline bool runtime_reexec_path(const char *f)
  * hands on hdr.size bytes): no per-CPU scratch copy.  The first exec of a process that came
  * into a container (its runtime's init: the container starts) wakes the consumer at once,
  * unless the consumer says it polls every millisecond anyway (a wakeup costs ~5 us here). */
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+static __always_inline int on_exec(struct task_struct *p_t, pid_t old_pid,
+				   struct linux_binprm *bprm, const bool fast)
 {
+	struct task_struct *p = UT(fast, p_t);
 	__u32 state = PCG_M_TRACKED, *m = NULL;
 	__u64 now, dfl, v1, flags;
 	struct pcg_ev_exec *e;
@@ -582,11 +682,11 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 
 	if (!filter_all) {
 		/* a non-leader thread's exec: it became the leader, the old one's storage went */
-		if (old_pid != p->pid) {
+		if (old_pid != p_t->pid) {
 			state = task_in_tracked(p) ? PCG_M_TRACKED : PCG_M_UNTRACKED;
-			remember(p, bpf_task_storage_get(&membership, p, 0, 0), state);
+			remember(p_t, bpf_task_storage_get(&membership, p_t, 0, 0), state);
 		} else {
-			state = process_state(p, p, true, &m);
+			state = process_state(p, p_t, true, &m);
 		}
 		if (state == PCG_M_UNTRACKED)
 			return 0;
@@ -598,10 +698,11 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 		count_drop(PCG_EV_EXEC);
 		return 0;
 	}
-	fill_task(&e->task, p, dfl, v1);
+	fill_task(&e->task, p, dfl, v1, fast);
 	e->old_pid = old_pid;
 	e->_pad0 = 0;
-	n = bpf_probe_read_kernel_str(e->filename, PCG_PATH_MAX, BPF_CORE_READ(bprm, filename));
+	n = bpf_probe_read_kernel_str(e->filename, PCG_PATH_MAX,
+				      fast ? bprm->filename : BPF_CORE_READ(bprm, filename));
 	if (n < 1) {
 		e->filename[0] = 0;
 		n = 1;
@@ -623,19 +724,31 @@ int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm
 	return 0;
 }
 
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(pcg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(p, old_pid, bprm, true);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(pcgc_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	return on_exec(p, old_pid, bprm, false);
+}
+
 /* Reported once per process, when its last thread exits (signal->live reached zero before
  * the tracepoint fired), with the status a waiting parent will see. */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(pcg_exit, struct task_struct *p)
+static __always_inline int on_exit(struct task_struct *p_t, const bool fast)
 {
-	struct signal_struct *sig = p->signal;
+	struct task_struct *p = UT(fast, p_t);
+	struct signal_struct *sig = p_t->signal;
 	__u64 now, dfl, v1;
 	struct pcg_ev_exit *e;
 	int code;
 
 	if (sig->live.counter != 0)
 		return 0;
-	if (!filter_all && !process_tracked(p, p->group_leader, false))
+	if (!filter_all && !process_tracked(p, p_t->group_leader, false))
 		return 0;
 	task_ids(p, &dfl, &v1);
 	now = bpf_ktime_get_boot_ns();
@@ -645,12 +758,30 @@ int BPF_PROG(pcg_exit, struct task_struct *p)
 		return 0;
 	}
 	fill_hdr(&e->hdr, PCG_EV_EXIT, sizeof(*e), now);
-	fill_task(&e->task, p, dfl, v1);
-	code = BPF_CORE_READ(p, exit_code);
-	if (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT)
-		code = BPF_CORE_READ(sig, group_exit_code);
+	fill_task(&e->task, p, dfl, v1, fast);
+	if (fast) {
+		code = p->exit_code;
+		if (sig->flags & SIGNAL_GROUP_EXIT)
+			code = sig->group_exit_code;
+	} else {
+		code = BPF_CORE_READ(p, exit_code);
+		if (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT)
+			code = BPF_CORE_READ(sig, group_exit_code);
+	}
 	e->exit_status = code;
 	e->_pad0 = 0;
 	bpf_ringbuf_submit(e, task_wake_flags(now));
 	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(pcg_exit, struct task_struct *p)
+{
+	return on_exit(p, true);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(pcgc_exit, struct task_struct *p)
+{
+	return on_exit(p, false);
 }

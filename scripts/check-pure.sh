@@ -7,7 +7,7 @@
 # open/read/write, no clock, no BPF: that is what lets them be unit-tested and fuzzed as any
 # user, and keeps replay identical to live.
 set -euo pipefail
-allow='^(pcg_.*|__errno_location|__stack_chk_fail|__assert_fail|__isoc99_sscanf|sscanf|calloc|malloc|realloc|free|mem(chr|cmp|cpy|move|set)|bcmp|str(chr|cmp|cspn|len|ncmp|ndup|nlen|rchr|spn|str|tod|tok_r|toul|toull|tol|toll)|v?snprintf|qsort|bsearch|crc32|deflate.*|inflate.*|getopt_long|optarg|opterr|optind|optopt|gmtime_r|json_(object|tokener)_[a-z_]+|__(asan|ubsan|sanitizer)_[a-zA-Z0-9_]+)$'
+allow='^(pcg_.*|__errno_location|__stack_chk_fail|__assert_fail|__isoc99_sscanf|sscanf|calloc|malloc|realloc|free|mem(chr|cmp|cpy|move|set)|bcmp|str(chr|cmp|cspn|dup|len|ncmp|ndup|nlen|rchr|spn|str|tod|tok_r|toul|toull|tol|toll)|v?snprintf|qsort|bsearch|crc32|deflate.*|inflate.*|getopt_long|optarg|opterr|optind|optopt|gmtime_r|json_(object|tokener)_[a-z_]+|__(asan|ubsan|sanitizer)_[a-zA-Z0-9_]+)$'
 bad=0
 for o in "$@"; do
 	while read -r _ sym; do

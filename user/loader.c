@@ -48,6 +48,7 @@ struct pcg_loader {
 };
 
 static int libbpf_verbosity;
+static bool libbpf_quiet; /* a load that may fail for a known reason: no warnings either */
 
 /* How long after the load the in-kernel filter is expected to be complete (seeded twice,
  * attached): processes started within it look the completion time up in the kernel (one
@@ -60,53 +61,116 @@ static int libbpf_verbosity;
  * messages (a verifier log runs to thousands of lines) only with -v. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level != LIBBPF_WARN && libbpf_verbosity < 1)
+	if ((level != LIBBPF_WARN || libbpf_quiet) && libbpf_verbosity < 1)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
+}
+
+/* The programs come twice (bpf/podcg.bpf.c, "Load time"): pcg_* walk kernel pointers
+ * untrusted through bpf_rdonly_cast() (6.2+), which keeps the verifier from scanning vmlinux
+ * BTF for every pointer it loads (load 206 -> 54 ms here); pcgc_* do without, for older
+ * kernels.  Loads one set: @compat picks the second. */
+static void pick_programs(struct podcg_bpf *skel, bool compat)
+{
+	struct bpf_program *p;
+
+	for (p = bpf_object__next_program(skel->obj, NULL); p;
+	     p = bpf_object__next_program(skel->obj, p)) {
+		const char *name = bpf_program__name(p);
+		char twin[64];
+
+		if (!strncmp(name, "pcgc_", 5)) {
+			bpf_program__set_autoload(p, compat);
+			continue;
+		}
+		snprintf(twin, sizeof(twin), "pcgc_%s", name + 4);
+		if (bpf_object__find_program_by_name(skel->obj, twin))
+			bpf_program__set_autoload(p, !compat);
+	}
+}
+
+/* Opens the object and sets its knobs; NULL (errno set) after saying why. */
+static struct podcg_bpf *open_skel(struct pcg_loader *l, const struct pcg_loader_opts *opts,
+				   bool compat)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	struct podcg_bpf *skel;
+	int err;
+
+	if (opts->verbose > 1)
+		oopts.kernel_log_level = 1 | 2 | 4;
+	skel = podcg_bpf__open_opts(&oopts);
+	if (!skel) {
+		err = -errno;
+		pcg_err("cannot open the BPF object: %s", strerror(-err));
+		errno = -err;
+		return NULL;
+	}
+	skel->rodata->filter_all = opts->all;
+	skel->rodata->hier_mask = opts->hier_mask;
+	skel->rodata->v1_ctrl = opts->v1_ctrl;
+	skel->rodata->v1_hier = opts->v1_hier;
+	if (opts->wake_interval_ns)
+		skel->rodata->wake_interval_ns = opts->wake_interval_ns;
+	skel->rodata->start_wakeup = !opts->no_start_wakeup;
+	skel->rodata->membership_from_ns = l->from_ns;
+	skel->rodata->membership_window_ns = MEMBERSHIP_WINDOW_NS;
+	/* pcg_* need bpf_rdonly_cast (6.2+), so bpf_loop (5.17+) too; for pcgc_*, ask */
+	skel->rodata->have_bpf_loop =
+		!compat || libbpf_probe_bpf_helper(BPF_PROG_TYPE_KPROBE, BPF_FUNC_loop, NULL) == 1;
+	err = bpf_map__set_max_entries(skel->maps.rb, opts->ringbuf_mb << 20);
+	if (err) {
+		pcg_err("cannot size the ring buffer: %s", strerror(-err));
+		podcg_bpf__destroy(skel);
+		errno = -err;
+		return NULL;
+	}
+	pick_programs(skel, compat);
+	return skel;
 }
 
 struct pcg_loader *pcg_loader__load(const struct pcg_loader_opts *opts)
 {
 	struct pcg_loader *l = calloc(1, sizeof(*l));
-	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	bool compat;
 	int err;
 
 	if (!l)
 		return NULL;
 	libbpf_verbosity = opts->verbose;
 	libbpf_set_print(libbpf_print);
-	if (opts->verbose > 1)
-		oopts.kernel_log_level = 1 | 2 | 4;
 	l->ncpu = libbpf_num_possible_cpus();
 	if (l->ncpu <= 0) {
 		err = l->ncpu ?: -EINVAL;
 		pcg_err("cannot count the possible CPUs: %s", strerror(-err));
 		goto fail;
 	}
-	l->skel = podcg_bpf__open_opts(&oopts);
-	if (!l->skel) {
-		err = -errno;
-		pcg_err("cannot open the BPF object: %s", strerror(-err));
-		goto fail;
-	}
-	l->skel->rodata->filter_all = opts->all;
-	l->skel->rodata->hier_mask = opts->hier_mask;
-	l->skel->rodata->v1_ctrl = opts->v1_ctrl;
-	l->skel->rodata->v1_hier = opts->v1_hier;
-	if (opts->wake_interval_ns)
-		l->skel->rodata->wake_interval_ns = opts->wake_interval_ns;
-	l->skel->rodata->start_wakeup = !opts->no_start_wakeup;
 	/* processes started from here on are seen by pcg_fork once attached; those started
 	 * before the filter is complete are marked by pcg_loader__filter_complete */
 	l->from_ns = pcg_boottime_ns();
-	l->skel->rodata->membership_from_ns = l->from_ns;
-	l->skel->rodata->membership_window_ns = MEMBERSHIP_WINDOW_NS;
-	err = bpf_map__set_max_entries(l->skel->maps.rb, opts->ringbuf_mb << 20);
-	if (err) {
-		pcg_err("cannot size the ring buffer: %s", strerror(-err));
+	/* PODCG_BPF_COMPAT=1 loads the second set at once (tests: the path of older kernels) */
+	compat = getenv("PODCG_BPF_COMPAT") && !strcmp(getenv("PODCG_BPF_COMPAT"), "1");
+	l->skel = open_skel(l, opts, compat);
+	if (!l->skel) {
+		err = -errno;
 		goto fail;
 	}
+	/* a kernel without bpf_rdonly_cast() refuses the first set: its warnings are noise
+	 * (shown with -v), the second set says what is wrong if it fails too */
+	libbpf_quiet = !opts->verbose && !compat;
 	err = podcg_bpf__load(l->skel);
+	libbpf_quiet = false;
+	if (err && !compat) {
+		pcg_dbg("the kernel refused the bpf_rdonly_cast programs (%s): loading the others",
+			strerror(-err));
+		podcg_bpf__destroy(l->skel);
+		l->skel = open_skel(l, opts, true);
+		if (!l->skel) {
+			err = -errno;
+			goto fail;
+		}
+		err = podcg_bpf__load(l->skel);
+	}
 	if (err) {
 		if (err == -EACCES && geteuid() == 0)
 			pcg_err("cannot load BPF programs: the kernel's verifier rejected them "

@@ -68,6 +68,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
+.PHONY: pipebench
 .PHONY: all deps deps-check demo test test-bins test-unit test-e2e fuzz fuzz-corpus static bench vmlinux clean help golden-update check-pure format check-format
 
 all: $(BIN)
@@ -232,6 +233,12 @@ check-pure: $(CORE_OBJS)
 
 bench: podcg-trace
 	$(Q)scripts/bench.sh
+
+# The pure ingestion path at scale, no root (tests/bench/pipebench.c)
+pipebench: $(OUTPUT)/pipebench
+$(OUTPUT)/pipebench: tests/bench/pipebench.c $(OUTPUT)/libpcg_core.a
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(USER_CFLAGS) $^ -lz $(JSONC_LIBS) -o $@
 
 deps:
 	$(Q)scripts/install-deps.sh

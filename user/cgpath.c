@@ -161,9 +161,11 @@ static bool parse_pod_uid(const char *s, size_t n, char ret[PCG_POD_UID_LEN + 1]
 			buf[i] = '-';
 			continue;
 		}
-		if (hexval(s[i]) < 0)
+		int v = hexval(s[i]);
+
+		if (v < 0)
 			return false;
-		buf[i] = "0123456789abcdef"[hexval(s[i])];
+		buf[i] = "0123456789abcdef"[v];
 	}
 	buf[n] = '\0';
 	memcpy(ret, buf, sizeof(buf));
@@ -174,14 +176,15 @@ static bool parse_pod_uid(const char *s, size_t n, char ret[PCG_POD_UID_LEN + 1]
 static bool next_comp(const char *path, size_t len, size_t *pos, struct pcg_span *ret)
 {
 	size_t i = *pos;
+	const char *slash;
 
 	while (i < len && path[i] == '/')
 		i++;
 	if (i >= len)
 		return false;
 	ret->off = i;
-	while (i < len && path[i] != '/')
-		i++;
+	slash = memchr(path + i, '/', len - i);
+	i = slash ? (size_t)(slash - path) : len;
 	ret->len = i - ret->off;
 	*pos = i;
 	return true;

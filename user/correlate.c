@@ -19,7 +19,11 @@
 #define EXIT_DEDUP_NS  (100ull * 1000 * 1000)
 #define EXIT_DEDUP_MIN 256
 #define EXIT_DEDUP_MAX 65536
-#define OBJ_BUCKETS    4096
+/* the pod and container table starts this small and doubles past one entry per bucket */
+#define OBJ_MIN_BUCKETS 256
+#define PATH_MEMO	4
+#define POOL_MAX	4096
+#define TAB_MIN_BUCKETS 256
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
  * kernel's nanoseconds when a process first seen by the start-up scan shows up again. */
 #define COARSE_START_SLACK_NS (20ull * 1000 * 1000)
@@ -58,6 +62,7 @@ static char *names_slot(struct names *n, unsigned field, size_t *size)
 
 struct obj {
 	struct obj *hnext;	   /* bucket chain, by name */
+	__u64 hash;		   /* obj_hash() of its name */
 	struct obj *next, *prev;   /* all objects, in creation order */
 	struct obj *pnext, *pprev; /* pending announcement, in creation order */
 	struct obj *pod;	   /* container -> its pod, NULL outside Kubernetes */
@@ -108,11 +113,72 @@ struct proc {
 	size_t cmdline_len;
 };
 
-static void proc_free(struct proc *p)
+/* Freed process and cgroup entries wait here for reuse (chained by hnext), up to POOL_MAX
+ * of each: churn allocates nothing per event, and a burst's memory still goes back. */
+struct pool {
+	void *head;
+	size_t n;
+};
+
+static void *pool_get(struct pool *pl, size_t size)
 {
-	free(p->cmdline);
-	free(p);
+	void **e = pl->head;
+
+	if (!e)
+		return calloc(1, size);
+	pl->head = *e; /* hnext is the first member of both */
+	pl->n--;
+	memset(e, 0, size);
+	return e;
 }
+
+static void pool_put(struct pool *pl, void *e)
+{
+	if (pl->n >= POOL_MAX) {
+		free(e);
+		return;
+	}
+	*(void **)e = pl->head;
+	pl->head = e;
+	pl->n++;
+}
+
+static void pool_free(struct pool *pl)
+{
+	while (pl->head) {
+		void **e = pl->head;
+
+		pl->head = *e;
+		free(e);
+	}
+	pl->n = 0;
+}
+
+/* A chained hash table of stashed records (hints, names) that grows with the load: entries
+ * start with struct sent; same-key entries stay in arrival order. */
+struct sent {
+	struct sent *hnext;
+	__u64 hash;
+};
+
+struct stab {
+	struct sent **tab;
+	size_t buckets, nr;
+};
+
+struct hint {
+	struct sent h;
+	char id[PCG_CONTAINER_ID_LEN + 1];
+	enum pcg_runtime runtime;
+};
+
+struct meta_stash {
+	struct sent h;
+	bool pod; /* the pod's own record (id "") */
+	char pod_uid[PCG_POD_UID_LEN + 1];
+	char id[PCG_CONTAINER_ID_LEN + 1];
+	struct names names;
+};
 
 struct pcg_corr {
 	struct pcg_corr_opts opts;
@@ -125,28 +191,32 @@ struct pcg_corr {
 	bool in_rescan; /* between a rescan's first record and its PCG_EV_SCAN_DONE */
 	size_t nr_objs;
 	unsigned long long obj_seq;
+	/* The cgroup and process tables start small and double past one entry per bucket, up
+	 * to *_vbuckets (a quarter of their entry limits).  What walks them (a rescan's sweep, a
+	 * snapshot) goes in the order of a table of *_vbuckets buckets, whatever their size. */
 	struct cg **cg_tab;
-	size_t cg_buckets, nr_cgs;
+	size_t cg_buckets, cg_vbuckets, nr_cgs;
 	struct proc **proc_tab;
-	size_t proc_buckets, nr_procs;
-	struct obj *obj_tab[OBJ_BUCKETS];
+	size_t proc_buckets, proc_vbuckets, nr_procs;
+	struct obj **obj_tab;
+	size_t obj_buckets;
 	struct obj *objs_head, *objs_tail;
 	struct obj *pend_head, *pend_tail;
-	/* Runtimes learnt before their container's mkdir (PCG_EV_HINT), until it comes: grows
-	 * with the load up to max_cgroups entries; a hint past that is dropped and counted. */
-	struct hint {
-		char id[PCG_CONTAINER_ID_LEN + 1];
-		enum pcg_runtime runtime;
-	} * hints;
-	size_t nr_hints, hints_cap;
-	/* Names learnt before their pod's or container's mkdir (PCG_EV_META), until it comes:
-	 * grows like hints[], bounded by max_cgroups; a record past that is dropped and counted. */
-	struct meta_stash {
-		char pod_uid[PCG_POD_UID_LEN + 1];
-		char id[PCG_CONTAINER_ID_LEN + 1]; /* "" for the pod's own record */
-		struct names names;
-	} * metas;
-	size_t nr_metas, metas_cap;
+	/* Runtimes learnt before their container's mkdir (PCG_EV_HINT), until it comes, by
+	 * container id; names learnt before their pod's or container's mkdir (PCG_EV_META), by
+	 * obj_hash() of the object they name.  Hashed (O(1) a lookup however many wait), each
+	 * bounded by max_cgroups entries and the byte budget; past that, dropped and counted. */
+	struct stab hints, metas;
+	/* The last paths parsed: a cgroup is made under one name in every hierarchy, one
+	 * after the other, so most mkdirs parse a path parsed just before. */
+	struct path_memo {
+		size_t len; /* 0: empty slot */
+		int rc;
+		struct pcg_cgpath pp;
+		char path[PCG_PATH_MAX];
+	} memo[PATH_MEMO];
+	unsigned memo_next;
+	struct pool proc_pool, cg_pool;
 	/* The processes reported as exited in the last EXIT_DEDUP_NS, newest last, in a ring that
 	 * grows while it holds only such recent exits, up to EXIT_DEDUP_MAX; an exit pushed out
 	 * earlier than that is counted. */
@@ -196,13 +266,19 @@ static __u64 mix64(__u64 x)
 	return x;
 }
 
+/* Names are 36 or 64 bytes: hashed 8 at a time. */
 static __u64 str_hash(const char *s)
 {
-	__u64 h = 1469598103934665603ull;
+	size_t n = strlen(s);
+	__u64 h = 1469598103934665603ull ^ n, w;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+	for (; n >= 8; n -= 8, s += 8) {
+		memcpy(&w, s, 8);
+		h = ((h << 5 | h >> 59) ^ w) * 0x9e3779b97f4a7c15ull;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	return mix64(h ^ w);
 }
 
 struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, void *ctx)
@@ -227,11 +303,15 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 		c->opts.max_mem = DEFAULT_MAX_MEM;
 	c->fn = fn;
 	c->ctx = ctx;
-	c->cg_buckets = pow2_at_least(c->opts.max_cgroups / 4);
-	c->proc_buckets = pow2_at_least(c->opts.max_procs / 4);
+	c->cg_vbuckets = pow2_at_least(c->opts.max_cgroups / 4);
+	c->proc_vbuckets = pow2_at_least(c->opts.max_procs / 4);
+	c->cg_buckets = c->cg_vbuckets < TAB_MIN_BUCKETS ? c->cg_vbuckets : TAB_MIN_BUCKETS;
+	c->proc_buckets = c->proc_vbuckets < TAB_MIN_BUCKETS ? c->proc_vbuckets : TAB_MIN_BUCKETS;
+	c->obj_buckets = OBJ_MIN_BUCKETS;
 	c->cg_tab = calloc(c->cg_buckets, sizeof(*c->cg_tab));
 	c->proc_tab = calloc(c->proc_buckets, sizeof(*c->proc_tab));
-	if (!c->cg_tab || !c->proc_tab) {
+	c->obj_tab = calloc(c->obj_buckets, sizeof(*c->obj_tab));
+	if (!c->cg_tab || !c->proc_tab || !c->obj_tab) {
 		pcg_corr__free(c);
 		errno = ENOMEM;
 		return NULL;
@@ -256,12 +336,112 @@ static void cg_free(struct pcg_corr *c, struct cg *cg)
 {
 	c->mem -= cg_bytes(cg);
 	free(cg->sub_path);
-	free(cg);
+	pool_put(&c->cg_pool, cg);
+}
+
+static void proc_free(struct pcg_corr *c, struct proc *p)
+{
+	free(p->cmdline);
+	pool_put(&c->proc_pool, p);
+}
+
+static __u64 cg_hash(__u32 hier, __u64 cgid)
+{
+	return mix64(cgid ^ ((__u64)hier << 57));
+}
+
+static __u64 proc_hash(__u32 tgid)
+{
+	return mix64(tgid);
+}
+
+/* Doubles a chained table past one entry per bucket, up to @vb buckets, keeping each chain's
+ * order (so entries of one of the @vb buckets stay in insertion order). */
+#define TAB_GROW(c, tab, buckets, vb, nr, type, hash_of)                                       \
+	do {                                                                                   \
+		size_t nb_ = (c)->buckets * 2;                                                 \
+		type **nt_;                                                                    \
+                                                                                               \
+		if ((c)->nr <= (c)->buckets || nb_ > (c)->vb ||                                \
+		    !(nt_ = calloc(nb_, sizeof(*nt_))))                                        \
+			break;                                                                 \
+		for (size_t b_ = 0; b_ < (c)->buckets; b_++)                                   \
+			while ((c)->tab[b_]) {                                                 \
+				type *e_ = (c)->tab[b_], **d_ = &nt_[hash_of(e_) & (nb_ - 1)]; \
+                                                                                               \
+				(c)->tab[b_] = e_->hnext;                                      \
+				while (*d_)                                                    \
+					d_ = &(*d_)->hnext;                                    \
+				e_->hnext = NULL;                                              \
+				*d_ = e_;                                                      \
+			}                                                                      \
+		free((c)->tab);                                                                \
+		(c)->tab = nt_;                                                                \
+		(c)->buckets = nb_;                                                            \
+	} while (0)
+#define CG_HASH_OF(e)	cg_hash((e)->hier, (e)->cgid)
+#define PROC_HASH_OF(e) proc_hash((e)->tgid)
+
+static void cg_grow(struct pcg_corr *c)
+{
+	TAB_GROW(c, cg_tab, cg_buckets, cg_vbuckets, nr_cgs, struct cg, CG_HASH_OF);
+}
+
+static void proc_grow(struct pcg_corr *c)
+{
+	TAB_GROW(c, proc_tab, proc_buckets, proc_vbuckets, nr_procs, struct proc, PROC_HASH_OF);
+}
+
+/* A table's entries in the order of its full-size (vbuckets) layout, which is the order of
+ * the replays and snapshots made before the tables grew: in each real bucket the entries of
+ * one full-size bucket keep their order, so a stable sort by full-size bucket gives it.
+ * Returns the entries (n of them; free() the array), or NULL if there are none or no
+ * memory for the list (*n then says how many there are). */
+struct walk_ent {
+	size_t vb, at;
+	void *e;
+};
+
+static int walk_cmp(const void *a, const void *b)
+{
+	const struct walk_ent *x = a, *y = b;
+
+	if (x->vb != y->vb)
+		return x->vb < y->vb ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+#define TAB_WALK(c, tab, buckets, vb, nr, type, hash_of, n)                                  \
+	({                                                                                   \
+		struct walk_ent *v_ = (c)->nr ? malloc((c)->nr * sizeof(*v_)) : NULL;        \
+		size_t k_ = 0;                                                               \
+                                                                                             \
+		for (size_t b_ = 0; v_ && b_ < (c)->buckets; b_++)                           \
+			for (type *e_ = (c)->tab[b_]; e_ && k_ < (c)->nr; e_ = e_->hnext) {  \
+				v_[k_] = (struct walk_ent){ hash_of(e_) & ((c)->vb - 1), k_, \
+							    (void *)e_ };                    \
+				k_++;                                                        \
+			}                                                                    \
+		if (v_ && (c)->buckets < (c)->vb && k_ > 1)                                  \
+			qsort(v_, k_, sizeof(*v_), walk_cmp);                                \
+		*(n) = v_ ? k_ : (c)->nr;                                                    \
+		v_;                                                                          \
+	})
+
+static struct walk_ent *cg_walk(const struct pcg_corr *c, size_t *n)
+{
+	return TAB_WALK(c, cg_tab, cg_buckets, cg_vbuckets, nr_cgs, struct cg, CG_HASH_OF, n);
+}
+
+static struct walk_ent *proc_walk(const struct pcg_corr *c, size_t *n)
+{
+	return TAB_WALK(c, proc_tab, proc_buckets, proc_vbuckets, nr_procs, struct proc,
+			PROC_HASH_OF, n);
 }
 
 static struct cg **cg_slot(struct pcg_corr *c, __u32 hier, __u64 cgid)
 {
-	struct cg **pp = &c->cg_tab[mix64(cgid ^ ((__u64)hier << 57)) & (c->cg_buckets - 1)];
+	struct cg **pp = &c->cg_tab[cg_hash(hier, cgid) & (c->cg_buckets - 1)];
 
 	while (*pp && !((*pp)->cgid == cgid && (*pp)->hier == hier))
 		pp = &(*pp)->hnext;
@@ -275,26 +455,143 @@ static struct cg *cg_find(struct pcg_corr *c, __u32 hier, __u64 cgid)
 
 static struct proc **proc_slot(struct pcg_corr *c, __u32 tgid)
 {
-	struct proc **pp = &c->proc_tab[mix64(tgid) & (c->proc_buckets - 1)];
+	struct proc **pp = &c->proc_tab[proc_hash(tgid) & (c->proc_buckets - 1)];
 
 	while (*pp && (*pp)->tgid != tgid)
 		pp = &(*pp)->hnext;
 	return pp;
 }
 
-static struct obj **obj_slot(struct pcg_corr *c, bool is_pod, const char *name)
+static __u64 obj_hash(bool is_pod, const char *name)
 {
-	struct obj **pp = &c->obj_tab[(str_hash(name) ^ is_pod) & (OBJ_BUCKETS - 1)];
+	return str_hash(name) ^ is_pod;
+}
+
+static struct obj **obj_slot_h(struct pcg_corr *c, bool is_pod, const char *name, __u64 h)
+{
+	struct obj **pp = &c->obj_tab[h & (c->obj_buckets - 1)];
 
 	while (*pp) {
 		struct obj *o = *pp;
-		const char *n = is_pod ? o->info.pod_uid : o->info.container_id;
 
-		if (o->is_pod == is_pod && strcmp(n, name) == 0)
+		if (o->hash == h && o->is_pod == is_pod &&
+		    strcmp(is_pod ? o->info.pod_uid : o->info.container_id, name) == 0)
 			break;
 		pp = &o->hnext;
 	}
 	return pp;
+}
+
+static struct obj **obj_slot(struct pcg_corr *c, bool is_pod, const char *name)
+{
+	return obj_slot_h(c, is_pod, name, obj_hash(is_pod, name));
+}
+
+/* Past one pod or container per bucket, twice the buckets (chain order kept), so that a
+ * lookup stays O(1) with 100,000 containers; if that cannot be allocated, longer chains. */
+static void obj_grow(struct pcg_corr *c)
+{
+	size_t nb = c->obj_buckets * 2;
+	struct obj **nt;
+
+	if (c->nr_objs <= c->obj_buckets || !(nt = calloc(nb, sizeof(*nt))))
+		return;
+	for (size_t b = 0; b < c->obj_buckets; b++)
+		while (c->obj_tab[b]) {
+			struct obj *o = c->obj_tab[b], **d = &nt[o->hash & (nb - 1)];
+
+			c->obj_tab[b] = o->hnext;
+			while (*d)
+				d = &(*d)->hnext;
+			o->hnext = NULL;
+			*d = o;
+		}
+	free(c->obj_tab);
+	c->obj_tab = nt;
+	c->obj_buckets = nb;
+}
+
+/* The first entry of @t's chain for @h, or NULL; walk on with sent_next(). */
+static struct sent **stab_chain(struct stab *t, __u64 h)
+{
+	return t->buckets ? &t->tab[h & (t->buckets - 1)] : NULL;
+}
+
+/* Appends @e (hash set) at the end of its chain, growing the table past one entry per
+ * bucket.  False (nothing done) when it cannot hold one more. */
+static bool stab_add(struct stab *t, struct sent *e)
+{
+	struct sent **d;
+
+	if (t->nr >= t->buckets) {
+		size_t nb = t->buckets ? t->buckets * 2 : 64;
+		struct sent **nt = calloc(nb, sizeof(*nt));
+
+		if (!nt && !t->buckets)
+			return false;
+		for (size_t b = 0; nt && b < t->buckets; b++)
+			while (t->tab[b]) {
+				struct sent *x = t->tab[b];
+
+				t->tab[b] = x->hnext;
+				for (d = &nt[x->hash & (nb - 1)]; *d; d = &(*d)->hnext)
+					;
+				x->hnext = NULL;
+				*d = x;
+			}
+		if (nt) {
+			free(t->tab);
+			t->tab = nt;
+			t->buckets = nb;
+		}
+	}
+	for (d = &t->tab[e->hash & (t->buckets - 1)]; *d; d = &(*d)->hnext)
+		;
+	e->hnext = NULL;
+	*d = e;
+	t->nr++;
+	return true;
+}
+
+/* Unlinks the entry *@pp (its chain link) and frees it, giving back @size bytes. */
+static void stab_del(struct pcg_corr *c, struct stab *t, struct sent **pp, size_t size)
+{
+	struct sent *e = *pp;
+
+	*pp = e->hnext;
+	t->nr--;
+	c->mem -= size;
+	free(e);
+}
+
+static void stab_free(struct stab *t)
+{
+	for (size_t b = 0; b < t->buckets; b++)
+		while (t->tab[b]) {
+			struct sent *e = t->tab[b];
+
+			t->tab[b] = e->hnext;
+			free(e);
+		}
+	free(t->tab);
+}
+
+/* The hint for @id (its chain link), or NULL. */
+static struct sent **hint_find(struct pcg_corr *c, const char *id)
+{
+	struct sent **pp = stab_chain(&c->hints, obj_hash(false, id));
+
+	while (pp && *pp && strcmp(((struct hint *)*pp)->id, id))
+		pp = &(*pp)->hnext;
+	return pp && *pp ? pp : NULL;
+}
+
+/* Marks a change of @o's info (pcg_obj_info.stamp): one sequence for every correlator. */
+static __u64 stamp_seq;
+
+static void touch(struct obj *o)
+{
+	o->info.stamp = ++stamp_seq;
 }
 
 static void pending_del(struct pcg_corr *c, struct obj *o)
@@ -315,10 +612,11 @@ static void pending_del(struct pcg_corr *c, struct obj *o)
 
 static void obj_free(struct pcg_corr *c, struct obj *o)
 {
-	struct obj **pp =
-		obj_slot(c, o->is_pod, o->is_pod ? o->info.pod_uid : o->info.container_id);
+	struct obj **pp = &c->obj_tab[o->hash & (c->obj_buckets - 1)];
 
-	if (*pp == o)
+	while (*pp && *pp != o)
+		pp = &(*pp)->hnext;
+	if (*pp)
 		*pp = o->hnext;
 	pending_del(c, o);
 	if (o->prev)
@@ -360,7 +658,7 @@ static void proc_unlink(struct pcg_corr *c, struct proc **pp)
 	*pp = p->hnext;
 	c->nr_procs--;
 	c->mem -= sizeof(*p);
-	proc_free(p);
+	proc_free(c, p);
 	if (ctr) {
 		ctr->refs--;
 		obj_maybe_free(c, ctr);
@@ -434,7 +732,8 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 			   bool announce_owed)
 {
 	const char *name = is_pod ? pp->pod_uid : pp->container_id;
-	struct obj **slot = obj_slot(c, is_pod, name);
+	__u64 h = obj_hash(is_pod, name);
+	struct obj **slot = obj_slot_h(c, is_pod, name, h);
 	struct obj *o = *slot;
 
 	if (o)
@@ -451,6 +750,7 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 	}
 	c->nr_objs++;
 	o->seq = c->obj_seq++;
+	o->hash = h;
 	memcpy(o->path, path, path_len);
 	o->path[path_len] = 0;
 	o->is_pod = is_pod;
@@ -459,16 +759,17 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 	if (!is_pod) {
 		memcpy(o->info.container_id, pp->container_id, sizeof(o->info.container_id));
 		o->info.runtime = pp->runtime;
-		for (size_t i = 0; i < c->nr_hints; i++)
-			if (!strcmp(c->hints[i].id, name)) {
-				if (!o->info.runtime)
-					o->info.runtime = c->hints[i].runtime;
-				c->hints[i] = c->hints[--c->nr_hints];
-				break;
-			}
+		struct sent **hp = hint_find(c, name);
+
+		if (hp) {
+			if (!o->info.runtime)
+				o->info.runtime = ((struct hint *)*hp)->runtime;
+			stab_del(c, &c->hints, hp, sizeof(struct hint));
+		}
 	}
 	o->info.qos = pp->qos;
 	o->info.driver = pp->driver;
+	touch(o);
 	o->first_ts = ts;
 	o->existing = existing;
 	*slot = o;
@@ -488,6 +789,7 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 			c->pend_head = o;
 		c->pend_tail = o;
 	}
+	obj_grow(c);
 	return o;
 }
 
@@ -569,41 +871,50 @@ static void names_merge(struct obj *o, const struct names *src)
 	if (!o->is_pod && !o->names->ctype)
 		o->names->ctype = src->ctype;
 	o->info.ctype = o->names->ctype;
+	touch(o);
 }
 
 static void meta_stash(struct pcg_corr *c, const char *uid, const char *id, const struct names *n)
 {
 	struct meta_stash *m;
 
-	if (c->nr_metas == c->metas_cap) {
-		size_t cap = c->metas_cap ? c->metas_cap * 2 : 16;
-		struct meta_stash *nm = c->metas_cap < c->opts.max_cgroups ?
-						realloc(c->metas, cap * sizeof(*nm)) :
-						NULL;
-
-		if (!nm) {
-			c->stats.table_full++;
-			return;
-		}
-		c->metas = nm;
-		c->metas_cap = cap;
+	if (c->metas.nr >= c->opts.max_cgroups) {
+		c->stats.table_full++;
+		return;
 	}
-	m = &c->metas[c->nr_metas++];
+	if (!mem_take(c, sizeof(*m)))
+		return;
+	m = malloc(sizeof(*m));
+	if (!m) {
+		c->mem -= sizeof(*m);
+		c->stats.table_full++;
+		return;
+	}
+	m->pod = !id[0];
 	snprintf(m->pod_uid, sizeof(m->pod_uid), "%s", uid);
 	snprintf(m->id, sizeof(m->id), "%s", id);
 	m->names = *n;
+	m->h.hash = obj_hash(m->pod, m->pod ? m->pod_uid : m->id);
+	if (!stab_add(&c->metas, &m->h)) {
+		c->mem -= sizeof(*m);
+		free(m);
+		c->stats.table_full++;
+	}
 }
 
 /* A new pod or container takes the names that arrived before its cgroup did. */
 static void names_attach(struct pcg_corr *c, struct obj *o)
 {
-	for (size_t i = 0; i < c->nr_metas;) {
-		struct meta_stash *m = &c->metas[i];
-		bool match = o->is_pod ? !m->id[0] && !strcmp(m->pod_uid, o->info.pod_uid) :
-					 !strcmp(m->id, o->info.container_id);
+	struct sent **pp = stab_chain(&c->metas, o->hash);
+
+	while (pp && *pp) {
+		struct meta_stash *m = (struct meta_stash *)*pp;
+		bool match = m->h.hash == o->hash && m->pod == o->is_pod &&
+			     !strcmp(o->is_pod ? m->pod_uid : m->id,
+				     o->is_pod ? o->info.pod_uid : o->info.container_id);
 
 		if (!match) {
-			i++;
+			pp = &m->h.hnext;
 			continue;
 		}
 		if (strcmp(m->pod_uid, o->info.pod_uid)) {
@@ -613,7 +924,7 @@ static void names_attach(struct pcg_corr *c, struct obj *o)
 			if (o->pod)
 				names_merge(o->pod, &m->names);
 		}
-		*m = c->metas[--c->nr_metas]; /* used: removed */
+		stab_del(c, &c->metas, pp, sizeof(*m)); /* used: removed */
 	}
 }
 
@@ -645,6 +956,29 @@ static void meta(struct pcg_corr *c, const struct pcg_event *ev)
 		names_merge(o->pod, &n);
 }
 
+/* pcg_cgpath_parse(), remembered for the last PATH_MEMO paths. */
+static int parse_path(struct pcg_corr *c, const char *path, size_t len, struct pcg_cgpath *ret)
+{
+	struct path_memo *m;
+
+	for (unsigned i = 0; i < PATH_MEMO; i++) {
+		m = &c->memo[i];
+		if (m->len == len && len && !memcmp(m->path, path, len)) {
+			*ret = m->pp;
+			return m->rc;
+		}
+	}
+	m = &c->memo[c->memo_next++ % PATH_MEMO];
+	m->len = 0;
+	m->rc = pcg_cgpath_parse(path, len, &m->pp);
+	*ret = m->pp;
+	if (len <= sizeof(m->path)) {
+		memcpy(m->path, path, len);
+		m->len = len;
+	}
+	return m->rc;
+}
+
 static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	bool existing = ev->type == PCG_EV_EXISTING_CGROUP;
@@ -660,7 +994,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		(*slot)->gen = c->gen; /* a rescan lists it: still there */
 		return 0;	       /* seen already (scan and ring raced, or a duplicate) */
 	}
-	if (pcg_cgpath_parse(ev->str, ev->str_len, &pp) < 0)
+	if (parse_path(c, ev->str, ev->str_len, &pp) < 0)
 		return 0;
 	if (!pp.pod_uid[0] && !c->opts.all)
 		return 0; /* a container outside Kubernetes */
@@ -700,6 +1034,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		if (!o->pod && pod) {
 			o->pod = pod;
 			o->info.pod = &pod->info;
+			touch(o);
 			pod->refs++;
 		}
 		own = kind == PCG_CG_CONTAINER;
@@ -715,8 +1050,10 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		own = false;
 	}
 	/* its path is the cut string itself: it may be incomplete */
-	if (trunc && (o->is_pod ? pp.pod_end : pp.container_end) == ev->str_len)
+	if (trunc && (o->is_pod ? pp.pod_end : pp.container_end) == ev->str_len) {
 		o->info.cgroup_truncated = true;
+		touch(o);
+	}
 
 	if (pod)
 		names_attach(c, pod);
@@ -724,12 +1061,13 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		names_attach(c, o);
 	if (!mem_take(c, sizeof(*cg) + (own ? 0 : ev->str_len + 1)))
 		return 0;
-	cg = calloc(1, sizeof(*cg));
+	cg = pool_get(&c->cg_pool, sizeof(*cg));
 	if (cg && !own)
 		cg->sub_path = strndup(ev->str, ev->str_len);
 	if (!cg || (!own && !cg->sub_path)) {
 		c->mem -= sizeof(*cg) + (own ? 0 : ev->str_len + 1);
-		free(cg);
+		if (cg)
+			pool_put(&c->cg_pool, cg);
 		goto oom;
 	}
 	cg->cgid = ev->cgid;
@@ -741,6 +1079,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	cg->gen = c->gen;
 	*slot = cg;
 	c->nr_cgs++;
+	cg_grow(c); /* slot is not used after this */
 	if (own) {
 		unsigned i;
 
@@ -752,6 +1091,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 			o->info.ids[i].cgid = ev->cgid;
 			if (i == o->info.nr_ids)
 				o->info.nr_ids++;
+			touch(o);
 		}
 		if (ev->hier < 64)
 			o->seen_mask |= 1ull << ev->hier;
@@ -867,7 +1207,7 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 		}
 		if (!mem_take(c, sizeof(*p)))
 			return NULL;
-		p = calloc(1, sizeof(*p));
+		p = pool_get(&c->proc_pool, sizeof(*p));
 		if (!p) {
 			c->mem -= sizeof(*p);
 			c->stats.table_full++;
@@ -878,6 +1218,7 @@ static struct proc *proc_upsert(struct pcg_corr *c, const struct pcg_task *t, st
 		p->coarse = coarse;
 		*pp = p;
 		c->nr_procs++;
+		proc_grow(c);
 	} else if (p->coarse && !coarse) {
 		p->start_ns = t->start_ns;
 		p->coarse = false;
@@ -1108,35 +1449,42 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	struct obj *o = *obj_slot(c, false, ev->container_id);
-	struct hint *h = NULL;
+	struct sent **hp;
+	struct hint *h;
 
 	if (ev->runtime == PCG_RT_UNKNOWN || ev->runtime >= _PCG_RT_MAX)
 		return;
 	if (o) {
 		if (!o->info.runtime)
 			o->info.runtime = ev->runtime;
+		touch(o);
 		return;
 	}
-	for (size_t i = 0; i < c->nr_hints && !h; i++)
-		if (!strcmp(c->hints[i].id, ev->container_id))
-			h = &c->hints[i];
-	if (!h && c->nr_hints == c->hints_cap) {
-		size_t cap = c->hints_cap ? c->hints_cap * 2 : 16;
-		struct hint *n = c->hints_cap < c->opts.max_cgroups ?
-					 realloc(c->hints, cap * sizeof(*n)) :
-					 NULL;
-
-		if (!n) {
-			c->stats.table_full++;
-			return;
-		}
-		c->hints = n;
-		c->hints_cap = cap;
+	hp = hint_find(c, ev->container_id);
+	if (hp) {
+		((struct hint *)*hp)->runtime = ev->runtime;
+		return;
 	}
-	if (!h)
-		h = &c->hints[c->nr_hints++];
+	if (c->hints.nr >= c->opts.max_cgroups) {
+		c->stats.table_full++;
+		return;
+	}
+	if (!mem_take(c, sizeof(*h)))
+		return;
+	h = malloc(sizeof(*h));
+	if (!h) {
+		c->mem -= sizeof(*h);
+		c->stats.table_full++;
+		return;
+	}
 	memcpy(h->id, ev->container_id, sizeof(h->id));
 	h->runtime = ev->runtime;
+	h->h.hash = obj_hash(false, h->id);
+	if (!stab_add(&c->hints, &h->h)) {
+		c->mem -= sizeof(*h);
+		free(h);
+		c->stats.table_full++;
+	}
 }
 
 struct pid_ref {
@@ -1173,18 +1521,24 @@ static int rescan_sweep(struct pcg_corr *c, __u64 ts)
 	if (c->nr_cgs && !(keys = malloc(c->nr_cgs * sizeof(*keys))))
 		return 0;
 	for (int pass = 0; pass < 3 && !err; pass++) {
-		n = 0;
-		for (size_t b = 0; b < c->cg_buckets; b++)
-			for (struct cg *cg = c->cg_tab[b]; cg; cg = cg->hnext) {
-				int kind = !cg->own ? 0 : cg->obj->is_pod ? 2 : 1;
+		size_t nw;
+		struct walk_ent *w = cg_walk(c, &nw);
 
-				if (kind != pass || cg->gen == c->gen || cg->trunc ||
-				    cg->level > PCG_SCAN_MAX_DEPTH || cg->hier >= 64 ||
-				    !(c->opts.traced_hier_mask & 1ull << cg->hier))
-					continue;
-				if (n < c->nr_cgs)
-					keys[n++] = (struct cg_key){ cg->hier, cg->cgid };
-			}
+		if (!w && nw)
+			break; /* no memory: the sweep waits for the next rescan */
+		n = 0;
+		for (size_t i = 0; i < nw; i++) {
+			struct cg *cg = w[i].e;
+			int kind = !cg->own ? 0 : cg->obj->is_pod ? 2 : 1;
+
+			if (kind != pass || cg->gen == c->gen || cg->trunc ||
+			    cg->level > PCG_SCAN_MAX_DEPTH || cg->hier >= 64 ||
+			    !(c->opts.traced_hier_mask & 1ull << cg->hier))
+				continue;
+			if (n < c->nr_cgs)
+				keys[n++] = (struct cg_key){ cg->hier, cg->cgid };
+		}
+		free(w);
 		for (size_t i = 0; i < n && !err; i++)
 			err = cg_remove(c, keys[i].hier, keys[i].cgid, ts, true);
 	}
@@ -1405,42 +1759,53 @@ static int snap_meta(const struct cg *cg, __u64 ts, pcg_raw_fn fn, void *ctx)
 int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *ctx)
 {
 	union pcg_enc_buf b;
+	struct walk_ent *w;
+	size_t nw;
 	int err = 0;
 
 	/* pods first, then containers, then sub-cgroups: parents before children; a container's
 	 * runtime learnt from a hint travels with it, right before its cgroup */
+	w = cg_walk(c, &nw);
+	if (!w && nw)
+		return -ENOMEM;
 	for (int pass = 0; pass < 3 && !err; pass++)
-		for (size_t i = 0; i < c->cg_buckets && !err; i++)
-			for (const struct cg *cg = c->cg_tab[i]; cg && !err; cg = cg->hnext) {
-				int want = cg->obj->is_pod ? 0 : cg->own ? 1 : 2;
+		for (size_t i = 0; i < nw && !err; i++) {
+			const struct cg *cg = w[i].e;
+			int want = cg->obj->is_pod ? 0 : cg->own ? 1 : 2;
 
-				if (want != pass)
-					continue;
-				if (pass < 2)
-					err = snap_meta(cg, ts, fn, ctx);
-				if (!err && pass == 1 && cg->obj->info.runtime)
-					err = fn(ctx, &b,
-						 pcg_enc_hint(&b, ts, cg->obj->info.runtime,
-							      cg->obj->info.container_id));
-				if (!err)
-					err = snap_cgroup(cg, ts, fn, ctx);
-			}
-	for (size_t i = 0; i < c->proc_buckets && !err; i++)
-		for (const struct proc *p = c->proc_tab[i]; p && !err; p = p->hnext)
-			if (p->ctr) {
-				size_t len = pcg_enc_task(&b, PCG_EV_EXISTING_TASK, ts, &p->task);
+			if (want != pass)
+				continue;
+			if (pass < 2)
+				err = snap_meta(cg, ts, fn, ctx);
+			if (!err && pass == 1 && cg->obj->info.runtime)
+				err = fn(ctx, &b,
+					 pcg_enc_hint(&b, ts, cg->obj->info.runtime,
+						      cg->obj->info.container_id));
+			if (!err)
+				err = snap_cgroup(cg, ts, fn, ctx);
+		}
+	free(w);
+	w = err ? NULL : proc_walk(c, &nw);
+	if (!err && !w && nw)
+		return -ENOMEM;
+	for (size_t i = 0; !err && i < nw; i++) {
+		const struct proc *p = w[i].e;
 
-				/* a container made but not started yet: its first exec starts it,
-				 * in a replay of this snapshot too */
-				if (!p->ctr->started)
-					b.hdr.flags |= PCG_F_UNSTARTED;
-				err = fn(ctx, &b, len);
-				if (!err && p->cmdline)
-					err = fn(ctx, &b,
-						 pcg_enc_task_info(&b, ts, p->tgid, p->start_ns,
-								   p->cmdline, p->cmdline_len,
-								   p->cmdline_cut));
-			}
+		if (p->ctr) {
+			size_t len = pcg_enc_task(&b, PCG_EV_EXISTING_TASK, ts, &p->task);
+
+			/* a container made but not started yet: its first exec starts it, in a
+			 * replay of this snapshot too */
+			if (!p->ctr->started)
+				b.hdr.flags |= PCG_F_UNSTARTED;
+			err = fn(ctx, &b, len);
+			if (!err && p->cmdline)
+				err = fn(ctx, &b,
+					 pcg_enc_task_info(&b, ts, p->tgid, p->start_ns, p->cmdline,
+							   p->cmdline_len, p->cmdline_cut));
+		}
+	}
+	free(w);
 	return err ? err : fn(ctx, &b, pcg_enc_mark(&b, PCG_EV_SCAN_DONE, ts));
 }
 
@@ -1450,10 +1815,7 @@ bool pcg_corr__runtime_known(const struct pcg_corr *c, const char *container_id)
 
 	if (o)
 		return o->info.runtime != PCG_RT_UNKNOWN;
-	for (size_t i = 0; i < c->nr_hints; i++)
-		if (!strcmp(c->hints[i].id, container_id))
-			return true;
-	return false;
+	return hint_find((struct pcg_corr *)c, container_id) != NULL;
 }
 
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret)
@@ -1482,7 +1844,7 @@ void pcg_corr__free(struct pcg_corr *c)
 				struct proc *p = c->proc_tab[b];
 
 				c->proc_tab[b] = p->hnext;
-				proc_free(p);
+				proc_free(c, p);
 			}
 	while (c->objs_head) {
 		struct obj *o = c->objs_head;
@@ -1492,10 +1854,13 @@ void pcg_corr__free(struct pcg_corr *c)
 		free(o->path);
 		free(o);
 	}
+	pool_free(&c->cg_pool);
+	pool_free(&c->proc_pool);
 	free(c->cg_tab);
 	free(c->proc_tab);
-	free(c->hints);
-	free(c->metas);
+	free(c->obj_tab);
+	stab_free(&c->hints);
+	stab_free(&c->metas);
 	free(c->exited);
 	free(c->exited_hash);
 	free(c);

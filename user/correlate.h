@@ -76,6 +76,10 @@ struct pcg_obj_info {
 	const char *name[PCG_META_NR];	/* PCG_META_* */
 	unsigned ctype;			/* PCG_CTYPE_* */
 	const struct pcg_obj_info *pod; /* a container's pod, NULL otherwise */
+	/* New, and unique among all objects of all correlators, each time a field above
+	 * changes: what is formatted from the fields above (reconciled and ids aside) can be
+	 * reused while it stays (and the pod's) the same. */
+	__u64 stamp;
 };
 
 /* A name of a pod or container (@field: PCG_META_*), NULL when unknown.  A container's pod

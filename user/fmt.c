@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* fmt.c - output records -> text lines or JSON Lines (pure). */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,10 +11,16 @@
 #include "fmt.h"
 #include "sbuf.h"
 
-static const char *const ns_names[PCG_NS_COUNT] = {
-	[PCG_NS_MNT] = "mnt",	    [PCG_NS_UTS] = "uts",   [PCG_NS_IPC] = "ipc",
-	[PCG_NS_PID] = "pid",	    [PCG_NS_NET] = "net",   [PCG_NS_USER] = "user",
-	[PCG_NS_CGROUP] = "cgroup", [PCG_NS_TIME] = "time",
+/* The JSON "ns" object's keys, the first with its brace. */
+#define NS_KEY(i, name) \
+	[i] = { i ? ",\"" name "\":" : "{\"" name "\":", sizeof("{\"" name "\":") - 1 }
+static const struct {
+	const char *s;
+	size_t len;
+} ns_keys[PCG_NS_COUNT] = {
+	NS_KEY(PCG_NS_MNT, "mnt"),	 NS_KEY(PCG_NS_UTS, "uts"),   NS_KEY(PCG_NS_IPC, "ipc"),
+	NS_KEY(PCG_NS_PID, "pid"),	 NS_KEY(PCG_NS_NET, "net"),   NS_KEY(PCG_NS_USER, "user"),
+	NS_KEY(PCG_NS_CGROUP, "cgroup"), NS_KEY(PCG_NS_TIME, "time"),
 };
 
 static void split_ns(__s64 ns, __s64 *sec, long *frac)
@@ -34,6 +42,28 @@ static void put_digits(char *d, unsigned long n, int w)
 	}
 }
 
+/* The last second formatted: its date and time stand for every record in that second. */
+static __s64 memo_sec = -1; /* the tracer formats on one thread */
+static char memo_buf[30];
+
+/* @n < 10^9 as 9 digits at @d, two at a time. */
+static void put_9digits(char *d, unsigned long n)
+{
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
+
+	for (int i = 7; i > 0; i -= 2) {
+		unsigned r = n % 100;
+
+		n /= 100;
+		d[i] = pairs[2 * r];
+		d[i + 1] = pairs[2 * r + 1];
+	}
+	d[0] = '0' + n;
+}
+
 void pcg_fmt_rfc3339(struct pcg_sbuf *sb, __s64 realtime_ns)
 {
 	struct tm tm;
@@ -42,6 +72,11 @@ void pcg_fmt_rfc3339(struct pcg_sbuf *sb, __s64 realtime_ns)
 	time_t t;
 
 	split_ns(realtime_ns, &sec, &frac);
+	if (sec >= 0 && sec == memo_sec) { /* records come in bursts within a second */
+		put_9digits(memo_buf + 20, frac);
+		pcg_sbuf_add(sb, memo_buf, sizeof(memo_buf));
+		return;
+	}
 	if (sec >= 0 && sec < 253402300800ll) { /* years 1970-9999: the civil date directly */
 		/* days -> year, month, day (H. Hinnant's civil_from_days), no printf */
 		__s64 z = sec / 86400 + 719468, r = sec % 86400;
@@ -58,8 +93,10 @@ void pcg_fmt_rfc3339(struct pcg_sbuf *sb, __s64 realtime_ns)
 		put_digits(b + 11, r / 3600, 2);
 		put_digits(b + 14, r / 60 % 60, 2);
 		put_digits(b + 17, r % 60, 2);
-		put_digits(b + 20, frac, 9);
+		put_9digits(b + 20, frac);
 		pcg_sbuf_add(sb, b, sizeof(b));
+		memcpy(memo_buf, b, sizeof(b));
+		memo_sec = sec;
 		return;
 	}
 	t = (time_t)sec;
@@ -88,40 +125,70 @@ static bool is_pod(enum pcg_out_kind k)
 	return k == PCG_OUT_POD_CREATE || k == PCG_OUT_POD_REMOVE;
 }
 
-static void json_key(struct pcg_sbuf *sb, const char *k)
-{
-	pcg_sbuf_add(sb, ",\"", 2);
-	pcg_sbuf_adds(sb, k);
-	pcg_sbuf_add(sb, "\":", 2);
-}
+/* ,"k": for a literal key @k, in one copy of a constant length */
+#define JSON_KEY_LIT(k) ",\"" k "\":"
+#define json_key(sb, k) pcg_sbuf_add((sb), JSON_KEY_LIT(k), sizeof(JSON_KEY_LIT(k)) - 1)
 
-static void json_str_or_null(struct pcg_sbuf *sb, const char *k, const char *v)
+static void json_str_or_null_(struct pcg_sbuf *sb, const char *key, size_t key_len, const char *v)
 {
-	json_key(sb, k);
+	pcg_sbuf_add(sb, key, key_len);
 	if (v && v[0])
 		pcg_sbuf_add_json_str(sb, v, strlen(v));
 	else
-		pcg_sbuf_adds(sb, "null");
+		pcg_sbuf_add(sb, "null", 4);
 }
+#define json_str_or_null(sb, k, v) \
+	json_str_or_null_((sb), JSON_KEY_LIT(k), sizeof(JSON_KEY_LIT(k)) - 1, (v))
 
 /* A string from the traced system: "key":"..." and, when its bytes are not valid UTF-8 (which
  * the JSON string then shows with U+FFFD), "key_b64":"<the exact bytes, base64>". */
-static void json_raw_str(struct pcg_sbuf *sb, const char *k, const char *v, size_t len)
+static void json_raw_str_(struct pcg_sbuf *sb, const char *k, const char *key, size_t key_len,
+			  const char *v, size_t len)
 {
-	json_key(sb, k);
-	pcg_sbuf_add_json_str(sb, v, len);
-	if (!pcg_sbuf_utf8_valid(v, len)) {
+	pcg_sbuf_add(sb, key, key_len);
+	if (!pcg_sbuf_add_json_str(sb, v, len)) {
 		pcg_sbuf_addf(sb, ",\"%s_b64\":\"", k);
 		pcg_sbuf_add_base64(sb, v, len);
 		pcg_sbuf_addc(sb, '"');
 	}
+}
+#define json_raw_str(sb, k, v, len) \
+	json_raw_str_((sb), k, JSON_KEY_LIT(k), sizeof(JSON_KEY_LIT(k)) - 1, (v), (len))
+
+/* The JSON of an object's fields up to "cgroup_truncated", kept by object and stamp: a
+ * container's create, start, exec, exit and remove lines repeat it. */
+#define OBJ_MEMO_N     64
+#define OBJ_MEMO_BYTES 1024
+static struct obj_memo {
+	const struct pcg_obj_info *o;
+	__u64 stamp, pod_stamp;
+	bool pod;
+	unsigned len; /* 0: empty */
+	char buf[OBJ_MEMO_BYTES];
+} * obj_memo; /* allocated at the first use; the tracer formats on one thread */
+
+static struct obj_memo *obj_memo_of(const struct pcg_obj_info *o)
+{
+	__u64 k = (__u64)(uintptr_t)o * 0x9e3779b97f4a7c15ull;
+
+	if (!obj_memo && !(obj_memo = calloc(OBJ_MEMO_N, sizeof(*obj_memo))))
+		return NULL;
+	return &obj_memo[k >> 58 & (OBJ_MEMO_N - 1)];
 }
 
 static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 {
 	const struct pcg_obj_info *o = out->obj;
 	bool pod = is_pod(out->kind);
+	__u64 pod_stamp = o && o->pod ? o->pod->stamp : 0;
+	struct obj_memo *m = o && o->stamp ? obj_memo_of(o) : NULL; /* 0: not the correlator's */
+	size_t start = sb->len;
 
+	if (m && m->len && m->o == o && m->stamp == o->stamp && m->pod_stamp == pod_stamp &&
+	    m->pod == pod) {
+		pcg_sbuf_add(sb, m->buf, m->len);
+		goto rest;
+	}
 	json_str_or_null(sb, "pod_uid", o ? o->pod_uid : NULL);
 	json_str_or_null(sb, "pod_name", pcg_obj_name(o, PCG_META_POD_NAME));
 	json_str_or_null(sb, "pod_namespace", pcg_obj_name(o, PCG_META_POD_NAMESPACE));
@@ -147,6 +214,15 @@ static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 		return;
 	if (o->cgroup_truncated)
 		pcg_sbuf_adds(sb, ",\"cgroup_truncated\":true");
+	if (m && !sb->oom && sb->len - start <= sizeof(m->buf)) {
+		m->o = o;
+		m->stamp = o->stamp;
+		m->pod_stamp = pod_stamp;
+		m->pod = pod;
+		m->len = sb->len - start;
+		memcpy(m->buf, sb->buf + start, m->len);
+	}
+rest:
 	if (o->reconciled)
 		pcg_sbuf_adds(sb, ",\"reconciled\":true");
 	json_key(sb, "cgroup_ids");
@@ -173,21 +249,18 @@ static void json_obj(struct pcg_sbuf *sb, const struct pcg_out *out)
 
 static void json_task(struct pcg_sbuf *sb, const struct pcg_task *t)
 {
-	pcg_sbuf_adds(sb, ",\"pid\":");
+	json_key(sb, "pid");
 	pcg_sbuf_addu(sb, t->tgid);
-	pcg_sbuf_adds(sb, ",\"nspid\":");
+	json_key(sb, "nspid");
 	pcg_sbuf_addu(sb, t->nspid);
-	pcg_sbuf_adds(sb, ",\"ppid\":");
+	json_key(sb, "ppid");
 	pcg_sbuf_addu(sb, t->ppid);
-	pcg_sbuf_adds(sb, ",\"uid\":");
+	json_key(sb, "uid");
 	pcg_sbuf_addu(sb, t->uid);
 	json_raw_str(sb, "comm", t->comm, sizeof(t->comm));
 	json_key(sb, "ns");
-	pcg_sbuf_addc(sb, '{');
 	for (int i = 0; i < PCG_NS_COUNT; i++) {
-		pcg_sbuf_adds(sb, i ? ",\"" : "\"");
-		pcg_sbuf_adds(sb, ns_names[i]);
-		pcg_sbuf_add(sb, "\":", 2);
+		pcg_sbuf_add(sb, ns_keys[i].s, ns_keys[i].len); /* {"mnt": ... ,"uts": */
 		pcg_sbuf_addu(sb, t->ns[i]);
 	}
 	pcg_sbuf_addc(sb, '}');

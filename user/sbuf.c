@@ -9,6 +9,10 @@
 
 #include "sbuf.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define SBUF_DEFAULT_MAX (1u << 20)
 
 static char sbuf_empty[1];
@@ -80,10 +84,35 @@ void pcg_sbuf_addu(struct pcg_sbuf *sb, unsigned long long v)
 				    "25262728293031323334353637383940414243444546474849"
 				    "50515253545556575859606162636465666768697071727374"
 				    "75767778798081828384858687888990919293949596979899";
-	char d[20];
-	size_t i = sizeof(d);
-
-	while (v >= 100) { /* two digits a division */
+	static const unsigned long long p10[20] = {
+		1ull,
+		10ull,
+		100ull,
+		1000ull,
+		10000ull,
+		100000ull,
+		1000000ull,
+		10000000ull,
+		100000000ull,
+		1000000000ull,
+		10000000000ull,
+		100000000000ull,
+		1000000000000ull,
+		10000000000000ull,
+		100000000000000ull,
+		1000000000000000ull,
+		10000000000000000ull,
+		100000000000000000ull,
+		1000000000000000000ull,
+		10000000000000000000ull,
+	};
+	/* digits from the bit length (log10(2) ~ 1233/4096) and one compare; "0" has one */
+	unsigned t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	size_t n = t + (v >= p10[t]) + (v == 0);
+	char tmp[20], *d;
+	/* straight into the buffer when it has room, else through pcg_sbuf_add() */
+	d = sb->cap - sb->len > n && sb->max - sb->len >= n ? sb->buf + sb->len : tmp;
+	for (size_t i = n; v >= 100;) { /* two digits a division, from the end */
 		unsigned r = v % 100;
 
 		v /= 100;
@@ -91,12 +120,17 @@ void pcg_sbuf_addu(struct pcg_sbuf *sb, unsigned long long v)
 		d[--i] = pairs[2 * r];
 	}
 	if (v >= 10) {
-		d[--i] = pairs[2 * v + 1];
-		d[--i] = pairs[2 * v];
+		d[0] = pairs[2 * v];
+		d[1] = pairs[2 * v + 1];
 	} else {
-		d[--i] = '0' + v;
+		d[0] = '0' + v;
 	}
-	pcg_sbuf_add(sb, d + i, sizeof(d) - i);
+	if (d == tmp) {
+		pcg_sbuf_add(sb, tmp, n);
+		return;
+	}
+	sb->len += n;
+	sb->buf[sb->len] = 0;
 }
 
 /* Bytes that pass through a JSON string literal as they are: printable ASCII but '"', '\\'. */
@@ -189,55 +223,132 @@ static size_t utf8_seq(const unsigned char *s, size_t len)
 	return n;
 }
 
-void pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len)
+/* One byte that is not json_plain() (and not NUL) as JSON at @d; returns the bytes written,
+ * and in *@n the input bytes it took (a whole UTF-8 sequence), *@valid false if it was not
+ * UTF-8.  At most 6 bytes are written for each byte taken. */
+static size_t json_escape_at(char *d, const unsigned char *p, size_t left, size_t *n, bool *valid)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char c = p[0];
+	size_t k;
+
+	*n = 1;
+	if (c == '"' || c == '\\') {
+		d[0] = '\\';
+		d[1] = c;
+		return 2;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		d[0] = '\\';
+		switch (c) {
+		case '\n':
+			d[1] = 'n';
+			return 2;
+		case '\t':
+			d[1] = 't';
+			return 2;
+		case '\r':
+			d[1] = 'r';
+			return 2;
+		default:
+			memcpy(d + 1, "u00", 3);
+			d[4] = hex[c >> 4];
+			d[5] = hex[c & 15];
+			return 6;
+		}
+	}
+	if (c < 0x80) {
+		d[0] = c;
+		return 1;
+	}
+	if ((k = utf8_seq(p, left)) && !memchr(p, 0, k)) {
+		memcpy(d, p, k);
+		*n = k;
+		return k;
+	}
+	/* not UTF-8: U+REPLACEMENT CHARACTER, never a code point the byte is not */
+	*valid = false;
+	memcpy(d, "\\ufffd", 6);
+	return 6;
+}
+
+bool pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
+	size_t i = 0, n, room = len <= (SIZE_MAX - 8) / 6 ? 6 * len + 8 : SIZE_MAX;
+	bool valid = true;
 
+	if (__builtin_expect(sb->max - sb->len >= room, 1) &&
+	    (sb->cap - sb->len > room ||
+	     (sbuf_grow(sb, room) == room && sb->cap - sb->len > room))) {
+		/* room for the worst case (6 bytes out for each byte in): straight into the
+		 * buffer, plain bytes 8 at a time */
+		char *d = sb->buf + sb->len;
+
+		*d++ = '"';
+		for (;;) {
+			uint64_t w;
+
+#ifdef __SSE2__
+			/* 16 at a time: copied whole (there is room), kept up to the first
+			 * byte that is not plain */
+			while (i + 16 <= len) {
+				__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+				__m128i sp = _mm_or_si128(
+					_mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+						     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+					_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+						     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+				unsigned m = _mm_movemask_epi8(sp);
+
+				_mm_storeu_si128((__m128i *)d, v);
+				if (m) {
+					d += __builtin_ctz(m);
+					i += __builtin_ctz(m);
+					break;
+				}
+				d += 16;
+				i += 16;
+			}
+#endif
+			while (i + 8 <= len) {
+				memcpy(&w, p + i, 8);
+				if (json_word_special(w))
+					break;
+				memcpy(d, &w, 8);
+				d += 8;
+				i += 8;
+			}
+			while (i < len && json_plain(p[i]))
+				*d++ = p[i++];
+			if (i >= len || !p[i])
+				break;
+			d += json_escape_at(d, p + i, len - i, &n, &valid);
+			i += n;
+		}
+		*d++ = '"';
+		*d = 0;
+		sb->len = d - sb->buf;
+		return valid;
+	}
+	/* near the buffer's limit: piece by piece, keeping what fits */
 	pcg_sbuf_addc(sb, '"');
 	while (i < len && p[i]) {
-		unsigned char c = p[i];
 		size_t run = json_plain_run(p, i, len); /* plain bytes, copied at once */
+		char e[8];
 
 		if (run > i) {
 			pcg_sbuf_add(sb, p + i, run - i);
 			i = run;
 			continue;
 		}
-
-		if (c == '"' || c == '\\') {
-			pcg_sbuf_addc(sb, '\\');
-			pcg_sbuf_addc(sb, c);
-			i++;
-		} else if (c < 0x20 || c == 0x7f) {
-			switch (c) {
-			case '\n':
-				pcg_sbuf_adds(sb, "\\n");
-				break;
-			case '\t':
-				pcg_sbuf_adds(sb, "\\t");
-				break;
-			case '\r':
-				pcg_sbuf_adds(sb, "\\r");
-				break;
-			default:
-				pcg_sbuf_addf(sb, "\\u%04x", c);
-				break;
-			}
-			i++;
-		} else if (c < 0x80) {
-			pcg_sbuf_addc(sb, c);
-			i++;
-		} else if ((n = utf8_seq(p + i, len - i)) && !memchr(p + i, 0, n)) {
-			pcg_sbuf_add(sb, p + i, n);
-			i += n;
-		} else {
-			/* not UTF-8: U+REPLACEMENT CHARACTER, never a code point the byte is not */
-			pcg_sbuf_adds(sb, "\\ufffd");
-			i++;
-		}
+		if (!p[i])
+			break;
+		pcg_sbuf_add(sb, e, json_escape_at(e, p + i, len - i, &n, &valid));
+		i += n;
 	}
 	pcg_sbuf_addc(sb, '"');
+	return valid;
 }
 
 bool pcg_sbuf_utf8_valid(const char *s, size_t len)

@@ -57,8 +57,9 @@ void pcg_sbuf_addf(struct pcg_sbuf *sb, const char *fmt, ...) __attribute__((for
  * through; control characters and '"' '\\' are escaped; every byte that is not part of a valid
  * UTF-8 sequence becomes \ufffd (U+FFFD REPLACEMENT CHARACTER), so the output is valid JSON
  * whatever the input holds and a byte is never shown as a character it is not (0xff is not
- * "\u00ff", a real "y with diaeresis").  Stops at the first NUL within @len. */
-void pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len);
+ * "\u00ff", a real "y with diaeresis").  Stops at the first NUL within @len.  Returns
+ * pcg_sbuf_utf8_valid(@s, @len): false when a byte became U+FFFD. */
+bool pcg_sbuf_add_json_str(struct pcg_sbuf *sb, const char *s, size_t len);
 
 /* Whether the @len bytes of @s, up to the first NUL, are valid UTF-8 (what
  * pcg_sbuf_add_json_str() passes unchanged). */

@@ -54,6 +54,27 @@ PCG_TEST(fastpath_addu)
 		snprintf(want, sizeof(want), "x%llu", v[i]);
 		ASSERT_STREQ(sb.buf, want, "decimal");
 	}
+	/* every digit count, at its edges, straight into the buffer and through a full one */
+	for (unsigned long long p = 1;; p *= 10) {
+		unsigned long long e[] = { p - 1, p, p + 1, p * 2 - 1 };
+
+		for (size_t i = 0; i < 4; i++) {
+			struct pcg_sbuf tight;
+
+			pcg_sbuf_reset(&sb);
+			pcg_sbuf_addu(&sb, e[i]);
+			snprintf(want, sizeof(want), "%llu", e[i]);
+			ASSERT_STREQ(sb.buf, want, "decimal, every length");
+			pcg_sbuf_init(&tight);
+			tight.max = strlen(want);
+			pcg_sbuf_addu(&tight, e[i]);
+			ASSERT_STREQ(tight.buf, want, "decimal, at the buffer's limit");
+			ASSERT_TRUE(!tight.oom, "fits exactly");
+			pcg_sbuf_done(&tight);
+		}
+		if (p > 18446744073709551615ull / 10)
+			break;
+	}
 	pcg_sbuf_done(&sb);
 }
 

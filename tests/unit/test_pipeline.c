@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encode.h"
 #include "jsonv.h"
 #include "pipeline.h"
 #include "test.h"
@@ -753,4 +754,79 @@ PCG_TEST(pipeline_json_unique_keys)
 	ASSERT_TRUE(!c.bad_line, "every line valid JSON without duplicate keys");
 	pcg_pipeline__free(p);
 	cap_free(&c);
+}
+
+static int feed_enc(struct pcg_pipeline *p, struct cap *c, size_t n, const union pcg_enc_buf *b)
+{
+	return feed(p, c, b, n);
+}
+
+/* The formatter reuses an object's JSON between its lines: names that arrive after a line
+ * (for the container, then for its pod) and a pod met again show up in the next lines. */
+PCG_TEST(pipeline_json_names_after_lines)
+{
+	static const char *ctr_str[PCG_META_NR] = { "", "", "web", "nginx:1", "" };
+	static const char *pod_str[PCG_META_NR] = { "web-0", "shop", "", "", "" };
+	struct filt f = { 0 };
+	struct cap c;
+	struct pcg_pipeline *p = new_pipeline(&c, &f);
+	struct pcg_task t = mk_task(4242, 102, 202, "nginx");
+	size_t len[PCG_META_NR];
+	union pcg_enc_buf b;
+	int start = -1, exec2 = -1, exit_ = -1, rm = -1, podrm = -1;
+
+	if (!ASSERT_TRUE(p != NULL, "pipeline"))
+		return;
+	ASSERT_OK(feed_raw(p, &c, cgroup_rec(PCG_EV_CGROUP_MKDIR, 0, 101, POD_A, 1 * MS)), "pod");
+	ASSERT_OK(feed_raw(p, &c, cgroup_rec(PCG_EV_CGROUP_MKDIR, 4, 201, POD_A, 1 * MS)), "pod");
+	ASSERT_OK(feed_raw(p, &c, cgroup_rec(PCG_EV_CGROUP_MKDIR, 0, 102, CTR_A, 2 * MS)), "ctr");
+	ASSERT_OK(feed_raw(p, &c, cgroup_rec(PCG_EV_CGROUP_MKDIR, 4, 202, CTR_A, 2 * MS)), "ctr");
+	ASSERT_OK(feed_raw(p, &c, exec_rec(t, "/usr/sbin/nginx", 3 * MS)), "start");
+	for (int i = 0; i < PCG_META_NR; i++)
+		len[i] = strlen(ctr_str[i]);
+	ASSERT_OK(feed_enc(p, &c,
+			   pcg_enc_meta(&b, 4 * MS, UID_A, CID_A, PCG_CTYPE_CONTAINER, 0, false,
+					ctr_str, len),
+			   &b),
+		  "container names");
+	ASSERT_OK(feed_raw(p, &c, exec_rec(t, "/usr/sbin/nginx", 5 * MS)), "exec");
+	for (int i = 0; i < PCG_META_NR; i++)
+		len[i] = strlen(pod_str[i]);
+	ASSERT_OK(feed_enc(p, &c, pcg_enc_meta(&b, 6 * MS, UID_A, "", 0, 0, false, pod_str, len),
+			   &b),
+		  "pod names");
+	ASSERT_OK(feed_raw(p, &c, exit_rec(t, 0, 7 * MS)), "exit");
+	ASSERT_OK(feed_raw(p, &c, cgroup_rec(PCG_EV_CGROUP_RMDIR, 0, 102, CTR_A, 8 * MS)), "rm");
+	ASSERT_OK(feed_raw(p, &c, cgroup_rec(PCG_EV_CGROUP_RMDIR, 4, 202, CTR_A, 8 * MS)), "rm");
+	ASSERT_OK(feed_raw(p, &c, cgroup_rec(PCG_EV_CGROUP_RMDIR, 0, 101, POD_A, 9 * MS)), "rm");
+	ASSERT_OK(feed_raw(p, &c, cgroup_rec(PCG_EV_CGROUP_RMDIR, 4, 201, POD_A, 9 * MS)), "rm");
+	ASSERT_OK(pcg_pipeline__flush(p), "flush");
+	for (int i = 0; i < c.n; i++) {
+		if (has(c.lines[i], "\"event\":\"container_start\""))
+			start = i;
+		else if (has(c.lines[i], "\"event\":\"exec\""))
+			exec2 = i;
+		else if (has(c.lines[i], "\"event\":\"exit\""))
+			exit_ = i;
+		else if (has(c.lines[i], "\"event\":\"container_remove\""))
+			rm = i;
+		else if (has(c.lines[i], "\"event\":\"pod_remove\""))
+			podrm = i;
+	}
+	if (ASSERT_TRUE(start >= 0 && exec2 >= 0 && exit_ >= 0 && rm >= 0 && podrm >= 0,
+			"every line")) {
+		ASSERT_TRUE(has(c.lines[start], "\"container_name\":null"), "start: no name yet");
+		ASSERT_TRUE(has(c.lines[exec2], "\"container_name\":\"web\""), "exec: its name");
+		ASSERT_TRUE(has(c.lines[exec2], "\"image\":\"nginx:1\""), "exec: its image");
+		ASSERT_TRUE(has(c.lines[exec2], "\"pod_name\":null"), "exec: no pod name yet");
+		ASSERT_TRUE(has(c.lines[exit_], "\"pod_name\":\"web-0\""), "exit: the pod's name");
+		ASSERT_TRUE(has(c.lines[exit_], "\"pod_namespace\":\"shop\""), "exit: namespace");
+		ASSERT_TRUE(has(c.lines[exit_], "\"container_name\":\"web\""), "exit: name kept");
+		ASSERT_TRUE(has(c.lines[rm], "\"pod_name\":\"web-0\""), "remove: the pod's name");
+		ASSERT_TRUE(has(c.lines[podrm], "\"pod_name\":\"web-0\""), "pod_remove: its name");
+		ASSERT_TRUE(!has(c.lines[podrm], "container_id"), "pod_remove: a pod's keys");
+	}
+	ASSERT_TRUE(!c.bad_line, "valid lines");
+	cap_free(&c);
+	pcg_pipeline__free(p);
 }

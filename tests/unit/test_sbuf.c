@@ -107,6 +107,22 @@ static bool check_json(const unsigned char *in, size_t len, const char *what)
 				     jv_utf8_valid(in, want), what);
 	}
 	ref_json(in, len, ref);
+	{
+		/* the piecewise path, taken near the buffer's limit, writes the same and says the
+		 * same about UTF-8 (the buffer above took the straight path) */
+		struct pcg_sbuf near;
+		bool v;
+
+		pcg_sbuf_init(&near);
+		near.max = strlen(ref) + 1;
+		v = pcg_sbuf_add_json_str(&near, (const char *)copy, len);
+		ok = ok && ASSERT_STREQ(near.buf, ref, what) && ASSERT_TRUE(!near.oom, what) &&
+		     ASSERT_EQ(v, jv_utf8_valid(in, want), what);
+		pcg_sbuf_done(&near);
+		pcg_sbuf_reset(&sb);
+		v = pcg_sbuf_add_json_str(&sb, (const char *)copy, len);
+		ok = ok && ASSERT_EQ(v, jv_utf8_valid(in, want), what);
+	}
 	if (ok && !ASSERT_STREQ(sb.buf, ref, what)) {
 		fprintf(stderr, "  input:");
 		for (size_t i = 0; i < len; i++)

@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# t_many.sh - e2e: more cgroups than a preallocated filter map of 65,536 held.  17,000 pods of one
+# container each are made in cgroup2 and in the key v1 hierarchy (68,000 tracked cgroups) while
+# the tracer runs: every container is reported, nothing is lost (no "lost" record, no rescan),
+# and a real runc pod started beside them is still traced whole against ground truth (its
+# container_start with the right pid and namespaces, its exit code, its removal).
+. "$(dirname "$0")/lib.sh"
+e2e_init t_many
+e2e_require_tracer
+_e2e_hier_load
+
+N=${T_MANY_N:-17000}
+top=/podcg-e2e-many-$$-$RANDOM
+mnts=()
+for h in "${E2E_TRACED_HIDS[@]}"; do mnts+=("${E2E_HIER_MNT[$h]}"); done
+[ "${#mnts[@]}" -ge 1 ] || e2e_bail "no traced hierarchy found"
+many_cleanup() {
+	local m
+	for m in "${mnts[@]}"; do
+		[ -d "$m$top" ] && find "$m$top" -depth -type d -print0 | xargs -0 -r rmdir 2>/dev/null
+		[ -d "$m$top" ] && echo "could not remove $m$top"
+	done
+	return 0
+}
+e2e_defer many_cleanup
+
+tracer_start
+# N pods of one container each, systemd layout, below our own top (a kubelet --cgroup-root)
+awk -v n="$N" 'BEGIN { srand(); h = "0123456789abcdef"
+	q = "kubepods.slice/kubepods-besteffort.slice"
+	for (i = 0; i < n; i++) {
+		u = ""; for (k = 0; k < 32; k++) u = u substr(h, int(rand() * 16) + 1, 1)
+		u = substr(u, 1, 8) "_" substr(u, 9, 4) "_" substr(u, 13, 4) "_" substr(u, 17, 4) "_" substr(u, 21, 12)
+		c = ""; for (k = 0; k < 64; k++) c = c substr(h, int(rand() * 16) + 1, 1)
+		p = q "/kubepods-besteffort-pod" u ".slice"
+		print p; print p "/cri-containerd-" c ".scope"
+	} }' >"$E2E_TMP/dirs"
+for m in "${mnts[@]}"; do
+	mkdir -p "$m$top/kubepods.slice/kubepods-besteffort.slice" &&
+		(cd "$m$top" && xargs -a "$E2E_TMP/dirs" mkdir) || e2e_bail "cannot make the cgroups below $m$top"
+done
+made() { grep -F "\"cgroup\":\"$top/" "$E2E_TRACE_OUT" | grep -c -F '"event":"container_create"'; }
+e2e_wait_until 120 [ "$(made)" -ge "$N" ] || true
+
+# a real pod beside them
+pod_create P systemd besteffort
+ctr_create S P containerd -- /bin/sh -c 'exit 7'
+ctr_start S
+ctr_wait_stopped S
+ctr_expect_exit S "${CTR_PID[S]}" 7 0
+
+check_begin "all $N containers reported once, nothing lost"
+n=$(made)
+[ "$n" = "$N" ] || check_fail "$n container_create lines of $N"
+[ "$(grep -F "\"cgroup\":\"$top/" "$E2E_TRACE_OUT" | grep -c -F '"event":"pod_create"')" = "$N" ] ||
+	check_fail "not $N pod_create lines"
+grep -F '"event":"lost"' "$E2E_TRACE_OUT" | head -2 | grep . && check_fail "lost records"
+grep -i "rescan\|lost" "$E2E_TRACE_ERR" | head -3 | grep . && check_fail "lost or rescan on stderr"
+check_end
+
+e2e_teardown
+e2e_standard_checks
+e2e_finish

@@ -849,7 +849,9 @@ prog_stats() {
 			if (index(ids, " " id " ") == 0) next
 			name = "?"; rt = 0; rc = 0
 			for (i = 2; i < NF; i++) {
-				if ($i == "name") name = $(i + 1)
+				# the fallback set (pcgc_*, kernels without bpf_rdonly_cast) is reported
+				# under the same names
+				if ($i == "name") { name = $(i + 1); sub(/^pcgc_/, "pcg_", name) }
 				if ($i == "run_time_ns") rt = $(i + 1)
 				if ($i == "run_cnt") rc = $(i + 1)
 			}

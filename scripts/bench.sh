@@ -1013,16 +1013,9 @@ if [ "$SCALE" = 1 ]; then
 		[ -n "$CG2_MNT" ] && mnts+=("$CG2_MNT")
 		[ -n "$key" ] && [ "$key" != 0 ] && km=$(v1_mount "$key") && [ -n "$km" ] && mnts+=("$km")
 		stop_top="$TOPBASE-scale"
-		# SCALE_N pods of one container each, systemd layout (cgstorm's), ids from awk
-		awk -v n="$SCALE_N" -v top="$stop_top" 'BEGIN { srand(); h = "0123456789abcdef"
-			q = top "/kubepods.slice/kubepods-besteffort.slice"
-			for (i = 0; i < n; i++) {
-				u = ""; for (k = 0; k < 32; k++) u = u substr(h, int(rand() * 16) + 1, 1)
-				u = substr(u, 1, 8) "_" substr(u, 9, 4) "_" substr(u, 13, 4) "_" substr(u, 17, 4) "_" substr(u, 21, 12)
-				c = ""; for (k = 0; k < 64; k++) c = c substr(h, int(rand() * 16) + 1, 1)
-				p = q "/kubepods-besteffort-pod" u ".slice"
-				print p; print p "/cri-containerd-" c ".scope"
-			} }' >"$WORK/scale.dirs"
+		# SCALE_N pods of one container each, systemd layout (cgstorm's), random ids
+		awk -v n="$SCALE_N" -v q="$stop_top/kubepods.slice/kubepods-besteffort.slice" \
+			-f tests/bench/kubepods-dirs.awk >"$WORK/scale.dirs"
 		rss0=$(awk '/^VmRSS:/ { print $2 }' "/proc/$TR_PID/status")
 		c0=$(cpu_ns "$TR_PID")
 		t0=$EPOCHREALTIME

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* timeline_io.c - wires --timeline into the live and replay paths (impure: writes the SVG). */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,28 @@
 
 static struct pcg_timeline *the_tl;
 
+/* Makes the one timeline (once), and sets it as @po's observer (@ctx, with @ob) in place of the
+ * per-event output.  False without --timeline, or when it cannot be made (said). */
+static bool attach(const struct pcg_opts *o, struct pcg_pipeline_opts *po,
+		   const struct pcg_timeline_opts *to, const struct pcg_observer *ob, void *ctx)
+{
+	if (!o->timeline)
+		return false;
+	if (!the_tl) {
+		the_tl = pcg_timeline__new(to);
+		if (!the_tl) {
+			pcg_err("cannot set up the timeline: %s", strerror(errno));
+			return false;
+		}
+	}
+	po->observer = ob;
+	po->observer_ctx = ctx ? ctx : the_tl;
+	po->observer_only = true;
+	/* no event is formatted: this only keeps the event columns' header off the output */
+	po->fmt.json = true;
+	return true;
+}
+
 void pcg_timeline_io_attach(const struct pcg_opts *o, struct pcg_pipeline_opts *po)
 {
 	struct pcg_timeline_opts to = {
@@ -22,20 +45,7 @@ void pcg_timeline_io_attach(const struct pcg_opts *o, struct pcg_pipeline_opts *
 		.node = po->fmt.node,
 	};
 
-	if (!o->timeline)
-		return;
-	if (!the_tl) {
-		the_tl = pcg_timeline__new(&to);
-		if (!the_tl) {
-			pcg_err("cannot set up the timeline: %s", strerror(errno));
-			return;
-		}
-	}
-	po->observer = &pcg_timeline_observer;
-	po->observer_ctx = the_tl;
-	po->observer_only = true;
-	/* no event is formatted: this only keeps the event columns' header off the output */
-	po->fmt.json = true;
+	attach(o, po, &to, &pcg_timeline_observer, NULL);
 }
 
 void pcg_timeline_io_attach_input(const struct pcg_opts *o, struct pcg_pipeline_opts *po,
@@ -46,22 +56,11 @@ void pcg_timeline_io_attach_input(const struct pcg_opts *o, struct pcg_pipeline_
 		.boot_to_realtime_ns = ref_b2r,
 	};
 
-	if (!o->timeline)
+	if (!attach(o, po, &to, &pcg_timeline_input_observer, in))
 		return;
-	if (!the_tl) {
-		the_tl = pcg_timeline__new(&to);
-		if (!the_tl) {
-			pcg_err("cannot set up the timeline: %s", strerror(errno));
-			return;
-		}
-	}
 	in->tl = the_tl;
 	in->node = node;
 	in->delta_ns = po->fmt.boot_to_realtime_ns - ref_b2r;
-	po->observer = &pcg_timeline_input_observer;
-	po->observer_ctx = in;
-	po->observer_only = true;
-	po->fmt.json = true;
 }
 
 void pcg_timeline_io_flush(struct pcg_sbuf *sb)

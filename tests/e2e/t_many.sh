@@ -27,15 +27,8 @@ e2e_defer many_cleanup
 
 tracer_start
 # N pods of one container each, systemd layout, below our own top (a kubelet --cgroup-root)
-awk -v n="$N" 'BEGIN { srand(); h = "0123456789abcdef"
-	q = "kubepods.slice/kubepods-besteffort.slice"
-	for (i = 0; i < n; i++) {
-		u = ""; for (k = 0; k < 32; k++) u = u substr(h, int(rand() * 16) + 1, 1)
-		u = substr(u, 1, 8) "_" substr(u, 9, 4) "_" substr(u, 13, 4) "_" substr(u, 17, 4) "_" substr(u, 21, 12)
-		c = ""; for (k = 0; k < 64; k++) c = c substr(h, int(rand() * 16) + 1, 1)
-		p = q "/kubepods-besteffort-pod" u ".slice"
-		print p; print p "/cri-containerd-" c ".scope"
-	} }' >"$E2E_TMP/dirs"
+awk -v n="$N" -v q=kubepods.slice/kubepods-besteffort.slice \
+	-f "$E2E_REPO_ROOT/tests/bench/kubepods-dirs.awk" >"$E2E_TMP/dirs"
 for m in "${mnts[@]}"; do
 	mkdir -p "$m$top/kubepods.slice/kubepods-besteffort.slice" &&
 		(cd "$m$top" && xargs -a "$E2E_TMP/dirs" mkdir) || e2e_bail "cannot make the cgroups below $m$top"

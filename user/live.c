@@ -281,39 +281,6 @@ static int watch_fds(struct live *l)
 
 /* Layout, pipeline, recorder, BPF; then what already exists; then no privileges.  Returns 0 or
  * -errno, every failure said once on stderr. */
-/* Says why -w could not create @path: what is in the way, and --force only where it helps (an
- * existing regular file). */
-static void create_error(const char *path, int err)
-{
-	struct stat st, tst;
-	const char *what = NULL;
-
-	if (err == -EEXIST || err == -ELOOP || err == -EISDIR || err == -ENXIO) {
-		if (lstat(path, &st) == 0) {
-			if (S_ISLNK(st.st_mode))
-				what = stat(path, &tst) ? "a dangling symbolic link" :
-							  "a symbolic link";
-			else if (S_ISDIR(st.st_mode))
-				what = "a directory";
-			else if (S_ISCHR(st.st_mode))
-				what = "a character device";
-			else if (S_ISBLK(st.st_mode))
-				what = "a block device";
-			else if (S_ISFIFO(st.st_mode))
-				what = "a FIFO";
-			else if (S_ISSOCK(st.st_mode))
-				what = "a socket";
-		}
-	}
-	if (what)
-		pcg_err("cannot create '%s': it is %s, not a regular file (-w - writes to "
-			"standard output)",
-			path, what);
-	else
-		pcg_err("cannot create '%s': %s%s", path, strerror(-err),
-			err == -EEXIST ? " (use --force to overwrite)" : "");
-}
-
 static int live_setup(struct live *l)
 {
 	const struct pcg_opts *o = l->opts;
@@ -343,7 +310,7 @@ static int live_setup(struct live *l)
 		l->rec = pcg_recorder__new(&ro);
 		if (!l->rec) {
 			err = -errno;
-			create_error(o->write, err);
+			pcg_recorder_say_create_error(o->write, err);
 			return err;
 		}
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* recorder.c - the live side's recording: header, snapshot, writer, rotation. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,4 +206,37 @@ void pcg_recorder__free(struct pcg_recorder *r)
 	pcg_recio_rotator__free(r->rot);
 	pcg_sbuf_done(&r->snapshot);
 	free(r);
+}
+
+/* Says why -w could not create @path: what is in the way, and --force only where it helps (an
+ * existing regular file). */
+void pcg_recorder_say_create_error(const char *path, int err)
+{
+	struct stat st, tst;
+	const char *what = NULL;
+
+	if (err == -EEXIST || err == -ELOOP || err == -EISDIR || err == -ENXIO) {
+		if (lstat(path, &st) == 0) {
+			if (S_ISLNK(st.st_mode))
+				what = stat(path, &tst) ? "a dangling symbolic link" :
+							  "a symbolic link";
+			else if (S_ISDIR(st.st_mode))
+				what = "a directory";
+			else if (S_ISCHR(st.st_mode))
+				what = "a character device";
+			else if (S_ISBLK(st.st_mode))
+				what = "a block device";
+			else if (S_ISFIFO(st.st_mode))
+				what = "a FIFO";
+			else if (S_ISSOCK(st.st_mode))
+				what = "a socket";
+		}
+	}
+	if (what)
+		pcg_err("cannot create '%s': it is %s, not a regular file (-w - writes to "
+			"standard output)",
+			path, what);
+	else
+		pcg_err("cannot create '%s': %s%s", path, strerror(-err),
+			err == -EEXIST ? " (use --force to overwrite)" : "");
 }

@@ -39,6 +39,9 @@ struct pcg_recorder;
 
 /* Creates the first file.  NULL + errno (pcg_recio_rotator__new()'s: EEXIST, ELOOP, ...). */
 struct pcg_recorder *pcg_recorder__new(const struct pcg_recorder_opts *opts);
+/* Says once on stderr why -w could not create @path (pcg_recorder__new()'s -errno @err): what
+ * is in the way, and --force only where it helps (an existing regular file). */
+void pcg_recorder_say_create_error(const char *path, int err);
 /* pcg_tap_fn.  Before __start(): adds the record to the snapshot (-ENOMEM when it would pass
  * PCG_REC_SNAPSHOT_MAX).  After: appends it; returns 0 even on a write error (see above). */
 int pcg_recorder__tap(void *ctx, const void *rec, size_t len);

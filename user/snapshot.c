@@ -178,8 +178,7 @@ static int snap_live(struct snap *s)
 		s->rec = pcg_recorder__new(&ro);
 		if (!s->rec) {
 			err = -errno;
-			pcg_err("cannot create '%s': %s%s", o->write, strerror(-err),
-				err == -EEXIST ? " (use --force to overwrite)" : "");
+			pcg_recorder_say_create_error(o->write, err);
 			return err;
 		}
 	}

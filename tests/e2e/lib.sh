@@ -311,6 +311,42 @@ e2e_exec_storm() {
 	"$E2E_TMP/execstorm" -b "$E2E_STORM_TRUE" -n "$1" >/dev/null
 }
 
+# check_clone_into_reported HANDLE NAME: a check that a process started straight into container
+# HANDLE's cgroup2 directory by clone3(CLONE_INTO_CGROUP) (no attach event) has its exec and
+# exit reported in that container (tests/e2e/clone_into.c, built once, runs a busybox true).
+check_clone_into_reported() {
+	local h=$1 out cpid helper=$E2E_TMP/clone_into
+	if [ ! -x "$helper" ]; then
+		gcc -O2 -static "$E2E_REPO_ROOT/tests/e2e/clone_into.c" -o "$helper" ||
+			e2e_bail "cannot build clone_into"
+		mkdir -p "$E2E_TMP/bin" && cp "$(command -v busybox)" "$E2E_TMP/bin/true" || e2e_bail "no busybox"
+	fi
+	check_begin "$2"
+	out=$("$helper" "${E2E_HIER_MNT[0]}${CTR_CG[$h]}" "$E2E_TMP/bin/true") ||
+		check_fail "clone_into failed: $out"
+	cpid=${out#pid=}
+	if [[ "$cpid" =~ ^[0-9]+$ ]]; then
+		tracer_wait_for ".event == \"exec\" and .pid == $cpid and .container_id == \"${CTR_ID[$h]}\" and .filename == \"$E2E_TMP/bin/true\"" 5 ||
+			check_fail "no exec event for pid $cpid in container $h"
+		tracer_wait_for ".event == \"exit\" and .pid == $cpid and .container_id == \"${CTR_ID[$h]}\"" 5 ||
+			check_fail "no exit event for pid $cpid in container $h"
+	else
+		check_fail "clone_into printed '$out'"
+	fi
+	check_end
+}
+
+# check_storm_not_reported NAME: a check that 50 execs outside every container are not reported.
+check_storm_not_reported() {
+	local n
+	check_begin "$1"
+	e2e_exec_storm 50
+	sleep 0.3
+	n=$(jq_events ".filename == \"$E2E_STORM_TRUE\"" | wc -l)
+	[ "$n" = 0 ] || check_fail "$n events of the storm outside containers were reported"
+	check_end
+}
+
 # e2e_layout_scenario WHAT REGEX: the scenario the layout tests (t_crun, t_cgroup2) run on
 # their own view of the cgroup filesystem: a CRI-O-style burstable pod with a sandbox and an
 # app that exits with 4, every event checked against ground truth; then the tracer's

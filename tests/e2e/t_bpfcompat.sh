@@ -52,31 +52,9 @@ ctr_start X
 ctr_wait_stopped X
 ctr_expect_exit X "${CTR_PID[X]}" 3 0
 
-if [ -n "${E2E_HIER_MNT[0]:-}" ]; then
-	helper=$E2E_TMP/clone_into
-	gcc -O2 -static "$E2E_REPO_ROOT/tests/e2e/clone_into.c" -o "$helper" || e2e_bail "cannot build clone_into"
-	mkdir -p "$E2E_TMP/bin" && cp "$(command -v busybox)" "$E2E_TMP/bin/true" || e2e_bail "no busybox"
-	check_begin "pcgc_*: clone3(CLONE_INTO_CGROUP) into a container: exec and exit reported"
-	out=$("$helper" "${E2E_HIER_MNT[0]}${CTR_CG[S]}" "$E2E_TMP/bin/true") ||
-		check_fail "clone_into failed: $out"
-	cpid=${out#pid=}
-	if [[ "$cpid" =~ ^[0-9]+$ ]]; then
-		tracer_wait_for ".event == \"exec\" and .pid == $cpid and .container_id == \"${CTR_ID[S]}\" and .filename == \"$E2E_TMP/bin/true\"" 5 ||
-			check_fail "no exec event for pid $cpid in container S"
-		tracer_wait_for ".event == \"exit\" and .pid == $cpid and .container_id == \"${CTR_ID[S]}\"" 5 ||
-			check_fail "no exit event for pid $cpid in container S"
-	else
-		check_fail "clone_into printed '$out'"
-	fi
-	check_end
-fi
-
-check_begin "pcgc_*: outside every container, an exec storm is not reported"
-e2e_exec_storm 50
-sleep 0.3
-n=$(jq_events ".filename == \"$E2E_STORM_TRUE\"" | wc -l)
-[ "$n" = 0 ] || check_fail "$n events of the storm outside containers were reported"
-check_end
+[ -n "${E2E_HIER_MNT[0]:-}" ] &&
+	check_clone_into_reported S "pcgc_*: clone3(CLONE_INTO_CGROUP) into a container: exec and exit reported"
+check_storm_not_reported "pcgc_*: outside every container, an exec storm is not reported"
 
 e2e_teardown
 # S also holds the clone_into process, which its ground truth does not know: X and the pod

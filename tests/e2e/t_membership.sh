@@ -12,10 +12,6 @@ e2e_init t_membership
 e2e_require_tracer
 [ -n "${E2E_HIER_MNT[0]:-}" ] || e2e_skip_all "no cgroup2 hierarchy (CLONE_INTO_CGROUP needs one)"
 
-helper=$E2E_TMP/clone_into
-gcc -O2 -static "$E2E_REPO_ROOT/tests/e2e/clone_into.c" -o "$helper" || e2e_bail "cannot build clone_into"
-mkdir -p "$E2E_TMP/bin" && cp "$(command -v busybox)" "$E2E_TMP/bin/true" || e2e_bail "no busybox"
-
 pod_create P systemd burstable
 ctr_create S P containerd -- /bin/sleep 60
 ctr_start S
@@ -31,26 +27,8 @@ tracer_wait_for ".event == \"exec\" and .container_id == \"${CTR_ID[A]}\" and .p
 	check_fail "no exec of /bin/sleep by a child of the pre-existing pid ${CTR_PID[A]} in container A"
 check_end
 
-check_begin "clone3(CLONE_INTO_CGROUP) into the container's cgroup2 directory: exec and exit reported"
-out=$("$helper" "${E2E_HIER_MNT[0]}${CTR_CG[S]}" "$E2E_TMP/bin/true") ||
-	check_fail "clone_into failed: $out"
-cpid=${out#pid=}
-if [[ "$cpid" =~ ^[0-9]+$ ]]; then
-	tracer_wait_for ".event == \"exec\" and .pid == $cpid and .container_id == \"${CTR_ID[S]}\" and .filename == \"$E2E_TMP/bin/true\"" 5 ||
-		check_fail "no exec event for pid $cpid in container S"
-	tracer_wait_for ".event == \"exit\" and .pid == $cpid and .container_id == \"${CTR_ID[S]}\"" 5 ||
-		check_fail "no exit event for pid $cpid in container S"
-else
-	check_fail "clone_into printed '$out'"
-fi
-check_end
-
-check_begin "outside every container: an exec storm is not reported"
-e2e_exec_storm 50
-sleep 0.3
-n=$(jq_events ".filename == \"$E2E_STORM_TRUE\"" | wc -l)
-[ "$n" = 0 ] || check_fail "$n events of the storm outside containers were reported"
-check_end
+check_clone_into_reported S "clone3(CLONE_INTO_CGROUP) into the container's cgroup2 directory: exec and exit reported"
+check_storm_not_reported "outside every container: an exec storm is not reported"
 
 tracer_stop
 check_tracer_exit

@@ -336,6 +336,41 @@ check_clone_into_reported() {
 	check_end
 }
 
+# check_names HANDLE [MIN]: a check that every event of container HANDLE carries the names
+# WANT[HANDLE] holds (a JSON object of pod_name, pod_namespace, container_name,
+# container_type, image, sandbox_id), and that there are at least MIN such events.
+check_names() {
+	local h=$1 min=${2:-0} n bad
+	check_begin "names of $h on every event"
+	n=$(jq -c --arg id "${CTR_ID[$h]}" 'select(.container_id == $id)' "$E2E_TRACE_OUT" | wc -l)
+	[ "$n" -ge "$min" ] || check_fail "only $n events for $h"
+	bad=$(jq -c --arg id "${CTR_ID[$h]}" --argjson w "${WANT[$h]}" '
+		select(.container_id == $id)
+		| {pod_name, pod_namespace, container_name, container_type, image, sandbox_id} as $g
+		| select($g != $w) | {event, got: $g}' "$E2E_TRACE_OUT" | head -3)
+	[ -z "$bad" ] || check_fail "expected ${WANT[$h]}" "$bad"
+	check_end
+}
+
+# check_replay_as_nobody REC [CONTAINER_NAME]: a check that the recording REC, replayed as
+# nobody (the files that named the containers already removed by the caller), prints exactly
+# the live output, in which some container is named CONTAINER_NAME when one is given.
+check_replay_as_nobody() {
+	local rec=$1 name=${2:-}
+	check_begin "replay as nobody without the files equals the live output"
+	cp "$rec" "$E2E_TMP/copy.pcgt" && chmod 644 "$E2E_TMP/copy.pcgt"
+	if setpriv --reuid=65534 --regid=65534 --clear-groups "$PODCG" -r "$E2E_TMP/copy.pcgt" \
+		--json >"$E2E_TMP/replay.jsonl" 2>"$E2E_TMP/replay.err"; then
+		cmp -s "$E2E_TRACE_OUT" "$E2E_TMP/replay.jsonl" ||
+			check_fail "replay differs:" "$(diff "$E2E_TRACE_OUT" "$E2E_TMP/replay.jsonl" | head -6)"
+		[ -z "$name" ] || grep -q "\"container_name\":\"$name\"" "$E2E_TMP/replay.jsonl" ||
+			check_fail "no names in the replay"
+	else
+		check_fail "replay as nobody failed: $(cat "$E2E_TMP/replay.err")"
+	fi
+	check_end
+}
+
 # check_storm_not_reported NAME: a check that 50 execs outside every container are not reported.
 check_storm_not_reported() {
 	local n

@@ -129,17 +129,7 @@ e2e_teardown
 e2e_standard_checks
 
 # --- every new field of every event of every container, against what the test wrote ---------
-for h in "${E2E_CTRS[@]}"; do
-	check_begin "names of $h on every event"
-	n=$(jq -c --arg id "${CTR_ID[$h]}" 'select(.container_id == $id)' "$E2E_TRACE_OUT" | wc -l)
-	[ "$n" -ge 3 ] || check_fail "only $n events for $h"
-	bad=$(jq -c --arg id "${CTR_ID[$h]}" --argjson w "${WANT[$h]}" '
-		select(.container_id == $id)
-		| {pod_name, pod_namespace, container_name, container_type, image, sandbox_id} as $g
-		| select($g != $w) | {event, got: $g}' "$E2E_TRACE_OUT" | head -3)
-	[ -z "$bad" ] || check_fail "expected ${WANT[$h]}" "$bad"
-	check_end
-done
+for h in "${E2E_CTRS[@]}"; do check_names "$h" 3; done
 check_begin "pod events carry the pod's names once known"
 for p in P1 P2; do
 	w=$([ $p = P1 ] && echo '["web-0","shop"]' || echo '["db-1",null]')
@@ -154,18 +144,8 @@ grep -q -e hunter2 -e Labels -e sandbox-log -e evil "$E2E_TRACE_OUT" && check_fa
 check_end
 
 # --- replay as nobody, every bundle deleted ---------------------------------------------------
-check_begin "replay as nobody without the files equals the live output"
 rm -rf "${E2E_BUNDLE_DIR:-$E2E_TMP/bundles}"
-cp "$rec" "$E2E_TMP/copy.pcgt" && chmod 644 "$E2E_TMP/copy.pcgt"
-if setpriv --reuid=65534 --regid=65534 --clear-groups "$PODCG" -r "$E2E_TMP/copy.pcgt" \
-	--json >"$E2E_TMP/replay.jsonl" 2>"$E2E_TMP/replay.err"; then
-	cmp -s "$E2E_TRACE_OUT" "$E2E_TMP/replay.jsonl" ||
-		check_fail "replay differs:" "$(diff "$E2E_TRACE_OUT" "$E2E_TMP/replay.jsonl" | head -6)"
-	grep -q '"container_name":"nginx"' "$E2E_TMP/replay.jsonl" || check_fail "no names in the replay"
-else
-	check_fail "replay as nobody failed: $(cat "$E2E_TMP/replay.err")"
-fi
-check_end
+check_replay_as_nobody "$rec" nginx
 
 # --- filters, in replay -------------------------------------------------------------------------
 check_begin "--namespace, --pod NAME, --container NAME in replay"

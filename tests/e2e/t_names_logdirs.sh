@@ -81,15 +81,7 @@ want C p3 "" ""
 e2e_teardown
 e2e_standard_checks
 
-for h in "${E2E_CTRS[@]}"; do
-	check_begin "names of $h on every event"
-	bad=$(jq -c --arg id "${CTR_ID[$h]}" --argjson w "${WANT[$h]}" '
-		select(.container_id == $id)
-		| {pod_name, pod_namespace, container_name, container_type, image, sandbox_id} as $g
-		| select($g != $w) | {event, got: $g}' "$E2E_TRACE_OUT" | head -3)
-	[ -z "$bad" ] || check_fail "expected ${WANT[$h]}" "$bad"
-	check_end
-done
+for h in "${E2E_CTRS[@]}"; do check_names "$h"; done
 check_begin "the pod's names arrive by a retry: null at pod_create, known at pod_remove"
 got=$(jq -c --arg u "${POD_UID[L1]}" 'select(.pod_uid == $u and (.event | startswith("pod_"))) | [.event, .pod_name, .pod_namespace]' "$E2E_TRACE_OUT" | tr -d '\n')
 [ "$got" = '["pod_create",null,null]["pod_remove","api-7d9f","shop"]' ] || check_fail "got $got"
@@ -98,16 +90,6 @@ grep -Eq 'names: .* [1-9][0-9]* files naming another pod ignored, ([3-9]|[1-9][0
 	check_fail "summary: $(grep 'names:' "$E2E_TRACE_ERR")"
 check_end
 
-check_begin "replay as nobody without the files equals the live output"
 rm -rf "$HR" "$E2E_TMP/elsewhere"
-cp "$rec" "$E2E_TMP/copy.pcgt" && chmod 644 "$E2E_TMP/copy.pcgt"
-if setpriv --reuid=65534 --regid=65534 --clear-groups "$PODCG" -r "$E2E_TMP/copy.pcgt" \
-	--json >"$E2E_TMP/replay.jsonl" 2>"$E2E_TMP/replay.err"; then
-	cmp -s "$E2E_TRACE_OUT" "$E2E_TMP/replay.jsonl" ||
-		check_fail "replay differs:" "$(diff "$E2E_TRACE_OUT" "$E2E_TMP/replay.jsonl" | head -6)"
-	grep -q '"container_name":"sidecar"' "$E2E_TMP/replay.jsonl" || check_fail "no names in the replay"
-else
-	check_fail "replay as nobody failed: $(cat "$E2E_TMP/replay.err")"
-fi
-check_end
+check_replay_as_nobody "$rec" sidecar
 e2e_finish

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -483,8 +484,8 @@ static int replay_merge(const struct pcg_opts *o)
 	struct source *src = NULL;
 	unsigned nr = 0, nsrc = 0, bad = 0;
 	int err = 0, ret = PCG_EXIT_OK;
-	bool several_nodes = false, ref_set = false;
-	__s64 ref_b2r = 0;
+	bool several_nodes = false;
+	__s64 ref_b2r = INT64_MAX; /* the inputs' smallest boot_to_realtime_ns */
 
 	for (unsigned i = 0; i < o->nr_reads && !err; i++)
 		err = add_inputs(o->reads[i], &files, &nr);
@@ -530,9 +531,8 @@ static int replay_merge(const struct pcg_opts *o)
 			pcg_sbuf_init(&s->q);
 		}
 		s->nr++;
-		if (!ref_set || files[i]->b2r < ref_b2r)
+		if (files[i]->b2r < ref_b2r)
 			ref_b2r = files[i]->b2r;
-		ref_set = true;
 	}
 	for (unsigned i = 0; i < nsrc; i++) {
 		src[i].node_column = several_nodes && !o->json;

@@ -60,7 +60,6 @@ void pcg_timeline_io_attach_input(const struct pcg_opts *o, struct pcg_pipeline_
 		return;
 	in->tl = the_tl;
 	in->node = node;
-	in->delta_ns = po->fmt.boot_to_realtime_ns - ref_b2r;
 }
 
 void pcg_timeline_io_flush(struct pcg_sbuf *sb)

@@ -29,16 +29,26 @@
 #define DIR_ENTRIES_MAX 20000 /* entries read from one log directory */
 #define CMDLINE_MAX	8192
 #define PROC_CGROUP_MAX 8192
+#define WRITERS_KEPT	64	    /* processes remembered as not an OCI runtime (by pid) ... */
+#define WRITER_KEEP_NS	(1000 * MS) /* ... for this long */
 
 /* Retries of a lookup that found nothing, counted from the first one. */
 static const __u64 retry_after_ns[] = { 20 * MS, 100 * MS, 300 * MS, 1000 * MS, 2000 * MS };
+#define NR_ATTEMPTS (sizeof(retry_after_ns) / sizeof(retry_after_ns[0]))
 
 struct retry {
-	bool used;
 	char uid[PCG_POD_UID_LEN + 1];
 	char id[PCG_CONTAINER_ID_LEN + 1]; /* "" for a pod */
 	__u64 first;
-	unsigned attempt;
+};
+
+/* Entries waiting for their next attempt, oldest first.  Every entry goes through the same
+ * schedule, so each attempt's queue stays in the order of the entries' first lookups: adding
+ * one and finding those due is O(1) per entry, whatever the number waiting (a scan of every
+ * slot was the most of a lookup's cost while many containers went unnamed). */
+struct retry_queue {
+	unsigned short idx[RETRY_MAX]; /* into pcg_names.retry */
+	unsigned head, len;
 };
 
 /* The directories the sources live in, below the host root.  Looking for a container's files
@@ -115,7 +125,18 @@ struct pcg_names {
 	__u64 *seen; /* key_hash()es of ids, pod UIDs and cgroup names looked at (0 = free) */
 	size_t seen_cap, nr_seen;
 	struct retry retry[RETRY_MAX];
-	unsigned nr_retry; /* entries in use */
+	unsigned short free_idx[RETRY_MAX]; /* retry[] entries not in use */
+	unsigned nr_free;
+	struct retry_queue queue[NR_ATTEMPTS]; /* queue[k]: entries due for attempt k */
+	unsigned nr_retry;		       /* entries in use */
+	/* Cgroup writers found not to be an OCI runtime (a kubelet, systemd, a test tool making
+	 * cgroups): their command line is not read again for WRITER_KEEP_NS.  A runtime is a new
+	 * process for each container; the same pid making cgroups again is the same manager
+	 * (pid reuse within a second would need the whole pid space forked in that second). */
+	struct {
+		int pid;
+		__u64 until;
+	} not_runtime[WRITERS_KEPT];
 	__u64 last_poll;
 	struct pcg_names_stats st;
 	char *buf; /* one file, PCG_META_FILE_MAX + 1 bytes */
@@ -134,6 +155,9 @@ struct pcg_names *pcg_names__new(const char *host_root)
 	n->ino = -1;
 	for (int i = 0; i < NR_DIRS; i++)
 		n->wd[i] = -1;
+	for (unsigned i = 0; i < RETRY_MAX; i++)
+		n->free_idx[i] = RETRY_MAX - 1 - i;
+	n->nr_free = RETRY_MAX;
 	n->buf = malloc(PCG_META_FILE_MAX + 1);
 	n->root_fd = open(host_root ? host_root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (!n->buf || n->root_fd < 0) {
@@ -716,14 +740,17 @@ static const char *bundle_arg(const char *args, size_t len, const char *id)
 
 /* The bundle the runtime process @pid was given (its config.json read through the process's
  * own root, else under the host root), and conmon's command line when conmon started it. */
-static void from_writer(struct pcg_names *n, int pid, const char *uid, const char *id)
+static void from_writer(struct pcg_names *n, int pid, const char *uid, const char *id, __u64 now)
 {
 	char path[64], args[CMDLINE_MAX], file[PATH_MAX];
+	unsigned slot = (unsigned)pid % WRITERS_KEPT;
 	const char *bundle;
 	ssize_t len;
 	int ppid, rootfd;
 
 	if (pid <= 1)
+		return;
+	if (n->not_runtime[slot].pid == pid && now < n->not_runtime[slot].until)
 		return;
 	/* its command line first: only an OCI runtime (started by conmon, or not) says more;
 	 * anything else (a kubelet, systemd, a test) costs one read, not four */
@@ -732,6 +759,10 @@ static void from_writer(struct pcg_names *n, int pid, const char *uid, const cha
 	if (len <= 0 || !oci_runtime(args)) {
 		pcg_dbg("names: writer %d of %s: %s", pid, id,
 			len <= 0 ? "gone" : "not an OCI runtime");
+		if (len > 0) {
+			n->not_runtime[slot].pid = pid;
+			n->not_runtime[slot].until = now + WRITER_KEEP_NS;
+		}
 		return;
 	}
 	if (!outside_containers(pid)) {
@@ -890,7 +921,7 @@ static bool lookup_(struct pcg_names *n, const char *uid, const char *id, int wr
 		__u64 hid = key_hash(id, strlen(id));
 
 		if (writer > 0)
-			from_writer(n, writer, uid, id);
+			from_writer(n, writer, uid, id, ts ? ts : pcg_boottime_ns());
 		for (size_t i = 0; i < sizeof(lasting) / sizeof(lasting[0]); i++) {
 			char path[256];
 			int l;
@@ -975,21 +1006,35 @@ static bool seen(struct pcg_names *n, __u64 h)
 	return false;
 }
 
+static void queue_push(struct retry_queue *q, unsigned i)
+{
+	q->idx[(q->head + q->len++) % RETRY_MAX] = i;
+}
+
+static unsigned queue_pop(struct retry_queue *q)
+{
+	unsigned i = q->idx[q->head];
+
+	q->head = (q->head + 1) % RETRY_MAX;
+	q->len--;
+	return i;
+}
+
+/* Queues a retry; with RETRY_MAX waiting already, the lookup is not retried. */
 static void retry_add(struct pcg_names *n, const char *uid, const char *id, __u64 now)
 {
-	for (unsigned i = 0; i < RETRY_MAX; i++) {
-		struct retry *r = &n->retry[i];
+	struct retry *r;
+	unsigned i;
 
-		if (r->used)
-			continue;
-		r->used = true;
-		n->nr_retry++;
-		snprintf(r->uid, sizeof(r->uid), "%s", uid);
-		snprintf(r->id, sizeof(r->id), "%s", id);
-		r->first = now;
-		r->attempt = 0;
+	if (!n->nr_free)
 		return;
-	}
+	i = n->free_idx[--n->nr_free];
+	r = &n->retry[i];
+	n->nr_retry++;
+	snprintf(r->uid, sizeof(r->uid), "%s", uid);
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	r->first = now;
+	queue_push(&n->queue[0], i);
 }
 
 static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, void *ctx)
@@ -1003,16 +1048,22 @@ static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, voi
 	if (now < n->last_poll + RETRY_POLL_NS)
 		return;
 	n->last_poll = now;
-	for (unsigned i = 0; i < RETRY_MAX; i++) {
-		struct retry *r = &n->retry[i];
-		const unsigned nr = sizeof(retry_after_ns) / sizeof(retry_after_ns[0]);
+	/* the last attempt's queue first: an entry moved on is not tried twice in one poll */
+	for (unsigned k = NR_ATTEMPTS; k-- > 0;) {
+		struct retry_queue *q = &n->queue[k];
 
-		if (!r->used || now < r->first + retry_after_ns[r->attempt])
-			continue;
-		n->st.retried++;
-		if (lookup(n, r->uid, r->id, 0, ts, feed, ctx) || ++r->attempt >= nr) {
-			r->used = false; /* found, or given up: reported without names */
-			n->nr_retry--;
+		while (q->len && now >= n->retry[q->idx[q->head]].first + retry_after_ns[k]) {
+			unsigned i = queue_pop(q);
+			struct retry *r = &n->retry[i];
+
+			n->st.retried++;
+			if (lookup(n, r->uid, r->id, 0, ts, feed, ctx) || k + 1 == NR_ATTEMPTS) {
+				/* found, or given up: reported without names */
+				n->free_idx[n->nr_free++] = i;
+				n->nr_retry--;
+			} else {
+				queue_push(&n->queue[k + 1], i);
+			}
 		}
 	}
 }

@@ -292,7 +292,6 @@ static int live_setup(struct live *l)
 	err = preflight();
 	if (err)
 		return err;
-	pcg_output_init(&l->out);
 	err = pcg_scan_layout_said(o->all_hier, &l->layout);
 	if (err)
 		return err;

@@ -9,6 +9,7 @@
 #include "evidence.h"
 #include "log.h"
 #include "modes.h"
+#include "output.h"
 #include "pcg_abi.h"
 #include "timeline_io.h"
 
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
 		return PCG_EXIT_OK;
 	}
 	pcg_log_verbose = o.verbose;
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	pcg_output_buffer();
 	/* a reader that goes away is EPIPE from write(), not a signal that kills */
 	signal(SIGPIPE, SIG_IGN);
 	if (o.check)

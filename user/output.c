@@ -10,12 +10,11 @@
 #include "output.h"
 #include "sbuf.h"
 
-void pcg_output_init(struct pcg_output *o)
+void pcg_output_buffer(void)
 {
 	static char buf[PCG_OUTPUT_BUF]; /* glibc ignores the size without a buffer */
 
-	if (!o->quiet)
-		setvbuf(stdout, buf, _IOFBF, sizeof(buf)); /* best effort */
+	setvbuf(stdout, buf, _IOFBF, sizeof(buf)); /* best effort */
 }
 
 int pcg_output_sink(void *ctx, const char *buf, size_t len)

@@ -17,11 +17,12 @@ struct pcg_output {
 	int err;    /* first other write error (errno), 0 if none */
 };
 
-/* Before any output: a buffer of PCG_OUTPUT_BUF bytes on stdout, written when full or at
- * pcg_output_flush() (the live loop flushes once per turn), so a burst of lines costs one
- * write, not one per 4 KiB (glibc's default for a file or a pipe). */
+/* Before any output, in every mode: a buffer of PCG_OUTPUT_BUF bytes on stdout, written when
+ * full or at pcg_output_flush() (the live loop flushes once per turn), so a burst of lines
+ * costs one write, not one per 4 KiB (glibc's default for a file or a pipe, whatever size
+ * setvbuf() is given without a buffer of its own: a replay made 16 times the writes). */
 #define PCG_OUTPUT_BUF (64u << 10)
-void pcg_output_init(struct pcg_output *o);
+void pcg_output_buffer(void);
 
 /* pcg_sink_fn; ctx is a struct pcg_output.  Returns 0 or -errno (not for EPIPE). */
 int pcg_output_sink(void *ctx, const char *buf, size_t len);

@@ -910,6 +910,17 @@ fi
 # 3. recording: bytes per event, replay speed
 
 : >"$REC"
+# seconds of the median of 3 replays of $1 into /dev/null (decode, correlate, format; not the
+# page cache's cost of a file, nor one short run's noise), their stderr appended to $2
+replay_median() {
+	local ts=() t0 i
+	for i in 1 2 3; do
+		t0=$EPOCHREALTIME
+		"$PODCG" -r "$1" --json >/dev/null 2>>"$2"
+		ts+=("$(fsub "$EPOCHREALTIME" "$t0")")
+	done
+	printf '%s\n' "${ts[@]}" | sort -n | sed -n 2p
+}
 raw_events() { sed -n 's/^podcg-trace: \([0-9]*\) events, .*/\1/p' "$1" | tail -1; }
 if [ "$RECORD" = 1 ]; then
 	T_REC=$EPOCHREALTIME
@@ -926,15 +937,7 @@ if [ "$RECORD" = 1 ]; then
 		jl=$(wc -l <"$TR_OUT")
 		"$PODCG" -r "$WORK/rec.pcgt" --json >"$WORK/rec.replay.json" 2>"$WORK/rec.replay.err"
 		rl=$(wc -l <"$WORK/rec.replay.json")
-		# timed like the big one: the median of 3 runs into /dev/null (decode, correlate,
-		# format; not the page cache's cost of a file, nor one short run's noise)
-		ts=()
-		for i in 1 2 3; do
-			t0=$EPOCHREALTIME
-			"$PODCG" -r "$WORK/rec.pcgt" --json >/dev/null 2>>"$WORK/rec.replay.err"
-			ts+=("$(fsub "$EPOCHREALTIME" "$t0")")
-		done
-		rt=$(printf '%s\n' "${ts[@]}" | sort -n | sed -n 2p)
+		rt=$(replay_median "$WORK/rec.pcgt" "$WORK/rec.replay.err")
 		same=no
 		cmp -s <(sed 's/"ts":"[^"]*",//' "$TR_OUT" | sort) <(sed 's/"ts":"[^"]*",//' "$WORK/rec.replay.json" | sort) && same=yes
 		printf 'default\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$WL_UNITS" "${ev:-0}" "$rb" "$jb" "$jl" "$rt" "$rl" "$same" >>"$REC"
@@ -952,13 +955,7 @@ if [ "$RECORD" = 1 ]; then
 		stop_ours "$TR_PID" INT 60
 		ev=$(raw_events "$TR_ERR")
 		rb=$(fsize "$WORK/recbig.pcgt")
-		ts=()
-		for i in 1 2 3; do
-			t0=$EPOCHREALTIME
-			"$PODCG" -r "$WORK/recbig.pcgt" --json >/dev/null 2>"$WORK/recbig.replay.err"
-			ts+=("$(fsub "$EPOCHREALTIME" "$t0")")
-		done
-		rt=$(printf '%s\n' "${ts[@]}" | sort -n | sed -n 2p)
+		rt=$(replay_median "$WORK/recbig.pcgt" "$WORK/recbig.replay.err")
 		jb=$("$PODCG" -r "$WORK/recbig.pcgt" --json 2>/dev/null | wc -c)
 		jl=$("$PODCG" -r "$WORK/recbig.pcgt" --json 2>/dev/null | wc -l)
 		printf 'big\t%s\t%s\t%s\t%s\t%s\t%s\t\t\n' "$WL_UNITS" "${ev:-0}" "$rb" "$jb" "$jl" "$rt" >>"$REC"

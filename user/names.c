@@ -125,10 +125,9 @@ struct pcg_names {
 	__u64 *seen; /* key_hash()es of ids, pod UIDs and cgroup names looked at (0 = free) */
 	size_t seen_cap, nr_seen;
 	struct retry retry[RETRY_MAX];
-	unsigned short free_idx[RETRY_MAX]; /* retry[] entries not in use */
-	unsigned nr_free;
+	unsigned short free_idx[RETRY_MAX];    /* retry[] entries not in use */
+	unsigned nr_free;		       /* RETRY_MAX: no retry waits */
 	struct retry_queue queue[NR_ATTEMPTS]; /* queue[k]: entries due for attempt k */
-	unsigned nr_retry;		       /* entries in use */
 	/* Cgroup writers found not to be an OCI runtime (a kubelet, systemd, a test tool making
 	 * cgroups): their command line is not read again for WRITER_KEEP_NS.  A runtime is a new
 	 * process for each container; the same pid making cgroups again is the same manager
@@ -1030,7 +1029,6 @@ static void retry_add(struct pcg_names *n, const char *uid, const char *id, __u6
 		return;
 	i = n->free_idx[--n->nr_free];
 	r = &n->retry[i];
-	n->nr_retry++;
 	snprintf(r->uid, sizeof(r->uid), "%s", uid);
 	snprintf(r->id, sizeof(r->id), "%s", id);
 	r->first = now;
@@ -1041,7 +1039,7 @@ static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, voi
 {
 	__u64 now;
 
-	if (!n->nr_retry)
+	if (n->nr_free == RETRY_MAX)
 		return; /* the common case: no clock read per record */
 	/* the record's time (CLOCK_BOOTTIME too): no clock read per record while retries wait */
 	now = ts ? ts : pcg_boottime_ns();
@@ -1060,7 +1058,6 @@ static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, voi
 			if (lookup(n, r->uid, r->id, 0, ts, feed, ctx) || k + 1 == NR_ATTEMPTS) {
 				/* found, or given up: reported without names */
 				n->free_idx[n->nr_free++] = i;
-				n->nr_retry--;
 			} else {
 				queue_push(&n->queue[k + 1], i);
 			}

@@ -121,7 +121,7 @@ __u64 filter_complete_ns = ~0ULL;
 /* Set by the loader through the mmapped .bss: until this time it polls the ring buffer every
  * millisecond anyway, so no record needs to wake it. */
 __u64 consumer_active_until_ns = 0;
-/* Set by the loader: until this time it polls at least every 10 ms, so a process's fork, exec
+/* Set by the loader: until this time it polls at least every 20 ms, so a process's fork, exec
  * (not a container's first) and exit need not wake it; cgroup events and a container's first
  * exec still do (the latency of container_create and container_start). */
 __u64 consumer_lazy_until_ns = 0;

@@ -40,7 +40,7 @@
 #endif
 
 #define ACTIVE_POLL_MS	  1    /* poll period while cgroup events flow (containers) */
-#define LAZY_POLL_MS	  10   /* ... while only process events do (--all, execs in a container) */
+#define LAZY_POLL_MS	  20   /* ... while only process events do (--all, execs in a container) */
 #define IDLE_POLL_MS	  1000 /* ... and when idle: the kernel side wakes us */
 #define ACTIVE_WINDOW_NS  (50ull * 1000 * 1000)
 #define ACTIVE_MARGIN_NS  (10ull * 1000 * 1000) /* slack for a late loop iteration */
@@ -446,9 +446,9 @@ static int live_loop(struct live *l)
 		if (err > 0) {
 			/* Containers being made (cgroup events): we poll every ms until
 			 * last_cgroup + ACTIVE_WINDOW_NS and no record needs to wake us.  Only
-			 * processes (an exec storm, --all): every 10 ms, and only cgroup events
+			 * processes (an exec storm, --all): every 20 ms, and only cgroup events
 			 * and a container's first exec wake us (their lines' latency), the rest
-			 * waits for the poll: 100 turns a second instead of 1000.  The kernel side
+			 * waits for the poll: 50 turns a second instead of 1000.  The kernel side
 			 * skips wakeups until a margin before the end of each window; a record
 			 * already there when we go idle makes epoll_wait return at once. */
 			last_data = now;

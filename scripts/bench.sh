@@ -14,7 +14,8 @@
 #      run_time_ns/run_cnt per BPF program of the tracer's own programs (found through
 #      /proc/PID/fdinfo), on both workloads;
 #   3. recording: bytes per event of a -w recording against the same session's JSON, and replay
-#      speed (podcg-trace -r FILE --json > /dev/null) of a big recording made during `cg`;
+#      speed (podcg-trace -r FILE --json > /dev/null) of it and of a big one (--all
+#      --all-hierarchies), each made during a `cg` churn twice the matrix's;
 #   4. latency: mkdir -> container_create and exec -> container_start lines visible in the
 #      tracer's output file (tests/bench/cgstorm.c -L), p50/p90/p99/max;
 #   5. scale: SCALE_N containers created and held (cgroups only) while podcg-trace --json
@@ -415,7 +416,7 @@ AWK
 			echo "| recording | containers | raw events | recording bytes | bytes/raw event | JSON bytes (lines) | JSON bytes/line | recording ÷ JSON | replay s | replay events/s | replay = live |"
 			echo "|---|---|---|---|---|---|---|---|---|---|---|"
 			awk -F'\t' '{
-				lab = $1 == "default" ? "default flags, during `cg`" : "--all --all-hierarchies, during `cg` x2"
+				lab = $1 == "default" ? "default flags, during `cg` x2" : "--all --all-hierarchies, during `cg` x2"
 				bpe = $3 ? $4 / $3 : 0; bpl = $6 ? $5 / $6 : 0; eps = ($7 > 0) ? sprintf("%.0f", $3 / $7) : "–"; same = ($9 == "") ? "–" : $9
 				ratio = $5 ? sprintf("%.3f", $4 / $5) : "–"
 				printf "| %s | %s | %s | %s | %.1f | %s (%s) | %.0f | %s | %.3f | %s | %s |\n", lab, $2, $3, $4, bpe, $5, $6, bpl, ratio, $7, eps, same
@@ -942,11 +943,12 @@ replay_median() {
 raw_events() { sed -n 's/^podcg-trace: \([0-9]*\) events, .*/\1/p' "$1" | tail -1; }
 if [ "$RECORD" = 1 ]; then
 	T_REC=$EPOCHREALTIME
-	# a) default flags: the recording against the JSON of the same session
+	# a) default flags: the recording against the JSON of the same session; twice the matrix's
+	# churn, as for the big one, so that the replay's start-up (about 2 ms) weighs little
 	start_tracer podcg rec -w "$WORK/rec.pcgt"
 	if wait_ready podcg; then
 		nap 0.3
-		run_wl cg "$CG_N" "$TOPBASE-rec"
+		run_wl cg $((CG_N * 2)) "$TOPBASE-rec"
 		drain "$TR_OUT"
 		stop_ours "$TR_PID" INT 60
 		ev=$(raw_events "$TR_ERR")

@@ -40,9 +40,9 @@
 #   TRACERS="none podcg podcg-all floor bpftrace perf"   (none is always run: the baseline)
 #   BPFSTATS=1 RECORD=1 LATENCY=1 SCALE=1          0 skips that pass
 #   SCALE_N=20000     containers held in the scale pass (pod + container cgroups in cgroup2 and
-#                     the key v1 hierarchy, no processes); SCALE_CHURN=200 containers churned
-#                     beside them
-#   LAT_N=200         containers in the latency pass (10 ms apart)
+#                     the key v1 hierarchy, no processes); SCALE_CHURN containers churned
+#                     beside them (default: the matrix's `cg` size, so that the two compare)
+#   LAT_N=500         containers in the latency pass (10 ms apart; p99 is the 5th worst)
 #   KEEP=0            1 keeps the per-run outputs (in /tmp/podcgbench-<id>.*, so that a concurrent
 #                     `make clean` cannot pull the ground from under a run)
 #   PODCG=./podcg-trace
@@ -66,10 +66,10 @@ TRACERS=${TRACERS:-"none podcg podcg-all floor bpftrace perf"}
 BPFSTATS=${BPFSTATS:-1}
 RECORD=${RECORD:-1}
 LATENCY=${LATENCY:-1}
-LAT_N=${LAT_N:-200}
+LAT_N=${LAT_N:-500}
 SCALE=${SCALE:-1}
 SCALE_N=${SCALE_N:-20000}
-SCALE_CHURN=${SCALE_CHURN:-200}
+SCALE_CHURN=${SCALE_CHURN:-} # default: CG_N, once calibrated
 KEEP=${KEEP:-0}
 
 RUNID=$(od -An -tx1 -N4 /dev/urandom | tr -d ' \n')
@@ -1053,7 +1053,7 @@ if [ "$SCALE" = 1 ]; then
 		cev=$((${#mnts[@]} * (2 * SCALE_N + 3)))
 		made=$(grep -F "\"cgroup\":\"/$stop_top/" "$TR_OUT" | grep -c -F '"event":"container_create"')
 		c2=$(cpu_ns "$TR_PID")
-		run_wl cg "$SCALE_CHURN" "$TOPBASE-scalechurn" || note "scale pass: the churn failed"
+		run_wl cg "${SCALE_CHURN:-$CG_N}" "$TOPBASE-scalechurn" || note "scale pass: the churn failed"
 		drain "$TR_OUT"
 		c3=$(cpu_ns "$TR_PID")
 		rss=$(rss_kib "$TR_PID")

@@ -12,7 +12,8 @@
 #      stop time, output bytes per record, lost events;
 #   2. in-kernel cost: a separate pass with kernel.bpf_stats_enabled=1 (restored after),
 #      run_time_ns/run_cnt per BPF program of the tracer's own programs (found through
-#      /proc/PID/fdinfo), on both workloads;
+#      /proc/PID/fdinfo), on both workloads, and of three empty tp_btf programs on the process
+#      tracepoints (tests/bench/emptyprog.bpf.c: what any program there costs) during `exec`;
 #   3. recording: bytes per event of a -w recording against the same session's JSON, and replay
 #      speed (podcg-trace -r FILE --json > /dev/null) of it and of a big one (--all
 #      --all-hierarchies), each made during a `cg` churn twice the matrix's;
@@ -236,7 +237,8 @@ targets_table() {
 	END {
 		if (("podcg", "exec", "pcg_fork") in ns) {
 			v = (ns["podcg", "exec", "pcg_fork"] + ns["podcg", "exec", "pcg_exec"] + ns["podcg", "exec", "pcg_exit"]) / 1000
-			row("in-kernel cost per process outside containers (pcg_fork + pcg_exec + pcg_exit, ns/run summed; `exec`)", sprintf("%.2f µs (%.0f + %.0f + %.0f ns)", v, ns["podcg", "exec", "pcg_fork"], ns["podcg", "exec", "pcg_exec"], ns["podcg", "exec", "pcg_exit"]), "≤ 0.5 µs", verdict(v, 0.5, 0))
+			e = (("empty", "exec", "empty_fork") in ns) ? sprintf(" (empty programs: %.2f µs)", (ns["empty", "exec", "empty_fork"] + ns["empty", "exec", "empty_exec"] + ns["empty", "exec", "empty_exit"]) / 1000) : ""
+			row("in-kernel cost per process outside containers (pcg_fork + pcg_exec + pcg_exit, ns/run summed; `exec`)", sprintf("%.2f µs (%.0f + %.0f + %.0f ns)%s", v, ns["podcg", "exec", "pcg_fork"], ns["podcg", "exec", "pcg_exec"], ns["podcg", "exec", "pcg_exit"], e), "≤ 0.5 µs", verdict(v, 0.5, 0))
 		} else row("in-kernel cost per process outside containers", "–", "≤ 0.5 µs", "not measured")
 		v = (("podcg", "cexec", "pcg_exec") in ns) ? ns["podcg", "cexec", "pcg_exec"] / 1000 : ""
 		row("in-kernel cost per exec inside a container (pcg_exec; a later exec, `cexec`)", v == "" ? "–" : sprintf("%.2f µs", v), "≤ 2 µs", verdict(v, 2, 0))
@@ -383,14 +385,15 @@ AWK
 	}
 	END {
 		lab["podcg"] = "podcg-trace"; lab["podcg-all"] = "podcg-trace --all"; lab["bpftrace"] = "bpftrace"
+		lab["empty"] = "empty programs (the floor)"
 		print "| tracer | program | `exec` workload | `cg` workload | `cexec` workload | target |"
 		print "|---|---|---|---|---|---|"
 		for (i = 1; i <= n; i++) { split(ord[i], k, SUBSEP); printf "| %s | %s | %s | %s | %s | %s |\n", lab[k[1]], k[2], cell(k[1], k[2], "exec"), cell(k[1], k[2], "cg"), (k[1] == "podcg" ? cell(k[1], k[2], "cexec") : "–"), verdict(k[1], k[2]) }
 		print ""
 		print "| tracer | all its programs ÷ execs (`exec`: fork + exec + exit per exec) | all its programs ÷ containers (`cg`) | all its programs ÷ (mkdir + attach + exec events) (`cg`) |"
 		print "|---|---|---|---|"
-		for (i = 1; i <= 3; i++) {
-			t = i == 1 ? "podcg" : i == 2 ? "podcg-all" : "bpftrace"
+		for (i = 1; i <= 4; i++) {
+			t = i == 1 ? "podcg" : i == 2 ? "podcg-all" : i == 3 ? "bpftrace" : "empty"
 			if (!((t, "exec") in tot || (t, "cg") in tot)) continue
 			pe = "–"
 			if ((t, "exec") in tot && u[t, "exec"]) {
@@ -543,6 +546,15 @@ fi
 gcc "${BFLAGS[@]}" tests/e2e/clone_into.c -o "$BOUT/clone_into" || die "cannot build clone_into"
 gcc "${BFLAGS[@]}" tests/bench/pollfloor.c -o "$BOUT/pollfloor" || die "cannot build pollfloor"
 POLLFLOOR=$WORK/bin/pollfloor
+# the in-kernel floor: three empty tp_btf programs on the process tracepoints (bpf_stats pass)
+EMPTYLOAD=
+if clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"vmlinux/$(uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')" \
+	-c tests/bench/emptyprog.bpf.c -o "$BOUT/emptyprog.bpf.o" 2>"$WORK/emptyprog.log" &&
+	gcc -O2 -Wall tests/bench/emptyload.c -o "$BOUT/emptyload" -lbpf 2>>"$WORK/emptyprog.log"; then
+	EMPTYLOAD=$BOUT/emptyload
+else
+	note "the empty BPF programs do not build ($(head -1 "$WORK/emptyprog.log")): no in-kernel floor"
+fi
 EXECSTORM=$WORK/bin/execstorm
 CLONE_INTO=$WORK/bin/clone_into
 CG2_MNT=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break; if ($(i + 1) == "cgroup2" && $4 == "/") { print $5; exit } }' /proc/self/mountinfo)
@@ -643,6 +655,7 @@ start_tracer() {
 	podcg) "$PODCG" --json "$@" >"$TR_OUT" 2>"$TR_ERR" & ;;
 	podcg-all) "$PODCG" --json --all "$@" >"$TR_OUT" 2>"$TR_ERR" & ;;
 	floor) "$POLLFLOOR" -p "$([ "${wl:-cg}" = cg ] && echo 1 || echo 20)" >"$TR_OUT" 2>"$TR_ERR" & ;;
+	empty) "$EMPTYLOAD" "$BOUT/emptyprog.bpf.o" >"$TR_OUT" 2>"$TR_ERR" & ;;
 	bpftrace) BPFTRACE_STRLEN=200 bpftrace -B none "$BPFTRACE_SCRIPT" >"$TR_OUT" 2>"$TR_ERR" & ;;
 	perf)
 		perf record -a -e cgroup:cgroup_mkdir -e cgroup:cgroup_attach_task \
@@ -702,6 +715,14 @@ wait_ready() {
 		return 1
 		;;
 	floor) return 0 ;;
+	empty)
+		for ((i = 0; i < 1000; i++)); do
+			grep -q '^emptyload: attached$' "$TR_ERR" 2>/dev/null && return 0
+			alive "$TR_PID" || return 1
+			nap 0.01
+		done
+		return 1
+		;;
 	perf)
 		# perf's output cannot be read live: give it 1.5 s (the anchors measured 0.17 s),
 		# the markers date its start-up afterwards
@@ -884,10 +905,12 @@ if [ "$BPFSTATS" = 1 ] && [ "$HAVE_BPFTOOL" = 1 ]; then
 		note "kernel.bpf_stats_enabled cannot be set: in-kernel ns columns skipped"
 		OLD_BPF_STATS=
 	else
-		for tr in podcg podcg-all bpftrace; do
+		for tr in podcg podcg-all bpftrace empty; do
 			[ "$tr" = bpftrace ] && ! want bpftrace && continue
+			[ "$tr" = empty ] && [ -z "$EMPTYLOAD" ] && continue
 			wls=(exec cg)
 			[ "$tr" = podcg ] && [ -n "$CG2_MNT" ] && wls+=(cexec)
+			[ "$tr" = empty ] && wls=(exec)
 			for wl in "${wls[@]}"; do
 				if [ "$wl" = cg ]; then n=$CG_N; else n=$EXEC_N; fi
 				tag=bs-$wl-$tr

@@ -123,8 +123,8 @@ req, lim = res.get("requests", {}), res.get("limits", {})
 mem_req, mem_lim = mib(req.get("memory", "0")), mib(lim.get("memory", "0"))
 cpu_lim = millicores(lim["cpu"]) if "cpu" in lim else None
 check("resources", [
-    None if mem_req and mem_req >= 21 else f"memory request {req.get('memory')} below the 21 MiB measured (RSS + BPF maps)",
-    None if mem_lim and mem_lim >= 3 * 21 else f"memory limit {lim.get('memory')} leaves less than 3x the measured 21 MiB",
+    None if mem_req and mem_req >= 19 else f"memory request {req.get('memory')} below the 19 MiB measured (RSS + BPF maps)",
+    None if mem_lim and mem_lim >= 3 * 19 else f"memory limit {lim.get('memory')} leaves less than 3x the measured 19 MiB",
     None if mem_req and mem_lim and mem_req <= mem_lim else "memory request above the limit",
     None if "cpu" in req else "no cpu request",
     None if cpu_lim is None or cpu_lim >= 500 else f"cpu limit {lim['cpu']} throttles the reader (lost events)",

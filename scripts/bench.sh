@@ -690,6 +690,18 @@ marker_startup() {
 	awk -v a="$MARK_T0" -v b="$TR_T0" -v t="$t" 'BEGIN { printf "%.3f", a - b + t / 1e6 }'
 }
 
+# until_line REGEX FILE TRIES: true once FILE has a line matching REGEX (a try every 10 ms);
+# false if the tracer died first or TRIES ran out
+until_line() {
+	local i
+	for ((i = 0; i < $3; i++)); do
+		grep -q "$1" "$2" 2>/dev/null && return 0
+		alive "$TR_PID" || return 1
+		nap 0.01
+	done
+	return 1
+}
+
 # wait_ready TRACER -> STARTUP (s, "" if unknown); false if the tracer died or timed out
 wait_ready() {
 	local tr=$1 i
@@ -706,23 +718,9 @@ wait_ready() {
 		done
 		return 1
 		;;
-	bpftrace)
-		for ((i = 0; i < 3000; i++)); do
-			grep -q "filename=$MARK_DIR/mark-" "$TR_OUT" 2>/dev/null && return 0
-			alive "$TR_PID" || return 1
-			nap 0.01
-		done
-		return 1
-		;;
+	bpftrace) until_line "filename=$MARK_DIR/mark-" "$TR_OUT" 3000 ;;
 	floor) return 0 ;;
-	empty)
-		for ((i = 0; i < 1000; i++)); do
-			grep -q '^emptyload: attached$' "$TR_ERR" 2>/dev/null && return 0
-			alive "$TR_PID" || return 1
-			nap 0.01
-		done
-		return 1
-		;;
+	empty) until_line '^emptyload: attached$' "$TR_ERR" 1000 ;;
 	perf)
 		# perf's output cannot be read live: give it 1.5 s (the anchors measured 0.17 s),
 		# the markers date its start-up afterwards

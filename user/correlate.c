@@ -223,6 +223,7 @@ struct pcg_corr {
 	struct exited {
 		__u32 tgid;
 		__s32 hnext; /* next slot in its hash chain, -1 at the end */
+		__s32 hprev; /* previous slot in it, -1 at its head: unlinked in O(1) */
 		bool linked; /* in a hash chain */
 		__u64 start_ns, ts;
 	} * exited;
@@ -1271,21 +1272,26 @@ static void exited_link(struct pcg_corr *c, size_t slot)
 	__s32 *head = &c->exited_hash[exited_bucket(c, e->tgid, e->start_ns)];
 
 	e->hnext = *head;
+	e->hprev = -1;
+	if (*head >= 0)
+		c->exited[*head].hprev = (__s32)slot;
 	e->linked = true;
 	*head = (__s32)slot;
 }
 
+/* O(1): no walk of the chain (the slot written next, the oldest exit, is at its end). */
 static void exited_unlink(struct pcg_corr *c, size_t slot)
 {
 	struct exited *e = &c->exited[slot];
-	__s32 *pp = &c->exited_hash[exited_bucket(c, e->tgid, e->start_ns)];
 
 	if (!e->linked)
 		return;
-	while (*pp >= 0 && (size_t)*pp != slot)
-		pp = &c->exited[*pp].hnext;
-	if (*pp >= 0)
-		*pp = e->hnext;
+	if (e->hprev >= 0)
+		c->exited[e->hprev].hnext = e->hnext;
+	else
+		c->exited_hash[exited_bucket(c, e->tgid, e->start_ns)] = e->hnext;
+	if (e->hnext >= 0)
+		c->exited[e->hnext].hprev = e->hprev;
 	e->linked = false;
 }
 
@@ -1330,10 +1336,12 @@ overwrite:
 }
 
 /* True if this process's exit was seen already; otherwise remembers it.  A hash over the
- * ring: O(1) per exit, where a scan of the ring made 200,000 simultaneous exits take 90 s. */
-static bool recently_exited(struct pcg_corr *c, const struct pcg_task *t, __u64 ts)
+ * ring: O(1) per exit, where a scan of the ring made 200,000 simultaneous exits take 90 s.
+ * @known: the process is in the table, so no exit of it was handled (that would have
+ * removed it): only remembered, the lookup (cache misses after an idle wait) is skipped. */
+static bool recently_exited(struct pcg_corr *c, const struct pcg_task *t, __u64 ts, bool known)
 {
-	if (c->exited_cap)
+	if (c->exited_cap && !known)
 		for (__s32 i = c->exited_hash[exited_bucket(c, t->tgid, t->start_ns)]; i >= 0;
 		     i = c->exited[i].hnext) {
 			const struct exited *e = &c->exited[i];
@@ -1427,7 +1435,7 @@ static int task_event(struct pcg_corr *c, const struct pcg_event *ev)
 
 		/* A multithreaded process's last two threads can both see the thread count at
 		 * zero when the tracepoint fires: one exit per process, not per thread. */
-		if (recently_exited(c, &ev->task, ev->ts))
+		if (recently_exited(c, &ev->task, ev->ts, known))
 			return 0;
 		out.kind = PCG_OUT_EXIT;
 		out.exit_status = ev->exit_status;

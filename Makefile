@@ -68,7 +68,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: pipebench
+.PHONY: pipebench bench-floor
 .PHONY: all deps deps-check demo test test-bins test-unit test-e2e fuzz fuzz-corpus static bench vmlinux clean help golden-update check-pure format check-format
 
 all: $(BIN)
@@ -233,6 +233,18 @@ check-pure: $(CORE_OBJS)
 
 bench: podcg-trace
 	$(Q)scripts/bench.sh
+
+# The bench's in-kernel floor (scripts/bench.sh builds it): empty tp_btf programs on the process
+# tracepoints, built like the tracer's own, and the loader that holds them
+bench-floor: $(OUTPUT)/bench/emptyprog.bpf.o $(OUTPUT)/bench/emptyload
+$(OUTPUT)/bench/emptyprog.bpf.o: tests/bench/emptyprog.bpf.c $(VMLINUX_H)
+	$(Q)mkdir -p $(@D)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(OUTPUT)/bench/emptyload: tests/bench/emptyload.c
+	$(Q)mkdir -p $(@D)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) $(LIBBPF_CFLAGS) $< $(LDLIBS) -o $@
 
 # The pure ingestion path at scale, no root (tests/bench/pipebench.c)
 pipebench: $(OUTPUT)/pipebench

@@ -7,9 +7,9 @@
 #   1. the matrix: REPS interleaved repetitions (tracer order rotated and, every other repetition,
 #      reversed; workload order alternated)
 #      of {no tracer, podcg-trace --json, podcg-trace --json --all, the poll floor, bpftrace,
-#      perf record} x {exec, cg}; per run: workload rate, events captured vs expected, tracer CPU (schedstat,
-#      all threads) from after start-up to the end of the drain, peak RSS (VmHWM), start-up,
-#      stop time, output bytes per record, lost events;
+#      perf record} x {exec, cg}; per run: workload rate, events captured vs expected, tracer
+#      CPU (schedstat, all threads) from after start-up to the end of the drain, peak RSS
+#      (VmHWM), start-up, stop time, output bytes per record, lost events;
 #   2. in-kernel cost: a separate pass with kernel.bpf_stats_enabled=1 (restored after),
 #      run_time_ns/run_cnt per BPF program of the tracer's own programs (found through
 #      /proc/PID/fdinfo), on both workloads, and of three empty tp_btf programs on the process
@@ -548,12 +548,10 @@ gcc "${BFLAGS[@]}" tests/bench/pollfloor.c -o "$BOUT/pollfloor" || die "cannot b
 POLLFLOOR=$WORK/bin/pollfloor
 # the in-kernel floor: three empty tp_btf programs on the process tracepoints (bpf_stats pass)
 EMPTYLOAD=
-if clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"vmlinux/$(uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')" \
-	-c tests/bench/emptyprog.bpf.c -o "$BOUT/emptyprog.bpf.o" 2>"$WORK/emptyprog.log" &&
-	gcc -O2 -Wall tests/bench/emptyload.c -o "$BOUT/emptyload" -lbpf 2>>"$WORK/emptyprog.log"; then
+if make -s -C "$ROOT" OUTPUT=.output bench-floor >"$WORK/emptyprog.log" 2>&1; then
 	EMPTYLOAD=$BOUT/emptyload
 else
-	note "the empty BPF programs do not build ($(head -1 "$WORK/emptyprog.log")): no in-kernel floor"
+	note "the empty BPF programs do not build ($(grep -m1 -i error "$WORK/emptyprog.log")): no in-kernel floor"
 fi
 EXECSTORM=$WORK/bin/execstorm
 CLONE_INTO=$WORK/bin/clone_into
@@ -997,8 +995,9 @@ if [ "$RECORD" = 1 ]; then
 		ev=$(raw_events "$TR_ERR")
 		rb=$(fsize "$WORK/recbig.pcgt")
 		rt=$(replay_median "$WORK/recbig.pcgt" "$WORK/recbig.replay.err")
-		jb=$("$PODCG" -r "$WORK/recbig.pcgt" --json 2>/dev/null | wc -c)
-		jl=$("$PODCG" -r "$WORK/recbig.pcgt" --json 2>/dev/null | wc -l)
+		"$PODCG" -r "$WORK/recbig.pcgt" --json >"$WORK/recbig.replay.json" 2>/dev/null
+		jb=$(fsize "$WORK/recbig.replay.json")
+		jl=$(wc -l <"$WORK/recbig.replay.json")
 		printf 'big\t%s\t%s\t%s\t%s\t%s\t%s\t\t\n' "$WL_UNITS" "${ev:-0}" "$rb" "$jb" "$jl" "$rt" >>"$REC"
 		log "recording (big, --all --all-hierarchies): $ev raw events, $rb bytes; replay median ${rt}s"
 	else

@@ -20,8 +20,6 @@ const volatile bool filter_all = false; /* --all: report every cgroup and task *
 const volatile __u64 hier_mask = 1;	/* hierarchy ids whose cgroup events are reported */
 const volatile int v1_ctrl = 0;		/* PCG_V1_* controller whose v1 hierarchy keys membership */
 const volatile __u32 v1_hier = 0;	/* that hierarchy's id */
-const volatile __u64 wake_interval_ns = 1000000; /* at most one consumer wakeup per interval */
-const volatile bool start_wakeup = true;	 /* a container's first exec wakes the consumer */
 /* CLOCK_BOOTTIME just before the programs were loaded, and how long after it the filter is
  * surely complete (the loader checks, and marks the processes in between if not): a process
  * started after both without task storage was decided untracked at fork.  Constants, so the
@@ -93,6 +91,18 @@ struct {
 	__type(value, __u32);
 } membership SEC(".maps");
 
+/* The traced hierarchies in which a cgroup name (its own and its parent's name hash) was made,
+ * until it was made in all of them: the reader announces a pod or container once all its
+ * cgroups exist, so only the mkdir that completes the set wakes it (one wakeup per cgroup,
+ * not one per hierarchy).  LRU: a cgroup made in some hierarchies only ages out (its line
+ * comes after the reader's grace period, as it would anyway). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u64);
+} made_in SEC(".maps");
+
 /* Failed ring-buffer writes, per record type. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -114,18 +124,19 @@ struct {
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");
 
-__u64 last_wake_ns = 0;
 /* CLOCK_BOOTTIME at which the tracked map became complete (the loader's second seed done);
  * ~0 until then.  A process started after it was decided by pcg_fork.  Only read on slow
  * paths: on this kind of machine a load from a map value's page costs ~200 ns. */
 __u64 filter_complete_ns = ~0ULL;
-/* Set by the loader through the mmapped .bss: until this time it polls the ring buffer every
- * millisecond anyway, so no record needs to wake it. */
-__u64 consumer_active_until_ns = 0;
 /* Set by the loader: until this time it polls at least every 20 ms, so a process's fork, exec
- * (not a container's first) and exit need not wake it; cgroup events and a container's first
- * exec still do (the latency of container_create and container_start). */
+ * (not a container's first) and exit, a cgroup's removal and a move need not wake it.  A
+ * cgroup's creation and a container's first exec still do (the latency of container_create
+ * and container_start). */
 __u64 consumer_lazy_until_ns = 0;
+/* Set by the loader (1) before it sleeps, cleared by it when it wakes and by the first record
+ * that wakes it: a record wakes the reader only when it sleeps, so records that come while
+ * it reads cost no wakeup, and a burst of them one. */
+__u32 consumer_asleep = 0;
 
 static __always_inline void count_drop(__u32 type)
 {
@@ -135,33 +146,72 @@ static __always_inline void count_drop(__u32 type)
 		*c += 1;
 }
 
-/* Wake the consumer at most once per wake_interval_ns, and not at all while it says it is
- * polling: a wakeup (irq_work + IPI) costs the traced task several microseconds, far more
- * than the record itself.  The loader polls every millisecond while events flow, so a record
- * sent without a wakeup is still read promptly. */
-static __always_inline __u64 wake_flags(__u64 now)
+/* Wakes the reader if it sleeps; called after a record was committed, never before.  Records
+ * go in without a wakeup (a wakeup, irq_work + IPI, costs the traced task several
+ * microseconds, far more than the record) and this one wakes the reader through an empty
+ * record discarded with BPF_RB_FORCE_WAKEUP.  No wakeup is missed: the reader sets
+ * consumer_asleep, then (full barrier) looks whether the ring holds anything, and sleeps only
+ * if not; a record's reservation moved the producer position, and its commit (an xchg, a full
+ * barrier) comes before this load.  One of the two sees the other's write. */
+static __always_inline void wake_consumer(void)
 {
-	if (now < consumer_active_until_ns)
-		return BPF_RB_NO_WAKEUP;
-	if (now - last_wake_ns >= wake_interval_ns) {
-		last_wake_ns = now;
-		return BPF_RB_FORCE_WAKEUP;
+	void *w;
+
+	if (!consumer_asleep)
+		return;
+	consumer_asleep = 0; /* the rest of a burst does not wake it again */
+	w = bpf_ringbuf_reserve(&rb, 8, 0);
+	if (w)
+		bpf_ringbuf_discard(w, BPF_RB_FORCE_WAKEUP);
+}
+
+/* Fork, exec (not a container's first), exit, rmdir, attach: no wakeup while the reader polls
+ * lazily (it comes within 20 ms); when it is idle, the first such record wakes it. */
+static __always_inline void lazy_wake(__u64 now)
+{
+	if (now >= consumer_lazy_until_ns)
+		wake_consumer();
+}
+
+/* Whether this mkdir (in hierarchy @hier, of a cgroup whose name and parent's name hash to
+ * @key) makes the cgroup exist in every traced hierarchy.  Two hierarchies' mkdirs on two
+ * CPUs at once may both miss it: the line then waits for the reader's next poll. */
+static __always_inline bool mkdir_completes(__u64 key, __u32 hier)
+{
+	__u64 bit = 1ULL << hier, *seen, v;
+
+	if (!(hier_mask & ~bit))
+		return true; /* one traced hierarchy */
+	seen = bpf_map_lookup_elem(&made_in, &key);
+	if (!seen) {
+		bpf_map_update_elem(&made_in, &key, &bit, BPF_ANY);
+		return false;
 	}
-	return BPF_RB_NO_WAKEUP;
+	v = *seen | bit;
+	if ((v & hier_mask) != hier_mask) {
+		*seen = v;
+		return false;
+	}
+	bpf_map_delete_elem(&made_in, &key);
+	return true;
 }
 
-/* Fork, exec (not a container's first) and exit: no wakeup while the reader polls lazily. */
-static __always_inline __u64 task_wake_flags(__u64 now)
-{
-	return now < consumer_lazy_until_ns ? BPF_RB_NO_WAKEUP : wake_flags(now);
-}
-
-static __always_inline void emit(void *data, __u64 size, __u16 type, __u64 now)
+/* @name_key: for a mkdir, see mkdir_completes(). */
+static __always_inline void emit(void *data, __u64 size, __u16 type, __u64 now, __u32 hier,
+				 __u64 name_key)
 {
 	if (size > SCRATCH_SIZE)
 		size = SCRATCH_SIZE;
-	if (bpf_ringbuf_output(&rb, data, size, wake_flags(now)))
+	if (bpf_ringbuf_output(&rb, data, size, BPF_RB_NO_WAKEUP)) {
 		count_drop(type);
+		return;
+	}
+	if (type != PCG_EV_CGROUP_MKDIR)
+		lazy_wake(now);
+	else if (mkdir_completes(name_key, hier))
+		wake_consumer(); /* pod_create's and container_create's latency */
+	else
+		lazy_wake(now);
 }
 
 static __always_inline void fill_hdr(struct pcg_ev_hdr *h, __u16 type, __u16 size, __u64 now)
@@ -470,9 +520,10 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 				   cgrp;
 	__u64 now = bpf_ktime_get_boot_ns();
 	__u32 hier = fast ? cg->root->hierarchy_id : BPF_CORE_READ(cgrp, root, hierarchy_id);
-	struct kernfs_node *kn = fast ? cg->kn : BPF_CORE_READ(cgrp, kn);
+	struct kernfs_node *kn = fast ? cg->kn : BPF_CORE_READ(cgrp, kn), *pkn;
 	struct pcg_cg_key key = { .hier = hier };
 	struct pcg_ev_cgroup *e;
+	__u64 name_key;
 	__u8 one = 1;
 	long n;
 
@@ -487,14 +538,15 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 		e->path[0] = 0;
 		n = 1;
 	}
+	pkn = fast ? cg->self.parent->cgroup->kn : pcg_cgroup_parent_kn(cgrp);
+	name_key = fast ? (__u64)pkn->hash << 32 | kn->hash :
+			  (__u64)BPF_CORE_READ(pkn, hash) << 32 | BPF_CORE_READ(kn, hash);
 	if (type == PCG_EV_CGROUP_MKDIR) {
 		/* a child of a tracked cgroup, or a kubepods path: the parent test alone would
 		 * miss a kubepods tree created while the loader seeds the map */
 		struct pcg_cg_key pk = { .hier = hier };
 
-		pk.cgid = fast ? cg->self.parent->cgroup->kn->id :
-				 pcg_kn_id(pcg_cgroup_parent_kn(cgrp));
-
+		pk.cgid = fast ? pkn->id : pcg_kn_id(pkn);
 		if (bpf_map_lookup_elem(&tracked, &pk) || kubepods_cgroup(kn, n)) {
 			/* a full filter map would hide the cgroup's processes: count it, so a
 			 * "lost" record says so */
@@ -507,6 +559,8 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 		 * user space, where the cgroup is kept until its removal is processed */
 		if (bpf_map_delete_elem(&tracked, &key) && !filter_all)
 			return 0;
+		/* made in some hierarchies only: a cgroup made again under its name starts anew */
+		bpf_map_delete_elem(&made_in, &name_key);
 	}
 
 	e->cgid = key.cgid;
@@ -518,7 +572,7 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 	fill_hdr(&e->hdr, type, sizeof(*e) + n, now);
 	if (n == PCG_PATH_MAX)
 		e->hdr.flags |= PCG_F_TRUNC;
-	emit(e, sizeof(*e) + n, type, now);
+	emit(e, sizeof(*e) + n, type, now, hier, name_key);
 	return 0;
 }
 
@@ -597,7 +651,7 @@ static __always_inline int on_attach(struct cgroup *dst, const char *path,
 	fill_hdr(&e->hdr, PCG_EV_CGROUP_ATTACH, sizeof(*e) + n, now);
 	if (n == PCG_PATH_MAX)
 		e->hdr.flags |= PCG_F_TRUNC;
-	emit(e, sizeof(*e) + n, PCG_EV_CGROUP_ATTACH, now);
+	emit(e, sizeof(*e) + n, PCG_EV_CGROUP_ATTACH, now, hier, 0);
 	return 0;
 }
 
@@ -651,7 +705,8 @@ static __always_inline int on_fork(struct task_struct *parent, struct task_struc
 	}
 	fill_hdr(&e->hdr, PCG_EV_FORK, sizeof(*e), now);
 	fill_task(&e->task, child, dfl, v1, fast);
-	bpf_ringbuf_submit(e, task_wake_flags(now));
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	lazy_wake(now);
 	return 0;
 }
 
@@ -679,15 +734,16 @@ static __always_inline bool runtime_reexec_path(const char *f)
 
 /* The record is written in place in the ring buffer (reserved at its largest, the loader
  * hands on hdr.size bytes): no per-CPU scratch copy.  The first exec of a process that came
- * into a container (its runtime's init: the container starts) wakes the consumer at once,
- * unless the consumer says it polls every millisecond anyway (a wakeup costs ~5 us here). */
+ * into a container (its runtime's init: the container starts) wakes the consumer if it
+ * sleeps. */
 static __always_inline int on_exec(struct task_struct *p_t, pid_t old_pid,
 				   struct linux_binprm *bprm, const bool fast)
 {
 	struct task_struct *p = UT(fast, p_t);
 	__u32 state = PCG_M_TRACKED, *m = NULL;
-	__u64 now, dfl, v1, flags;
 	struct pcg_ev_exec *e;
+	__u64 now, dfl, v1;
+	bool start;
 	long n;
 
 	if (!filter_all) {
@@ -721,16 +777,14 @@ static __always_inline int on_exec(struct task_struct *p_t, pid_t old_pid,
 	fill_hdr(&e->hdr, PCG_EV_EXEC, sizeof(*e) + n, now);
 	if (n == PCG_PATH_MAX)
 		e->hdr.flags |= PCG_F_TRUNC;
-	flags = BPF_RB_NO_WAKEUP;
-	if (state == PCG_M_FRESH && m && !runtime_reexec_path(e->filename)) {
+	start = state == PCG_M_FRESH && m && !runtime_reexec_path(e->filename);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	if (start) {
 		*m = PCG_M_TRACKED;
-		/* at once, unless the reader polls every ms anyway (it says so) */
-		flags = start_wakeup && now >= consumer_active_until_ns ? BPF_RB_FORCE_WAKEUP :
-									  wake_flags(now);
+		wake_consumer(); /* container_start's latency */
 	} else {
-		flags = task_wake_flags(now);
+		lazy_wake(now);
 	}
-	bpf_ringbuf_submit(e, flags);
 	return 0;
 }
 
@@ -780,7 +834,8 @@ static __always_inline int on_exit(struct task_struct *p_t, const bool fast)
 	}
 	e->exit_status = code;
 	e->_pad0 = 0;
-	bpf_ringbuf_submit(e, task_wake_flags(now));
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	lazy_wake(now);
 	return 0;
 }
 

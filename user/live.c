@@ -39,11 +39,21 @@
 #define PCG_VERSION "0.0.0"
 #endif
 
-#define ACTIVE_POLL_MS	  1    /* poll period while cgroup events flow (containers) */
-#define LAZY_POLL_MS	  20   /* ... while only process events do (--all, execs in a container) */
-#define IDLE_POLL_MS	  1000 /* ... and when idle: the kernel side wakes us */
+/* How the reader waits.  The kernel side wakes it when it sleeps and a cgroup comes to exist
+ * in every traced hierarchy or a container's first exec comes (pod_create's, container_create's
+ * and container_start's latency): three wakeups per container.  The rest of the records wait
+ * for a poll every LAZY_POLL_MS while records flow, and wake it when none did for
+ * LAZY_WINDOW_NS.  A wakeup costs the reader about 20 us of CPU here, a timed 1 ms poll
+ * about 30: when wakeups come faster than WAKE_POLL_TRIGGER per WAKE_BUCKET_NS (2000 a second,
+ * more than this machine's fastest container churn makes; a cgroup storm), a poll every
+ * ACTIVE_POLL_MS costs less.  Then the reader polls every ms, asks for no wakeup, and stays so
+ * until no cgroup record came for ACTIVE_WINDOW_NS. */
+#define ACTIVE_POLL_MS	  1
+#define LAZY_POLL_MS	  20
+#define IDLE_POLL_MS	  1000
 #define ACTIVE_WINDOW_NS  (50ull * 1000 * 1000)
-#define ACTIVE_MARGIN_NS  (10ull * 1000 * 1000) /* slack for a late loop iteration */
+#define WAKE_BUCKET_NS	  (100ull * 1000 * 1000)
+#define WAKE_POLL_TRIGGER 200
 #define LAZY_WINDOW_NS	  (200ull * 1000 * 1000)
 #define LAZY_MARGIN_NS	  (50ull * 1000 * 1000)
 #define TICK_EVERY_NS	  (20ull * 1000 * 1000)
@@ -400,8 +410,10 @@ static int live_setup(struct live *l)
 /* Until a signal, --duration, or the reader of stdout going away.  Returns 0 or -errno. */
 static int live_loop(struct live *l)
 {
-	__u64 deadline = 0, last_data = 0, last_cgroup = 0, last_tick = 0, last_house = 0;
-	bool stop = false;
+	__u64 deadline = 0, last_data = 0, last_tick = 0, last_house = 0;
+	__u64 poll_until = 0, bucket = 0; /* polling every ms until; wakeups counted since */
+	unsigned wakes = 0;
+	bool stop = false, more = false;
 	int err;
 
 	if (l->opts->duration > 0)
@@ -409,9 +421,10 @@ static int live_loop(struct live *l)
 	while (!stop && !l->out.gone) {
 		struct epoll_event evs[2];
 		__u64 now = pcg_boottime_ns();
-		int timeout = now - last_cgroup < ACTIVE_WINDOW_NS ? ACTIVE_POLL_MS :
-			      now - last_data < LAZY_WINDOW_NS	   ? LAZY_POLL_MS :
-								     IDLE_POLL_MS;
+		bool polling = now < poll_until, armed = false, woken = false;
+		int timeout = polling			       ? ACTIVE_POLL_MS :
+			      now - last_data < LAZY_WINDOW_NS ? LAZY_POLL_MS :
+								 IDLE_POLL_MS;
 		int n;
 
 		if (pcg_pipeline__has_pending(l->pl) && timeout > (int)(TICK_EVERY_NS / 1000000))
@@ -422,7 +435,14 @@ static int live_loop(struct live *l)
 			if ((deadline - now) / 1000000 + 1 < (__u64)timeout)
 				timeout = (deadline - now) / 1000000 + 1;
 		}
+		/* arming fails if records wait already: read them first */
+		if (more)
+			timeout = 0;
+		else if (!polling && !(armed = pcg_loader__arm_wakeup(l->ld)))
+			timeout = 0;
 		n = epoll_wait(l->ep, evs, 2, timeout);
+		if (armed)
+			pcg_loader__disarm_wakeup(l->ld);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			pcg_err("cannot wait for events: %s", strerror(-err));
@@ -433,8 +453,11 @@ static int live_loop(struct live *l)
 
 			if (evs[i].data.fd == l->sfd && read(l->sfd, &si, sizeof(si)) == sizeof(si))
 				stop = true;
+			else if (armed)
+				woken = true;
 		}
 		err = pcg_loader__consume(l->ld);
+		more = err == PCG_LOADER_BUDGET;
 		if (err < 0) {
 			if (l->out.err && -err == l->out.err) /* the output failed */
 				pcg_err("cannot write the output: %s", strerror(-err));
@@ -443,21 +466,23 @@ static int live_loop(struct live *l)
 			return err;
 		}
 		now = pcg_boottime_ns();
+		if (woken) {
+			if (now - bucket >= WAKE_BUCKET_NS) {
+				bucket = now;
+				wakes = 0;
+			}
+			if (++wakes >= WAKE_POLL_TRIGGER) {
+				poll_until = now + ACTIVE_WINDOW_NS;
+				wakes = 0;
+			}
+		}
 		if (err > 0) {
-			/* Containers being made (cgroup events): we poll every ms until
-			 * last_cgroup + ACTIVE_WINDOW_NS and no record needs to wake us.  Only
-			 * processes (an exec storm, --all): every 20 ms, and only cgroup events
-			 * and a container's first exec wake us (their lines' latency), the rest
-			 * waits for the poll: 50 turns a second instead of 1000.  The kernel side
-			 * skips wakeups until a margin before the end of each window; a record
-			 * already there when we go idle makes epoll_wait return at once. */
+			/* the kernel side wakes us for the rest of the records again only from a
+			 * margin before the end of the lazy window */
 			last_data = now;
 			pcg_loader__set_lazy_until(l->ld, now + LAZY_WINDOW_NS - LAZY_MARGIN_NS);
-			if (pcg_loader__cgroup_records(l->ld)) {
-				last_cgroup = now;
-				pcg_loader__set_active_until(l->ld, now + ACTIVE_WINDOW_NS -
-									    ACTIVE_MARGIN_NS);
-			}
+			if (polling && pcg_loader__cgroup_records(l->ld))
+				poll_until = now + ACTIVE_WINDOW_NS;
 		}
 		if (now - last_house >= HOUSEKEEP_NS) {
 			last_house = now;

@@ -110,9 +110,6 @@ static struct podcg_bpf *open_skel(struct pcg_loader *l, const struct pcg_loader
 	skel->rodata->hier_mask = opts->hier_mask;
 	skel->rodata->v1_ctrl = opts->v1_ctrl;
 	skel->rodata->v1_hier = opts->v1_hier;
-	if (opts->wake_interval_ns)
-		skel->rodata->wake_interval_ns = opts->wake_interval_ns;
-	skel->rodata->start_wakeup = !opts->no_start_wakeup;
 	skel->rodata->membership_from_ns = l->from_ns;
 	skel->rodata->membership_window_ns = MEMBERSHIP_WINDOW_NS;
 	/* pcg_* need bpf_rdonly_cast (6.2+), so bpf_loop (5.17+) too; for pcgc_*, ask */
@@ -413,19 +410,34 @@ int pcg_loader__consume(struct pcg_loader *l)
 	return n < 0 ? n : (int)l->consumed;
 }
 
-void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns)
+bool pcg_loader__arm_wakeup(struct pcg_loader *l)
 {
-	__atomic_store_n(&l->skel->bss->consumer_active_until_ns, until_ns, __ATOMIC_RELAXED);
+	struct ring *r = &l->rb;
+
+	__atomic_store_n(&l->skel->bss->consumer_asleep, 1, __ATOMIC_RELAXED);
+	/* the other half of wake_consumer()'s pairing: our store before the load of the
+	 * producer position, the program's commit (xchg) before its load of the flag */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(r->prod_pos, __ATOMIC_ACQUIRE) ==
+	    __atomic_load_n(r->cons_pos, __ATOMIC_RELAXED))
+		return true;
+	pcg_loader__disarm_wakeup(l);
+	return false;
 }
 
-void pcg_loader__set_lazy_until(struct pcg_loader *l, __u64 until_ns)
+void pcg_loader__disarm_wakeup(struct pcg_loader *l)
 {
-	__atomic_store_n(&l->skel->bss->consumer_lazy_until_ns, until_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->skel->bss->consumer_asleep, 0, __ATOMIC_RELAXED);
 }
 
 unsigned pcg_loader__cgroup_records(const struct pcg_loader *l)
 {
 	return l->cgroup;
+}
+
+void pcg_loader__set_lazy_until(struct pcg_loader *l, __u64 until_ns)
+{
+	__atomic_store_n(&l->skel->bss->consumer_lazy_until_ns, until_ns, __ATOMIC_RELAXED);
 }
 
 int pcg_loader__drops(struct pcg_loader *l, __u64 ret[PCG_LOST_SLOTS])

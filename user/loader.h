@@ -17,9 +17,7 @@ struct pcg_loader_opts {
 	int v1_ctrl;
 	__u32 v1_hier;
 	unsigned ringbuf_mb;
-	__u64 wake_interval_ns;
-	bool no_start_wakeup; /* a container's first exec waits for the next poll like the rest */
-	int verbose;	      /* 1: libbpf debug, 2: + verifier log */
+	int verbose; /* 1: libbpf debug, 2: + verifier log */
 };
 
 typedef int (*pcg_ring_fn)(void *ctx, const void *data, size_t len);
@@ -46,12 +44,16 @@ void pcg_loader__filter_complete(struct pcg_loader *l);
 /* Consumes the waiting records, PCG_LOADER_BUDGET at most; returns the number consumed
  * (PCG_LOADER_BUDGET: more may wait) or -errno. */
 int pcg_loader__consume(struct pcg_loader *l);
-/* Tells the kernel side that the consumer polls on its own until @until_ns (CLOCK_BOOTTIME):
- * records before then need not wake it. */
-void pcg_loader__set_active_until(struct pcg_loader *l, __u64 until_ns);
-/* ... and that it polls at least every 10 ms until @until_ns: a process's fork, exec and exit
- * need not wake it (cgroup events and a container's first exec still do). */
+/* Tells the kernel side that the consumer polls at least every 20 ms until @until_ns
+ * (CLOCK_BOOTTIME): a process's fork, exec and exit, a cgroup's removal and a move need not
+ * wake it (a cgroup's creation and a container's first exec still do). */
 void pcg_loader__set_lazy_until(struct pcg_loader *l, __u64 until_ns);
+/* Before the consumer sleeps: asks the kernel side to wake it.  Returns false (and asks
+ * nothing) if records wait already: read them first.  Between this and the sleep, a record
+ * that needs the consumer wakes it (the ring buffer's fd becomes readable). */
+bool pcg_loader__arm_wakeup(struct pcg_loader *l);
+/* After it woke: records need not wake it while it reads. */
+void pcg_loader__disarm_wakeup(struct pcg_loader *l);
 /* Cgroup records (mkdir, rmdir, attach) the last pcg_loader__consume() took. */
 unsigned pcg_loader__cgroup_records(const struct pcg_loader *l);
 /* Sums the per-CPU drop counters into @ret (indexed by PCG_EV_*). */

@@ -31,9 +31,9 @@
 #         below a top cgroup `podcgbench-<run id>-...` unique to each workload run.
 # The poll floor (tests/bench/pollfloor.c) is a "tracer" that only wakes every 1 ms during `cg`
 # and every 20 ms during `exec` and reads nothing: its CPU per event is what looking that often
-# costs on this machine.  During `exec` that is podcg-trace's own poll (--all: only process
-# records flow); during `cg` it is what a reader that polls for the 2 ms latency target pays,
-# where podcg-trace is woken by the kernel instead (three times per container).
+# costs on this machine: podcg-trace's own poll in both (during `cg` the kernel would wake it
+# more than 100 times a second, and it polls every 1 ms instead; during `exec` only process
+# records flow, --all, and it polls every 20 ms).
 #
 # Environment:
 #   REPS=5            interleaved repetitions
@@ -276,7 +276,7 @@ targets_table() {
 AWK
 	echo
 	echo "In-kernel rows: bpf_stats pass (ns per program run). CPU and RSS rows: medians over the matrix repetitions. Replay: the recording pass. Latency: the latency pass."
-	echo "Poll floor: the CPU per event of a reader that only wakes every 1 ms (\`cg\`: what polling for the 2 ms latency target costs; podcg-trace is woken by the kernel instead, three times per container, and polls every 1 ms only in a cgroup storm of more than 2000 wakeups a second) or 20 ms (\`exec\`: podcg-trace's own poll while only process records flow) and reads nothing. For the scale pass (a cgroup storm) it is estimated: 1 ms turns for as long as the mkdirs took, at the matrix's median CPU per turn."
+	echo "Poll floor: the CPU per event of a reader that only wakes every 1 ms (\`cg\`: podcg-trace's poll while containers come faster than about 30 a second, which the 2 ms latency target needs; slower, the kernel wakes it instead, three times per container) or 20 ms (\`exec\`: podcg-trace's own poll while only process records flow) and reads nothing. For the scale pass (a cgroup storm) it is estimated: 1 ms turns for as long as the mkdirs took, at the matrix's median CPU per turn."
 	echo
 }
 

@@ -374,6 +374,21 @@ PCG_TEST(fmt_json_process)
 		",\"pid\":4101,\"nspid\":1,\"ppid\":4000,\"uid\":65534,"
 		"\"comm\":\"0123456789abcdef\"," NS_JSON ",\"filename\":\"/bin/true\"}\n",
 		"comm without NUL");
+	/* the formatter keeps the last namespace set formatted: a change in one, and back */
+	task.ns[PCG_NS_NET] = 4026539999u;
+	json_is(&out,
+		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"exec\"," NULL_OBJ_JSON
+		",\"pid\":4101,\"nspid\":1,\"ppid\":4000,\"uid\":65534,"
+		"\"comm\":\"0123456789abcdef\",\"ns\":{\"mnt\":4026532001,\"uts\":4026532002,"
+		"\"ipc\":4026532003,\"pid\":4026532004,\"net\":4026539999,\"user\":4026531837,"
+		"\"cgroup\":4026532007,\"time\":4026531834},\"filename\":\"/bin/true\"}\n",
+		"another net namespace");
+	task.ns[PCG_NS_NET] = 4026532005u;
+	json_is(&out,
+		"{\"schema\":1,\"ts\":\"" TS "\",\"event\":\"exec\"," NULL_OBJ_JSON
+		",\"pid\":4101,\"nspid\":1,\"ppid\":4000,\"uid\":65534,"
+		"\"comm\":\"0123456789abcdef\"," NS_JSON ",\"filename\":\"/bin/true\"}\n",
+		"the first namespaces again");
 }
 
 PCG_TEST(fmt_json_exit)

@@ -276,7 +276,7 @@ targets_table() {
 AWK
 	echo
 	echo "In-kernel rows: bpf_stats pass (ns per program run). CPU and RSS rows: medians over the matrix repetitions. Replay: the recording pass. Latency: the latency pass."
-	echo "Poll floor: the CPU per event of a reader that only wakes every 1 ms (\`cg\`: podcg-trace's poll while containers come faster than about 30 a second, which the 2 ms latency target needs; slower, the kernel wakes it instead, three times per container) or 20 ms (\`exec\`: podcg-trace's own poll while only process records flow) and reads nothing. For the scale pass (a cgroup storm) it is estimated: 1 ms turns for as long as the mkdirs took, at the matrix's median CPU per turn."
+	echo "Poll floor: the CPU per event of a reader that only wakes every 1 ms (\`cg\`: podcg-trace's poll while containers come faster than about 20 a second, which the 2 ms latency target needs; slower, the kernel wakes it instead, three times per container) or 20 ms (\`exec\`: podcg-trace's own poll while only process records flow) and reads nothing. For the scale pass (a cgroup storm) it is estimated: 1 ms turns for as long as the mkdirs took, at the matrix's median CPU per turn."
 	echo
 }
 
@@ -459,7 +459,7 @@ AWK
 					if (turn != "") printf " (a reader that polls every 1 ms for as long, %.1f s, would pay about %.0f µs per container before reading anything)", kv["secs"], kv["secs"] * 1000 * turn / kv["n"]
 					print "." }' "$RUNS" FS=' ' "$LAT"
 			echo
-			echo "10 ms apart, the reader polls every 1 ms (kernel wakeups would come faster than 100 a second, and each costs the traced task 16-22 µs here); 200 ms apart, the kernel wakes it for a pod's cgroups, a container's and its first exec."
+			echo "10 ms apart, the reader polls every 1 ms (six kernel wakeups would come within 100 ms, and each costs the traced task 16-22 µs here); 200 ms apart, the kernel wakes it for a pod's cgroups, a container's and its first exec."
 			echo
 		fi
 

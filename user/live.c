@@ -46,8 +46,9 @@
  * LAZY_WINDOW_NS.  A wakeup is dear for the traced task, though: the program queues irq_work
  * and the wakeup's IPIs run on its time (16-22 us on this kind of VM, about 20 us of the
  * reader's CPU besides), which a container churn slowed by 14% at 3 wakeups per container,
- * against 2% when the reader polled.  So when wakeups come faster than WAKE_POLL_TRIGGER per
- * WAKE_BUCKET_NS (100 a second, containers made faster than about 30 a second) the reader
+ * against 2% when the reader polled.  So when WAKE_POLL_TRIGGER wakeups come within
+ * WAKE_BUCKET_NS (two containers' worth: containers made faster than about 20 a second;
+ * fewer would keep the reader polling after a lone pod of two containers) the reader
  * polls every ACTIVE_POLL_MS, asks for no wakeup, and stays so until no cgroup record came
  * for ACTIVE_WINDOW_NS.  A node starting pods now and then gets its lines within a wakeup
  * (0.1-0.4 ms) for about a tenth of the CPU the 1 ms polls cost per container. */
@@ -56,7 +57,7 @@
 #define IDLE_POLL_MS	  1000
 #define ACTIVE_WINDOW_NS  (50ull * 1000 * 1000)
 #define WAKE_BUCKET_NS	  (100ull * 1000 * 1000)
-#define WAKE_POLL_TRIGGER 10
+#define WAKE_POLL_TRIGGER 6
 #define LAZY_WINDOW_NS	  (200ull * 1000 * 1000)
 #define LAZY_MARGIN_NS	  (50ull * 1000 * 1000)
 #define TICK_EVERY_NS	  (20ull * 1000 * 1000)

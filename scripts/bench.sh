@@ -412,7 +412,7 @@ AWK
 		print ""
 	}
 AWK
-			echo "\`cexec\`: the exec storm inside one container (a kubepods-style cgroup2 directory, entered with clone3(CLONE_INTO_CGROUP)): every exec there is a later exec of a tracked process, not a container's start. In \`cg\` every exec is a container's start, which wakes the reader once (BPF_RB_FORCE_WAKEUP)."
+			echo "\`cexec\`: the exec storm inside one container (a kubepods-style cgroup2 directory, entered with clone3(CLONE_INTO_CGROUP)): every exec there is a later exec of a tracked process, not a container's start. In \`cg\` every exec is a container's start, which would wake a sleeping reader (an empty record discarded with BPF_RB_FORCE_WAKEUP); during the churn the reader polls every 1 ms and asks for no wakeup, so few do."
 			echo "podcg-trace's cgroup programs run for every hierarchy, but by default report only cgroup2 and the key v1 hierarchy; the others return after one comparison. Its fork/exec/exit programs run for every process on the machine and return early outside tracked cgroups (the \`exec\` workload, outside any container, measures exactly that filter)."
 			echo
 		fi

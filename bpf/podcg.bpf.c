@@ -196,22 +196,17 @@ static __always_inline bool mkdir_completes(__u64 key, __u32 hier)
 	return true;
 }
 
-/* @name_key: for a mkdir, see mkdir_completes(). */
-static __always_inline void emit(void *data, __u64 size, __u16 type, __u64 now, __u32 hier,
-				 __u64 name_key)
+/* Copies a record from the scratch buffer into the ring, without a wakeup (the caller wakes
+ * the reader if it must); false if the ring was full (counted). */
+static __always_inline bool emit(void *data, __u64 size, __u16 type)
 {
 	if (size > SCRATCH_SIZE)
 		size = SCRATCH_SIZE;
 	if (bpf_ringbuf_output(&rb, data, size, BPF_RB_NO_WAKEUP)) {
 		count_drop(type);
-		return;
+		return false;
 	}
-	if (type != PCG_EV_CGROUP_MKDIR)
-		lazy_wake(now);
-	else if (mkdir_completes(name_key, hier))
-		wake_consumer(); /* pod_create's and container_create's latency */
-	else
-		lazy_wake(now);
+	return true;
 }
 
 static __always_inline void fill_hdr(struct pcg_ev_hdr *h, __u16 type, __u16 size, __u64 now)
@@ -512,6 +507,16 @@ static __always_inline bool kubepods_cgroup(struct kernfs_node *kn, long n)
 	return name_has_kubepods(kn);
 }
 
+/* mkdir_completes()'s key: the name hashes of the cgroup (@kn) and of its parent (@pkn), the
+ * same in every hierarchy. */
+static __always_inline __u64 cg_name_key(struct kernfs_node *kn, struct kernfs_node *pkn,
+					 const bool fast)
+{
+	if (fast)
+		return (__u64)pkn->hash << 32 | kn->hash;
+	return (__u64)BPF_CORE_READ(pkn, hash) << 32 | BPF_CORE_READ(kn, hash);
+}
+
 /* @fast: loads through an untrusted alias of @cgrp (see UT()), probe reads without. */
 static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, __u16 type,
 					const bool fast)
@@ -520,10 +525,10 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 				   cgrp;
 	__u64 now = bpf_ktime_get_boot_ns();
 	__u32 hier = fast ? cg->root->hierarchy_id : BPF_CORE_READ(cgrp, root, hierarchy_id);
-	struct kernfs_node *kn = fast ? cg->kn : BPF_CORE_READ(cgrp, kn), *pkn;
+	struct kernfs_node *kn = fast ? cg->kn : BPF_CORE_READ(cgrp, kn);
 	struct pcg_cg_key key = { .hier = hier };
 	struct pcg_ev_cgroup *e;
-	__u64 name_key;
+	__u64 name_key = 0;
 	__u8 one = 1;
 	long n;
 
@@ -538,12 +543,11 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 		e->path[0] = 0;
 		n = 1;
 	}
-	pkn = fast ? cg->self.parent->cgroup->kn : pcg_cgroup_parent_kn(cgrp);
-	name_key = fast ? (__u64)pkn->hash << 32 | kn->hash :
-			  (__u64)BPF_CORE_READ(pkn, hash) << 32 | BPF_CORE_READ(kn, hash);
 	if (type == PCG_EV_CGROUP_MKDIR) {
 		/* a child of a tracked cgroup, or a kubepods path: the parent test alone would
 		 * miss a kubepods tree created while the loader seeds the map */
+		struct kernfs_node *pkn = fast ? cg->self.parent->cgroup->kn :
+						 pcg_cgroup_parent_kn(cgrp);
 		struct pcg_cg_key pk = { .hier = hier };
 
 		pk.cgid = fast ? pkn->id : pcg_kn_id(pkn);
@@ -554,12 +558,15 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 				count_drop(PCG_EV_CGROUP_MKDIR);
 		} else if (!filter_all)
 			return 0;
+		name_key = cg_name_key(kn, pkn, fast);
 	} else {
 		/* rmdir: forget the cgroup; late exit events carry its id but are matched in
 		 * user space, where the cgroup is kept until its removal is processed */
 		if (bpf_map_delete_elem(&tracked, &key) && !filter_all)
 			return 0;
 		/* made in some hierarchies only: a cgroup made again under its name starts anew */
+		name_key = cg_name_key(
+			kn, fast ? cg->self.parent->cgroup->kn : pcg_cgroup_parent_kn(cgrp), fast);
 		bpf_map_delete_elem(&made_in, &name_key);
 	}
 
@@ -572,7 +579,12 @@ static __always_inline int cgroup_event(struct cgroup *cgrp, const char *path, _
 	fill_hdr(&e->hdr, type, sizeof(*e) + n, now);
 	if (n == PCG_PATH_MAX)
 		e->hdr.flags |= PCG_F_TRUNC;
-	emit(e, sizeof(*e) + n, type, now, hier, name_key);
+	if (!emit(e, sizeof(*e) + n, type))
+		return 0;
+	if (type == PCG_EV_CGROUP_MKDIR && mkdir_completes(name_key, hier))
+		wake_consumer(); /* pod_create's and container_create's latency */
+	else
+		lazy_wake(now);
 	return 0;
 }
 
@@ -651,7 +663,8 @@ static __always_inline int on_attach(struct cgroup *dst, const char *path,
 	fill_hdr(&e->hdr, PCG_EV_CGROUP_ATTACH, sizeof(*e) + n, now);
 	if (n == PCG_PATH_MAX)
 		e->hdr.flags |= PCG_F_TRUNC;
-	emit(e, sizeof(*e) + n, PCG_EV_CGROUP_ATTACH, now, hier, 0);
+	if (emit(e, sizeof(*e) + n, PCG_EV_CGROUP_ATTACH))
+		lazy_wake(now);
 	return 0;
 }
 

@@ -51,7 +51,7 @@
  * fewer would keep the reader polling after a lone pod of two containers) the reader
  * polls every ACTIVE_POLL_MS, asks for no wakeup, and stays so until no cgroup record came
  * for ACTIVE_WINDOW_NS.  A node starting pods now and then gets its lines within a wakeup
- * (0.1-0.4 ms) for about a tenth of the CPU the 1 ms polls cost per container. */
+ * (0.1-0.4 ms) for about a third of the CPU the 1 ms polls cost per container. */
 #define ACTIVE_POLL_MS	  1
 #define LAZY_POLL_MS	  20
 #define IDLE_POLL_MS	  1000

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* correlate.c - the correlator: cgroups <-> pods <-> containers <-> processes (pure). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,16 +69,17 @@ struct obj {
 	struct obj *pnext, *pprev; /* pending announcement, in creation order */
 	struct obj *pod;	   /* container -> its pod, NULL outside Kubernetes */
 	struct pcg_obj_info info;
-	char *path;	     /* owned copy of info.cgroup */
+	char *path;	     /* owned copy of info.cgroup, in a buffer of path_cap bytes */
 	struct names *names; /* NULL until a PCG_EV_META record names it */
 	__u64 first_ts;
 	__u64 seen_mask;   /* hierarchies whose own cgroup was reported */
 	unsigned live_cgs; /* own cgroups (all hierarchies) not removed yet */
 	unsigned refs;	   /* processes pointing here */
 	bool is_pod;
-	bool pending;		/* on the pending list */
-	bool announced;		/* create/existing emitted (or nothing is owed) */
-	bool existing;		/* found by the start-up scan */
+	bool pending;	/* on the pending list */
+	bool announced; /* create/existing emitted (or nothing is owed) */
+	bool existing;	/* found by the start-up scan */
+	__u16 path_cap;
 	unsigned long long seq; /* creation order */
 	bool started;
 	bool removed;
@@ -88,6 +91,7 @@ struct cg {
 	__u32 hier;
 	bool own;	 /* obj's own cgroup (not a sub-cgroup) */
 	bool trunc;	 /* its path came cut (PCG_F_TRUNC) */
+	__u16 sub_cap;	 /* sub_path's buffer, kept with the entry in the pool (even if own) */
 	unsigned gen;	 /* the rescan generation that last saw it */
 	__u32 level;	 /* depth below the hierarchy root, as the kernel said */
 	struct obj *obj; /* pod or container, NULL for kubepods / QoS / unrecognised levels */
@@ -96,7 +100,7 @@ struct cg {
 
 static size_t cg_bytes(const struct cg *cg)
 {
-	return sizeof(*cg) + (cg->sub_path ? strlen(cg->sub_path) + 1 : 0);
+	return sizeof(*cg) + (cg->own ? 0 : strlen(cg->sub_path) + 1);
 }
 
 struct proc {
@@ -113,11 +117,13 @@ struct proc {
 	size_t cmdline_len;
 };
 
-/* Freed process and cgroup entries wait here for reuse (chained by hnext), up to POOL_MAX
- * of each: churn allocates nothing per event, and a burst's memory still goes back. */
+/* Freed entries of one size wait here for reuse (chained through their first 8 bytes), up
+ * to max of them: a churn allocates nothing per event, and a burst's memory still goes back.
+ * One pool each for processes, cgroups, pods and containers, their paths, their names and
+ * the stashed hints and names. */
 struct pool {
 	void *head;
-	size_t n;
+	size_t n, max;
 };
 
 static void *pool_get(struct pool *pl, size_t size)
@@ -126,7 +132,7 @@ static void *pool_get(struct pool *pl, size_t size)
 
 	if (!e)
 		return calloc(1, size);
-	pl->head = *e; /* hnext is the first member of both */
+	pl->head = *e;
 	pl->n--;
 	memset(e, 0, size);
 	return e;
@@ -134,7 +140,9 @@ static void *pool_get(struct pool *pl, size_t size)
 
 static void pool_put(struct pool *pl, void *e)
 {
-	if (pl->n >= POOL_MAX) {
+	if (!e)
+		return;
+	if (pl->n >= pl->max) {
 		free(e);
 		return;
 	}
@@ -154,6 +162,43 @@ static void pool_free(struct pool *pl)
 	pl->n = 0;
 }
 
+/* pool_free() of entries that keep a buffer (the char * at @buf_off in each), which goes too;
+ * the pool takes no more entries. */
+static void pool_free_bufs(struct pool *pl, size_t buf_off)
+{
+	while (pl->head) {
+		void **e = pl->head;
+
+		pl->head = *e;
+		free(*(char **)((char *)e + buf_off));
+		free(e);
+	}
+	pl->n = pl->max = 0;
+}
+
+/* Sets *@buf, a string buffer of *@cap bytes kept with a pooled entry, to @s (@len bytes): a
+ * new buffer only when @s does not fit (a pod's or container's path has the same length as
+ * the last one's, mostly, so a churn reuses them). */
+static bool buf_set(char **buf, __u16 *cap, const char *s, size_t len)
+{
+	if (*cap < len + 1) {
+		/* all of the heap chunk it takes (glibc's: 16-byte steps, 8 of them its size) */
+		size_t ncap = ((len + 1 + 8 + 15) & ~(size_t)15) - 8;
+
+		if (ncap > UINT16_MAX)
+			return false;
+		free(*buf);
+		*cap = 0;
+		*buf = malloc(ncap);
+		if (!*buf)
+			return false;
+		*cap = ncap;
+	}
+	memcpy(*buf, s, len);
+	(*buf)[len] = 0;
+	return true;
+}
+
 /* A chained hash table of stashed records (hints, names) that grows with the load: entries
  * start with struct sent; same-key entries stay in arrival order. */
 struct sent {
@@ -164,6 +209,7 @@ struct sent {
 struct stab {
 	struct sent **tab;
 	size_t buckets, nr;
+	struct pool pool; /* its freed entries (all of one type) */
 };
 
 struct hint {
@@ -216,7 +262,7 @@ struct pcg_corr {
 		char path[PCG_PATH_MAX];
 	} memo[PATH_MEMO];
 	unsigned memo_next;
-	struct pool proc_pool, cg_pool;
+	struct pool proc_pool, cg_pool, obj_pool[2], names_pool; /* obj_pool[is_pod] */
 	/* The processes reported as exited in the last EXIT_DEDUP_NS, newest last, in a ring that
 	 * grows while it holds only such recent exits, up to EXIT_DEDUP_MAX; an exit pushed out
 	 * earlier than that is counted. */
@@ -309,6 +355,10 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 	c->cg_buckets = c->cg_vbuckets < TAB_MIN_BUCKETS ? c->cg_vbuckets : TAB_MIN_BUCKETS;
 	c->proc_buckets = c->proc_vbuckets < TAB_MIN_BUCKETS ? c->proc_vbuckets : TAB_MIN_BUCKETS;
 	c->obj_buckets = OBJ_MIN_BUCKETS;
+	c->proc_pool.max = c->cg_pool.max = POOL_MAX;
+	c->obj_pool[0].max = c->obj_pool[1].max = POOL_MAX / 4;
+	/* a struct names is 1.7 KB */
+	c->names_pool.max = c->hints.pool.max = c->metas.pool.max = POOL_MAX / 16;
 	c->cg_tab = calloc(c->cg_buckets, sizeof(*c->cg_tab));
 	c->proc_tab = calloc(c->proc_buckets, sizeof(*c->proc_tab));
 	c->obj_tab = calloc(c->obj_buckets, sizeof(*c->obj_tab));
@@ -333,11 +383,32 @@ static bool mem_take(struct pcg_corr *c, size_t n)
 	return true;
 }
 
+/* A cgroup entry from the pool, with the path buffer it kept. */
+static struct cg *cg_get(struct pcg_corr *c)
+{
+	struct cg *cg = c->cg_pool.head;
+	char *buf = cg ? cg->sub_path : NULL;
+	__u16 cap = cg ? cg->sub_cap : 0;
+
+	cg = pool_get(&c->cg_pool, sizeof(*cg));
+	if (cg) {
+		cg->sub_path = buf;
+		cg->sub_cap = cap;
+	}
+	return cg;
+}
+
+static void cg_put(struct pcg_corr *c, struct cg *cg)
+{
+	if (c->cg_pool.n >= c->cg_pool.max)
+		free(cg->sub_path);
+	pool_put(&c->cg_pool, cg);
+}
+
 static void cg_free(struct pcg_corr *c, struct cg *cg)
 {
 	c->mem -= cg_bytes(cg);
-	free(cg->sub_path);
-	pool_put(&c->cg_pool, cg);
+	cg_put(c, cg);
 }
 
 static void proc_free(struct pcg_corr *c, struct proc *p)
@@ -562,7 +633,7 @@ static void stab_del(struct pcg_corr *c, struct stab *t, struct sent **pp, size_
 	*pp = e->hnext;
 	t->nr--;
 	c->mem -= size;
-	free(e);
+	pool_put(&t->pool, e);
 }
 
 static void stab_free(struct stab *t)
@@ -575,6 +646,7 @@ static void stab_free(struct stab *t)
 			free(e);
 		}
 	free(t->tab);
+	pool_free(&t->pool);
 }
 
 /* The hint for @id (its chain link), or NULL. */
@@ -611,6 +683,31 @@ static void pending_del(struct pcg_corr *c, struct obj *o)
 	o->pending = false;
 }
 
+/* A pod (@is_pod) or container entry from its pool, with the path buffer it kept. */
+static struct obj *obj_get_entry(struct pcg_corr *c, bool is_pod)
+{
+	struct pool *pl = &c->obj_pool[is_pod];
+	struct obj *o = pl->head;
+	char *path = o ? o->path : NULL;
+	__u16 cap = o ? o->path_cap : 0;
+
+	o = pool_get(pl, sizeof(*o));
+	if (o) {
+		o->path = path;
+		o->path_cap = cap;
+	}
+	return o;
+}
+
+static void obj_put(struct pcg_corr *c, struct obj *o)
+{
+	struct pool *pl = &c->obj_pool[o->is_pod];
+
+	if (pl->n >= pl->max)
+		free(o->path);
+	pool_put(pl, o);
+}
+
 static void obj_free(struct pcg_corr *c, struct obj *o)
 {
 	struct obj **pp = &c->obj_tab[o->hash & (c->obj_buckets - 1)];
@@ -632,9 +729,8 @@ static void obj_free(struct pcg_corr *c, struct obj *o)
 		o->pod->refs--;
 	c->mem -= sizeof(*o) + strlen(o->path) + 1;
 	c->nr_objs--;
-	free(o->names);
-	free(o->path);
-	free(o);
+	pool_put(&c->names_pool, o->names);
+	obj_put(c, o);
 }
 
 /* Frees an object once nothing refers to it: all its cgroups are gone and no process or
@@ -741,19 +837,18 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 		return o;
 	if (c->nr_objs >= c->opts.max_cgroups || !mem_take(c, sizeof(*o) + path_len + 1))
 		return NULL;
-	o = calloc(1, sizeof(*o));
-	if (o)
-		o->path = malloc(path_len + 1);
-	if (!o || !o->path) {
+	o = obj_get_entry(c, is_pod);
+	if (!o || !buf_set(&o->path, &o->path_cap, path, path_len)) {
 		c->mem -= sizeof(*o) + path_len + 1;
-		free(o);
+		if (o) {
+			o->is_pod = is_pod;
+			obj_put(c, o);
+		}
 		return NULL;
 	}
 	c->nr_objs++;
 	o->seq = c->obj_seq++;
 	o->hash = h;
-	memcpy(o->path, path, path_len);
-	o->path[path_len] = 0;
 	o->is_pod = is_pod;
 	o->info.cgroup = o->path;
 	memcpy(o->info.pod_uid, pp->pod_uid, sizeof(o->info.pod_uid));
@@ -848,12 +943,12 @@ static void names_from_event(struct names *n, const struct pcg_event *ev)
 }
 
 /* Fills what @o does not know yet from @src (a pod takes the pod's fields only). */
-static void names_merge(struct obj *o, const struct names *src)
+static void names_merge(struct pcg_corr *c, struct obj *o, const struct names *src)
 {
 	unsigned nf = o->is_pod ? PCG_META_POD_NAMESPACE + 1 : PCG_META_NR;
 
 	if (!o->names) {
-		o->names = calloc(1, sizeof(*o->names));
+		o->names = pool_get(&c->names_pool, sizeof(*o->names));
 		if (!o->names)
 			return;
 	}
@@ -885,7 +980,7 @@ static void meta_stash(struct pcg_corr *c, const char *uid, const char *id, cons
 	}
 	if (!mem_take(c, sizeof(*m)))
 		return;
-	m = malloc(sizeof(*m));
+	m = pool_get(&c->metas.pool, sizeof(*m));
 	if (!m) {
 		c->mem -= sizeof(*m);
 		c->stats.table_full++;
@@ -898,7 +993,7 @@ static void meta_stash(struct pcg_corr *c, const char *uid, const char *id, cons
 	m->h.hash = obj_hash(m->pod, m->pod ? m->pod_uid : m->id);
 	if (!stab_add(&c->metas, &m->h)) {
 		c->mem -= sizeof(*m);
-		free(m);
+		pool_put(&c->metas.pool, m);
 		c->stats.table_full++;
 	}
 }
@@ -921,9 +1016,9 @@ static void names_attach(struct pcg_corr *c, struct obj *o)
 		if (strcmp(m->pod_uid, o->info.pod_uid)) {
 			c->stats.meta_mismatch++;
 		} else {
-			names_merge(o, &m->names);
+			names_merge(c, o, &m->names);
 			if (o->pod)
-				names_merge(o->pod, &m->names);
+				names_merge(c, o->pod, &m->names);
 		}
 		stab_del(c, &c->metas, pp, sizeof(*m)); /* used: removed */
 	}
@@ -938,7 +1033,7 @@ static void meta(struct pcg_corr *c, const struct pcg_event *ev)
 	if (!ev->container_id[0]) {
 		o = *obj_slot(c, true, ev->pod_uid);
 		if (o)
-			names_merge(o, &n);
+			names_merge(c, o, &n);
 		else
 			meta_stash(c, ev->pod_uid, "", &n);
 		return;
@@ -952,9 +1047,9 @@ static void meta(struct pcg_corr *c, const struct pcg_event *ev)
 		c->stats.meta_mismatch++;
 		return;
 	}
-	names_merge(o, &n);
+	names_merge(c, o, &n);
 	if (o->pod)
-		names_merge(o->pod, &n);
+		names_merge(c, o->pod, &n);
 }
 
 /* pcg_cgpath_parse(), remembered for the last PATH_MEMO paths. */
@@ -989,6 +1084,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	struct pcg_cgpath pp;
 	struct cg **slot, *cg;
 	bool own = false;
+	size_t sub_bytes;
 
 	slot = cg_slot(c, ev->hier, ev->cgid);
 	if (*slot) {
@@ -1060,15 +1156,14 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		names_attach(c, pod);
 	if (o != pod)
 		names_attach(c, o);
-	if (!mem_take(c, sizeof(*cg) + (own ? 0 : ev->str_len + 1)))
+	sub_bytes = own ? 0 : strnlen(ev->str, ev->str_len) + 1; /* what cg_bytes() gives back */
+	if (!mem_take(c, sizeof(*cg) + sub_bytes))
 		return 0;
-	cg = pool_get(&c->cg_pool, sizeof(*cg));
-	if (cg && !own)
-		cg->sub_path = strndup(ev->str, ev->str_len);
-	if (!cg || (!own && !cg->sub_path)) {
-		c->mem -= sizeof(*cg) + (own ? 0 : ev->str_len + 1);
+	cg = cg_get(c);
+	if (!cg || (!own && !buf_set(&cg->sub_path, &cg->sub_cap, ev->str, sub_bytes - 1))) {
+		c->mem -= sizeof(*cg) + sub_bytes;
 		if (cg)
-			pool_put(&c->cg_pool, cg);
+			cg_put(c, cg);
 		goto oom;
 	}
 	cg->cgid = ev->cgid;
@@ -1479,7 +1574,7 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 	}
 	if (!mem_take(c, sizeof(*h)))
 		return;
-	h = malloc(sizeof(*h));
+	h = pool_get(&c->hints.pool, sizeof(*h));
 	if (!h) {
 		c->mem -= sizeof(*h);
 		c->stats.table_full++;
@@ -1490,7 +1585,7 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 	h->h.hash = obj_hash(false, h->id);
 	if (!stab_add(&c->hints, &h->h)) {
 		c->mem -= sizeof(*h);
-		free(h);
+		pool_put(&c->hints.pool, h);
 		c->stats.table_full++;
 	}
 }
@@ -1838,6 +1933,10 @@ void pcg_corr__free(struct pcg_corr *c)
 {
 	if (!c)
 		return;
+	/* the pooled entries with the buffers they kept; then nothing more is pooled */
+	pool_free_bufs(&c->cg_pool, offsetof(struct cg, sub_path));
+	for (int k = 0; k < 2; k++)
+		pool_free_bufs(&c->obj_pool[k], offsetof(struct obj, path));
 	if (c->cg_tab)
 		for (size_t b = 0; b < c->cg_buckets; b++)
 			while (c->cg_tab[b]) {
@@ -1862,8 +1961,8 @@ void pcg_corr__free(struct pcg_corr *c)
 		free(o->path);
 		free(o);
 	}
-	pool_free(&c->cg_pool);
 	pool_free(&c->proc_pool);
+	pool_free(&c->names_pool);
 	free(c->cg_tab);
 	free(c->proc_tab);
 	free(c->obj_tab);

@@ -204,12 +204,23 @@ static bool buf_set(char **buf, __u16 *cap, const char *s, size_t len)
 struct sent {
 	struct sent *hnext;
 	__u64 hash;
+	struct sent *fnext, *fprev; /* the table's entries in arrival order */
+	__u64 ts;		    /* of the record it stashes */
 };
+
+/* What is stashed is for a pod or container whose cgroup comes next (a hint is fed right
+ * before its mkdir, the names of a first lookup too).  An entry no cgroup came for within
+ * STASH_TTL_NS (names found by a retry after the container was removed, a hint for a mkdir
+ * that was lost) goes, oldest first: stashes hold what arrives in that time, not all that
+ * ever did. */
+#define STASH_TTL_NS (10000ull * 1000 * 1000)
 
 struct stab {
 	struct sent **tab;
 	size_t buckets, nr;
-	struct pool pool; /* its freed entries (all of one type) */
+	size_t esize;		    /* the size of its entries (all of one type) */
+	struct sent *fhead, *ftail; /* oldest, newest */
+	struct pool pool;	    /* its freed entries */
 };
 
 struct hint {
@@ -359,6 +370,8 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 	c->obj_pool[0].max = c->obj_pool[1].max = POOL_MAX / 4;
 	/* a struct names is 1.7 KB */
 	c->names_pool.max = c->hints.pool.max = c->metas.pool.max = POOL_MAX / 16;
+	c->hints.esize = sizeof(struct hint);
+	c->metas.esize = sizeof(struct meta_stash);
 	c->cg_tab = calloc(c->cg_buckets, sizeof(*c->cg_tab));
 	c->proc_tab = calloc(c->proc_buckets, sizeof(*c->proc_tab));
 	c->obj_tab = calloc(c->obj_buckets, sizeof(*c->obj_tab));
@@ -589,7 +602,7 @@ static struct sent **stab_chain(struct stab *t, __u64 h)
 	return t->buckets ? &t->tab[h & (t->buckets - 1)] : NULL;
 }
 
-/* Appends @e (hash set) at the end of its chain, growing the table past one entry per
+/* Appends @e (hash and ts set) at the end of its chain, growing the table past one entry per
  * bucket.  False (nothing done) when it cannot hold one more. */
 static bool stab_add(struct stab *t, struct sent *e)
 {
@@ -622,18 +635,46 @@ static bool stab_add(struct stab *t, struct sent *e)
 	e->hnext = NULL;
 	*d = e;
 	t->nr++;
+	e->fnext = NULL;
+	e->fprev = t->ftail;
+	if (t->ftail)
+		t->ftail->fnext = e;
+	else
+		t->fhead = e;
+	t->ftail = e;
 	return true;
 }
 
-/* Unlinks the entry *@pp (its chain link) and frees it, giving back @size bytes. */
-static void stab_del(struct pcg_corr *c, struct stab *t, struct sent **pp, size_t size)
+/* Unlinks the entry *@pp (its chain link) and frees it, giving back its bytes. */
+static void stab_del(struct pcg_corr *c, struct stab *t, struct sent **pp)
 {
 	struct sent *e = *pp;
 
 	*pp = e->hnext;
+	if (e->fprev)
+		e->fprev->fnext = e->fnext;
+	else
+		t->fhead = e->fnext;
+	if (e->fnext)
+		e->fnext->fprev = e->fprev;
+	else
+		t->ftail = e->fprev;
 	t->nr--;
-	c->mem -= size;
+	c->mem -= t->esize;
 	pool_put(&t->pool, e);
+}
+
+/* Drops the entries stashed more than STASH_TTL_NS before @now (O(1) when none is due). */
+static void stab_expire(struct pcg_corr *c, struct stab *t, __u64 now)
+{
+	while (t->fhead && now > t->fhead->ts && now - t->fhead->ts > STASH_TTL_NS) {
+		struct sent *e = t->fhead, **pp = stab_chain(t, e->hash);
+
+		while (*pp != e)
+			pp = &(*pp)->hnext;
+		stab_del(c, t, pp);
+		c->stats.stash_expired++;
+	}
 }
 
 static void stab_free(struct stab *t)
@@ -860,7 +901,7 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 		if (hp) {
 			if (!o->info.runtime)
 				o->info.runtime = ((struct hint *)*hp)->runtime;
-			stab_del(c, &c->hints, hp, sizeof(struct hint));
+			stab_del(c, &c->hints, hp);
 		}
 	}
 	o->info.qos = pp->qos;
@@ -970,7 +1011,8 @@ static void names_merge(struct pcg_corr *c, struct obj *o, const struct names *s
 	touch(o);
 }
 
-static void meta_stash(struct pcg_corr *c, const char *uid, const char *id, const struct names *n)
+static void meta_stash(struct pcg_corr *c, const char *uid, const char *id, const struct names *n,
+		       __u64 ts)
 {
 	struct meta_stash *m;
 
@@ -991,6 +1033,7 @@ static void meta_stash(struct pcg_corr *c, const char *uid, const char *id, cons
 	snprintf(m->id, sizeof(m->id), "%s", id);
 	m->names = *n;
 	m->h.hash = obj_hash(m->pod, m->pod ? m->pod_uid : m->id);
+	m->h.ts = ts;
 	if (!stab_add(&c->metas, &m->h)) {
 		c->mem -= sizeof(*m);
 		pool_put(&c->metas.pool, m);
@@ -1020,7 +1063,7 @@ static void names_attach(struct pcg_corr *c, struct obj *o)
 			if (o->pod)
 				names_merge(c, o->pod, &m->names);
 		}
-		stab_del(c, &c->metas, pp, sizeof(*m)); /* used: removed */
+		stab_del(c, &c->metas, pp); /* used: removed */
 	}
 }
 
@@ -1035,12 +1078,12 @@ static void meta(struct pcg_corr *c, const struct pcg_event *ev)
 		if (o)
 			names_merge(c, o, &n);
 		else
-			meta_stash(c, ev->pod_uid, "", &n);
+			meta_stash(c, ev->pod_uid, "", &n, ev->ts);
 		return;
 	}
 	o = *obj_slot(c, false, ev->container_id);
 	if (!o) {
-		meta_stash(c, ev->pod_uid, ev->container_id, &n);
+		meta_stash(c, ev->pod_uid, ev->container_id, &n, ev->ts);
 		return;
 	}
 	if (strcmp(o->info.pod_uid, ev->pod_uid)) {
@@ -1583,6 +1626,7 @@ static void hint(struct pcg_corr *c, const struct pcg_event *ev)
 	memcpy(h->id, ev->container_id, sizeof(h->id));
 	h->runtime = ev->runtime;
 	h->h.hash = obj_hash(false, h->id);
+	h->h.ts = ev->ts;
 	if (!stab_add(&c->hints, &h->h)) {
 		c->mem -= sizeof(*h);
 		pool_put(&c->hints.pool, h);
@@ -1783,6 +1827,8 @@ int pcg_corr__feed(struct pcg_corr *c, const struct pcg_event *ev)
 	err = flush_due(c, ev->ts);
 	if (err)
 		return err;
+	stab_expire(c, &c->hints, ev->ts);
+	stab_expire(c, &c->metas, ev->ts);
 	if ((ev->flags & PCG_F_RESCAN) && !c->in_rescan &&
 	    (ev->type == PCG_EV_EXISTING_CGROUP || ev->type == PCG_EV_EXISTING_TASK ||
 	     ev->type == PCG_EV_SCAN_DONE)) {
@@ -1927,6 +1973,7 @@ void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret)
 	ret->cgroups = c->nr_cgs;
 	ret->objects = c->nr_objs;
 	ret->procs = c->nr_procs;
+	ret->stashed = c->hints.nr + c->metas.nr;
 }
 
 void pcg_corr__free(struct pcg_corr *c)

@@ -129,8 +129,10 @@ struct pcg_corr_stats {
 	__u64 table_full;    /* entries refused because a table was full */
 	__u64 records;	     /* records emitted */
 	__u64 meta_mismatch; /* PCG_EV_META records naming another pod than the cgroup path */
+	__u64 stash_expired; /* hints and names no cgroup came for in time, dropped */
 	/* entries held now (memory: see README, "Memory") */
 	__u64 cgroups, objects, procs;
+	__u64 stashed; /* hints and names waiting for their cgroup */
 };
 
 struct pcg_corr;

@@ -11,6 +11,7 @@ size_t __sanitizer_get_current_allocated_bytes(void); /* sanitizer/allocator_int
 
 #include "correlate.h"
 #include "decode.h"
+#include "encode.h"
 #include "test.h"
 
 #define MS 1000000ull
@@ -207,4 +208,63 @@ PCG_TEST(scale_100k_containers_1m_processes)
 	ASSERT_EQ(n.by_kind[PCG_OUT_CONTAINER_REMOVE], NC, "removals");
 	pcg_corr__free(c);
 	ASSERT_TRUE(heap_bytes() <= heap0 + (1u << 20), "memory returned");
+}
+
+/* Hints and names stashed for a cgroup that never comes (names a retry found after the
+ * container was removed, a hint whose mkdir was lost) do not pile up: they go STASH_TTL_NS
+ * (10 s) after they came, and what came in time is still used. */
+PCG_TEST(scale_stashed_names_and_hints_expire)
+{
+	static const char *pod_str[PCG_META_NR] = { "web-0", "shop", "", "", "" };
+	static const char *ctr_str[PCG_META_NR] = { "", "", "web", "nginx:1", "" };
+	struct pcg_corr_opts o = { .traced_hier_mask = 1, .grace_ns = 1 };
+	struct pcg_corr_stats st;
+	struct counts n = { 0 };
+	struct pcg_corr *c = pcg_corr__new(&o, count_out, &n);
+	size_t len[PCG_META_NR], heap0;
+	const unsigned N = 3000;
+	union pcg_enc_buf b;
+	struct pcg_event ev;
+	char path[512], uid[40], cid[65];
+
+	if (!ASSERT_TRUE(c != NULL, "correlator"))
+		return;
+	/* warm the pools and tables: what stays after expiry is then the tables' own size */
+	heap0 = heap_bytes();
+	for (unsigned i = 0; i < N; i++) {
+		__u64 ts = (__u64)(i + 1) * MS;
+
+		snprintf(uid, sizeof(uid), "%08x-0000-4000-8000-%012x", i, i);
+		snprintf(cid, sizeof(cid), "%064x", i);
+		for (int k = 0; k < PCG_META_NR; k++)
+			len[k] = strlen(pod_str[k]);
+		pcg_decode(&b, pcg_enc_meta(&b, ts, uid, "", 0, 0, false, pod_str, len), &ev);
+		ASSERT_OK(pcg_corr__feed(c, &ev), "pod names");
+		for (int k = 0; k < PCG_META_NR; k++)
+			len[k] = strlen(ctr_str[k]);
+		pcg_decode(&b,
+			   pcg_enc_meta(&b, ts, uid, cid, PCG_CTYPE_CONTAINER, 0, false, ctr_str,
+					len),
+			   &ev);
+		ASSERT_OK(pcg_corr__feed(c, &ev), "container names");
+		pcg_decode(&b, pcg_enc_hint(&b, ts, PCG_RT_CRIO, cid), &ev);
+		ASSERT_OK(pcg_corr__feed(c, &ev), "hint");
+	}
+	pcg_corr__stats(c, &st);
+	ASSERT_EQ(st.stashed, 3 * N, "held while they may still be needed");
+	ASSERT_EQ(st.table_full, 0, "nothing refused");
+	/* 9 s after the last one: the first 2,000 pods' are more than 10 s old; the last
+	 * pod's cgroups come now and take theirs */
+	pod_path(path, sizeof(path), N - 1);
+	feed_cg(c, PCG_EV_CGROUP_MKDIR, 0, 1000000, path, (N + 9000) * MS);
+	pcg_corr__stats(c, &st);
+	ASSERT_EQ(st.stash_expired, 3 * (N - 1000) - 3, "expired: older than 10 s");
+	ASSERT_EQ(st.stashed, 3 * 1000 + 3 - 1, "kept: the last 1,000 pods' less the one used");
+	/* long after: nothing stashed, the memory back */
+	feed_cg(c, PCG_EV_CGROUP_RMDIR, 0, 1000000, "", (N + 30000) * MS);
+	pcg_corr__stats(c, &st);
+	ASSERT_EQ(st.stashed, 0, "all gone");
+	ASSERT_EQ(st.stash_expired, 3 * N - 1, "each counted");
+	ASSERT_TRUE(heap_bytes() - heap0 < (size_t)N * 3 * 100, "the stashes' memory back");
+	pcg_corr__free(c);
 }

@@ -40,6 +40,9 @@ struct retry {
 	char uid[PCG_POD_UID_LEN + 1];
 	char id[PCG_CONTAINER_ID_LEN + 1]; /* "" for a pod */
 	__u64 first;
+	__u64 key;   /* key_hash() of id, or of uid for a pod */
+	bool queued; /* in use */
+	bool gone;   /* its cgroup was removed: not looked up again */
 };
 
 /* Entries waiting for their next attempt, oldest first.  Every entry goes through the same
@@ -194,12 +197,13 @@ void pcg_names__free(struct pcg_names *n)
 	if (!n)
 		return;
 	if (n->st.lookups)
-		pcg_info("names: %llu of %llu pods and containers named (%llu retries), %llu files "
-			 "naming another pod ignored, %llu files refused; lookups took %llu us on "
-			 "average, %llu us at most",
-			 n->st.found, n->st.lookups, n->st.retried, n->st.mismatch, n->st.refused,
-			 n->st.ns_total / (n->st.lookups + n->st.retried) / 1000,
-			 n->st.ns_max / 1000);
+		pcg_info(
+			"names: %llu of %llu pods and containers named (%llu retries, %llu given up "
+			"as their cgroup was removed), %llu files naming another pod ignored, %llu "
+			"files refused; lookups took %llu us on average, %llu us at most",
+			n->st.found, n->st.lookups, n->st.retried, n->st.cancelled, n->st.mismatch,
+			n->st.refused, n->st.ns_total / (n->st.lookups + n->st.retried) / 1000,
+			n->st.ns_max / 1000);
 	if (n->root_fd > 0)
 		close(n->root_fd);
 	if (n->ino >= 0)
@@ -1032,7 +1036,22 @@ static void retry_add(struct pcg_names *n, const char *uid, const char *id, __u6
 	snprintf(r->uid, sizeof(r->uid), "%s", uid);
 	snprintf(r->id, sizeof(r->id), "%s", id);
 	r->first = now;
+	r->key = id[0] ? key_hash(id, strlen(id)) : key_hash(uid, strlen(uid));
+	r->queued = true;
+	r->gone = false;
 	queue_push(&n->queue[0], i);
+}
+
+/* The pod or container of @key went away: its retries stop (names found later would come
+ * after its last line, and wait in the correlator for a cgroup that does not come).  A scan
+ * of RETRY_MAX entries, only while some wait and only at a pod's or container's rmdir. */
+static void retry_cancel(struct pcg_names *n, __u64 key)
+{
+	for (unsigned i = 0; i < RETRY_MAX; i++)
+		if (n->retry[i].queued && !n->retry[i].gone && n->retry[i].key == key) {
+			n->retry[i].gone = true;
+			n->st.cancelled++;
+		}
 }
 
 static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, void *ctx)
@@ -1054,9 +1073,12 @@ static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, voi
 			unsigned i = queue_pop(q);
 			struct retry *r = &n->retry[i];
 
-			n->st.retried++;
-			if (lookup(n, r->uid, r->id, 0, ts, feed, ctx) || k + 1 == NR_ATTEMPTS) {
-				/* found, or given up: reported without names */
+			if (!r->gone)
+				n->st.retried++;
+			if (r->gone || lookup(n, r->uid, r->id, 0, ts, feed, ctx) ||
+			    k + 1 == NR_ATTEMPTS) {
+				/* found, gone, or given up: reported without names */
+				r->queued = false;
 				n->free_idx[n->nr_free++] = i;
 			} else {
 				queue_push(&n->queue[k + 1], i);
@@ -1077,6 +1099,15 @@ void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_nam
 	if (!n || len < sizeof(*h))
 		return;
 	retry_due(n, h->ts, feed, ctx);
+	if (h->type == PCG_EV_CGROUP_RMDIR && n->nr_free < RETRY_MAX) {
+		if (pcg_decode(rec, len, &ev) || !ev.str ||
+		    pcg_cgpath_parse(ev.str, ev.str_len, &pp) || !pp.pod_uid[0] ||
+		    (pp.kind != PCG_CG_POD && pp.kind != PCG_CG_CONTAINER))
+			return;
+		id = pp.kind == PCG_CG_CONTAINER ? pp.container_id : pp.pod_uid;
+		retry_cancel(n, key_hash(id, strlen(id)));
+		return;
+	}
 	if (h->type != PCG_EV_CGROUP_MKDIR && h->type != PCG_EV_EXISTING_CGROUP)
 		return;
 	if (pcg_decode(rec, len, &ev) || !ev.str)

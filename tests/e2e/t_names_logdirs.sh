@@ -5,7 +5,8 @@
 # The pod's log dir appears after its cgroup (as the kubelet does it): found by a retry.  Hostile
 # lasting files under the host root (broken JSON, oversized, symlinked file, symlinked dir,
 # another pod's UID, control bytes in a dir name) give null fields and change nothing else.  The
-# recording replays with the same names as nobody once the tree is deleted.
+# recording replays with the same names as nobody once the tree is deleted.  A pod and container
+# nothing names that go at once are not looked up again after their cgroups went.
 . "$(dirname "$0")/lib.sh"
 e2e_init t_names_logdirs
 e2e_require_tracer setpriv
@@ -78,6 +79,16 @@ ctr_create C L3 bare -- /bin/sleep 60
 ctr_start C
 want C p3 "" ""
 
+# --- pod L4: nothing names it, and it goes at once: its lookups are not retried after that ------
+pod_create L4 cgroupfs besteffort
+ctr_create D L4 bare -- /bin/true
+ctr_start D
+ctr_wait_stopped D
+ctr_expect_exit D "${CTR_PID[D]}" 0 0
+ctr_delete D
+pod_remove L4
+want D "" "" ""
+
 e2e_teardown
 e2e_standard_checks
 
@@ -87,6 +98,10 @@ got=$(jq -c --arg u "${POD_UID[L1]}" 'select(.pod_uid == $u and (.event | starts
 [ "$got" = '["pod_create",null,null]["pod_remove","api-7d9f","shop"]' ] || check_fail "got $got"
 grep -q evil "$E2E_TRACE_OUT" && check_fail "a hostile file named a pod: $(grep -m1 evil "$E2E_TRACE_OUT" | head -c 300)"
 grep -Eq 'names: .* [1-9][0-9]* files naming another pod ignored, ([3-9]|[1-9][0-9]+) files refused' "$E2E_TRACE_ERR" ||
+	check_fail "summary: $(grep 'names:' "$E2E_TRACE_ERR")"
+check_end
+check_begin "the retries of a pod and container that went away stop with their cgroups"
+grep -Eq 'names: .*, ([2-9]|[1-9][0-9]+) given up as their cgroup was removed\)' "$E2E_TRACE_ERR" ||
 	check_fail "summary: $(grep 'names:' "$E2E_TRACE_ERR")"
 check_end
 

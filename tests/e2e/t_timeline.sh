@@ -122,7 +122,9 @@ grep -q '^timeline summary: ' "$E2E_TMP/replay.txt" || check_fail "no text summa
 # a recording made without --timeline replays to the same timeline
 "$PODCG" -r "$plain" --timeline --json >"$E2E_TMP/plain.jsonl" 2>>"$E2E_TMP/replay.err" ||
 	check_fail "replay of the plain recording failed: $(cat "$E2E_TMP/replay.err")"
-# (two tracers stamp the same kernel event microseconds apart: equal within 0.1 ms)
+# (two tracers stamp the same kernel event one after the other, microseconds apart, but the
+# first one's wakeup of its reader (irq_work, an IPI) or the host descheduling this VM's vCPU
+# can come between them: a container's first exec came 0.24 ms apart once; equal within 2 ms)
 ptl=$(jq -c "select($sel)" "$E2E_TMP/plain.jsonl")
 python3 - "$all_tl" "$ptl" >"$E2E_TMP/plain.cmp" 2>&1 <<'PY' || check_fail "replay of a recording made without --timeline differs:" "$(cat "$E2E_TMP/plain.cmp")" "live:  $all_tl" "plain: $ptl"
 import json, sys
@@ -131,7 +133,7 @@ b = [json.loads(l) for l in sys.argv[2].splitlines() if l]
 assert len(a) == len(b), ("reports", len(a), len(b))
 def same(x, y, path):
     if isinstance(x, float) or isinstance(y, float):
-        assert abs(x - y) < 0.1, (path, x, y)
+        assert abs(x - y) < 2, (path, x, y)
     elif isinstance(x, dict):
         assert sorted(x) == sorted(y), (path, sorted(x), sorted(y))
         for k in x:

@@ -21,10 +21,13 @@
 #include "names.h"
 #include "scan.h"
 
-#define MS		1000000ull
-#define SEEN_MIN	1024	   /* slots of the table of pods and containers already looked up */
-#define SEEN_MAX	(1u << 20) /* ... which doubles at half full up to this, then starts over */
-#define RETRY_MAX	256
+#define MS	 1000000ull
+#define SEEN_MIN 1024	    /* slots of the table of pods and containers already looked up */
+#define SEEN_MAX (1u << 20) /* ... which doubles at half full up to this, then starts over */
+/* Lookups waiting for a retry: the table starts with RETRY_MIN entries and doubles with the
+ * load up to RETRY_MAX (about 0.6 MiB); past that a lookup is not retried (counted). */
+#define RETRY_MIN	256
+#define RETRY_MAX	4096
 #define RETRY_POLL_NS	(10 * MS)
 #define DIR_ENTRIES_MAX 20000 /* entries read from one log directory */
 #define CMDLINE_MAX	8192
@@ -41,6 +44,7 @@ struct retry {
 	char id[PCG_CONTAINER_ID_LEN + 1]; /* "" for a pod */
 	__u64 first;
 	__u64 key;   /* key_hash() of id, or of uid for a pod */
+	int hnext;   /* next entry in use in its key's chain, -1 at the end */
 	bool queued; /* in use */
 	bool gone;   /* its cgroup was removed: not looked up again */
 };
@@ -50,7 +54,7 @@ struct retry {
  * one and finding those due is O(1) per entry, whatever the number waiting (a scan of every
  * slot was the most of a lookup's cost while many containers went unnamed). */
 struct retry_queue {
-	unsigned short idx[RETRY_MAX]; /* into pcg_names.retry */
+	unsigned *idx; /* a ring of retry_cap slots, into pcg_names.retry */
 	unsigned head, len;
 };
 
@@ -127,9 +131,10 @@ struct pcg_names {
 	 * cgroup event must be O(1): a scan of a 1024-entry ring was 54 us per mkdir) */
 	__u64 *seen; /* key_hash()es of ids, pod UIDs and cgroup names looked at (0 = free) */
 	size_t seen_cap, nr_seen;
-	struct retry retry[RETRY_MAX];
-	unsigned short free_idx[RETRY_MAX];    /* retry[] entries not in use */
-	unsigned nr_free;		       /* RETRY_MAX: no retry waits */
+	struct retry *retry;		       /* retry_cap entries */
+	unsigned *free_idx;		       /* retry[] entries not in use */
+	int *rchain;			       /* retry_cap chains of entries in use, by key */
+	unsigned retry_cap, nr_free;	       /* nr_free == retry_cap: no retry waits */
 	struct retry_queue queue[NR_ATTEMPTS]; /* queue[k]: entries due for attempt k */
 	/* Cgroup writers found not to be an OCI runtime (a kubelet, systemd, a test tool making
 	 * cgroups): their command line is not read again for WRITER_KEEP_NS.  A runtime is a new
@@ -157,9 +162,6 @@ struct pcg_names *pcg_names__new(const char *host_root)
 	n->ino = -1;
 	for (int i = 0; i < NR_DIRS; i++)
 		n->wd[i] = -1;
-	for (unsigned i = 0; i < RETRY_MAX; i++)
-		n->free_idx[i] = RETRY_MAX - 1 - i;
-	n->nr_free = RETRY_MAX;
 	n->buf = malloc(PCG_META_FILE_MAX + 1);
 	n->root_fd = open(host_root ? host_root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (!n->buf || n->root_fd < 0) {
@@ -199,10 +201,12 @@ void pcg_names__free(struct pcg_names *n)
 	if (n->st.lookups)
 		pcg_info(
 			"names: %llu of %llu pods and containers named (%llu retries, %llu given up "
-			"as their cgroup was removed), %llu files naming another pod ignored, %llu "
-			"files refused; lookups took %llu us on average, %llu us at most",
-			n->st.found, n->st.lookups, n->st.retried, n->st.cancelled, n->st.mismatch,
-			n->st.refused, n->st.ns_total / (n->st.lookups + n->st.retried) / 1000,
+			"as their cgroup was removed, %llu not retried as %u waited already), %llu "
+			"files naming another pod ignored, %llu files refused; lookups took %llu us "
+			"on average, %llu us at most",
+			n->st.found, n->st.lookups, n->st.retried, n->st.cancelled,
+			n->st.not_retried, RETRY_MAX, n->st.mismatch, n->st.refused,
+			n->st.ns_total / (n->st.lookups + n->st.retried) / 1000,
 			n->st.ns_max / 1000);
 	if (n->root_fd > 0)
 		close(n->root_fd);
@@ -212,6 +216,11 @@ void pcg_names__free(struct pcg_names *n)
 		set_free(&n->set[i]);
 	free(n->buf);
 	free(n->seen);
+	free(n->retry);
+	free(n->free_idx);
+	free(n->rchain);
+	for (unsigned k = 0; k < NR_ATTEMPTS; k++)
+		free(n->queue[k].idx);
 	free(n);
 }
 
@@ -1009,28 +1018,95 @@ static bool seen(struct pcg_names *n, __u64 h)
 	return false;
 }
 
-static void queue_push(struct retry_queue *q, unsigned i)
+static void queue_push(struct pcg_names *n, struct retry_queue *q, unsigned i)
 {
-	q->idx[(q->head + q->len++) % RETRY_MAX] = i;
+	q->idx[(q->head + q->len++) & (n->retry_cap - 1)] = i;
 }
 
-static unsigned queue_pop(struct retry_queue *q)
+static unsigned queue_pop(struct pcg_names *n, struct retry_queue *q)
 {
 	unsigned i = q->idx[q->head];
 
-	q->head = (q->head + 1) % RETRY_MAX;
+	q->head = (q->head + 1) & (n->retry_cap - 1);
 	q->len--;
 	return i;
 }
 
-/* Queues a retry; with RETRY_MAX waiting already, the lookup is not retried. */
+/* Doubles the retry table (RETRY_MIN at first), up to RETRY_MAX: every array is made anew
+ * before any is replaced, so a failure changes nothing.  False if it cannot grow. */
+static bool retry_grow(struct pcg_names *n)
+{
+	unsigned cap = n->retry_cap ? n->retry_cap * 2 : RETRY_MIN, old = n->retry_cap;
+	struct retry *r = malloc(cap * sizeof(*r));
+	unsigned *f = malloc(cap * sizeof(*f)), *q[NR_ATTEMPTS] = { NULL };
+	int *c = malloc(cap * sizeof(*c));
+	bool ok = r && f && c && cap <= RETRY_MAX;
+
+	for (unsigned k = 0; k < NR_ATTEMPTS; k++)
+		ok = ok && (q[k] = malloc(cap * sizeof(*q[k])));
+	if (!ok) {
+		free(r);
+		free(f);
+		free(c);
+		for (unsigned k = 0; k < NR_ATTEMPTS; k++)
+			free(q[k]);
+		return false;
+	}
+	if (old)
+		memcpy(r, n->retry, old * sizeof(*r));
+	if (old)
+		memcpy(f, n->free_idx, n->nr_free * sizeof(*f));
+	for (unsigned i = cap; i-- > old;)
+		f[n->nr_free++] = i;
+	for (unsigned k = 0; k < NR_ATTEMPTS; k++) {
+		struct retry_queue *rq = &n->queue[k];
+
+		for (unsigned j = 0; j < rq->len; j++) /* in order, from slot 0 */
+			q[k][j] = rq->idx[(rq->head + j) & (old - 1)];
+		free(rq->idx);
+		rq->idx = q[k];
+		rq->head = 0;
+	}
+	for (unsigned b = 0; b < cap; b++)
+		c[b] = -1;
+	for (unsigned i = 0; i < old; i++)
+		if (r[i].queued) {
+			r[i].hnext = c[r[i].key & (cap - 1)];
+			c[r[i].key & (cap - 1)] = (int)i;
+		}
+	free(n->retry);
+	free(n->free_idx);
+	free(n->rchain);
+	n->retry = r;
+	n->free_idx = f;
+	n->rchain = c;
+	n->retry_cap = cap;
+	return true;
+}
+
+/* Takes entry @i out of its key's chain and makes it free. */
+static void retry_free(struct pcg_names *n, unsigned i)
+{
+	struct retry *r = &n->retry[i];
+	int *p = &n->rchain[r->key & (n->retry_cap - 1)];
+
+	while (*p != (int)i)
+		p = &n->retry[*p].hnext;
+	*p = r->hnext;
+	r->queued = false;
+	n->free_idx[n->nr_free++] = i;
+}
+
+/* Queues a retry; with RETRY_MAX waiting already, the lookup is not retried (counted). */
 static void retry_add(struct pcg_names *n, const char *uid, const char *id, __u64 now)
 {
 	struct retry *r;
 	unsigned i;
 
-	if (!n->nr_free)
+	if (!n->nr_free && !retry_grow(n)) {
+		n->st.not_retried++;
 		return;
+	}
 	i = n->free_idx[--n->nr_free];
 	r = &n->retry[i];
 	snprintf(r->uid, sizeof(r->uid), "%s", uid);
@@ -1039,16 +1115,18 @@ static void retry_add(struct pcg_names *n, const char *uid, const char *id, __u6
 	r->key = id[0] ? key_hash(id, strlen(id)) : key_hash(uid, strlen(uid));
 	r->queued = true;
 	r->gone = false;
-	queue_push(&n->queue[0], i);
+	r->hnext = n->rchain[r->key & (n->retry_cap - 1)];
+	n->rchain[r->key & (n->retry_cap - 1)] = (int)i;
+	queue_push(n, &n->queue[0], i);
 }
 
 /* The pod or container of @key went away: its retries stop (names found later would come
- * after its last line, and wait in the correlator for a cgroup that does not come).  A scan
- * of RETRY_MAX entries, only while some wait and only at a pod's or container's rmdir. */
+ * after its last line, and wait in the correlator for a cgroup that does not come).  Its
+ * entry is found through its key's chain; it leaves its queue when due. */
 static void retry_cancel(struct pcg_names *n, __u64 key)
 {
-	for (unsigned i = 0; i < RETRY_MAX; i++)
-		if (n->retry[i].queued && !n->retry[i].gone && n->retry[i].key == key) {
+	for (int i = n->rchain[key & (n->retry_cap - 1)]; i >= 0; i = n->retry[i].hnext)
+		if (n->retry[i].key == key && !n->retry[i].gone) {
 			n->retry[i].gone = true;
 			n->st.cancelled++;
 		}
@@ -1058,7 +1136,7 @@ static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, voi
 {
 	__u64 now;
 
-	if (n->nr_free == RETRY_MAX)
+	if (n->nr_free == n->retry_cap)
 		return; /* the common case: no clock read per record */
 	/* the record's time (CLOCK_BOOTTIME too): no clock read per record while retries wait */
 	now = ts ? ts : pcg_boottime_ns();
@@ -1070,7 +1148,7 @@ static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, voi
 		struct retry_queue *q = &n->queue[k];
 
 		while (q->len && now >= n->retry[q->idx[q->head]].first + retry_after_ns[k]) {
-			unsigned i = queue_pop(q);
+			unsigned i = queue_pop(n, q);
 			struct retry *r = &n->retry[i];
 
 			if (!r->gone)
@@ -1078,10 +1156,9 @@ static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, voi
 			if (r->gone || lookup(n, r->uid, r->id, 0, ts, feed, ctx) ||
 			    k + 1 == NR_ATTEMPTS) {
 				/* found, gone, or given up: reported without names */
-				r->queued = false;
-				n->free_idx[n->nr_free++] = i;
+				retry_free(n, i);
 			} else {
-				queue_push(&n->queue[k + 1], i);
+				queue_push(n, &n->queue[k + 1], i);
 			}
 		}
 	}
@@ -1099,7 +1176,7 @@ void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_nam
 	if (!n || len < sizeof(*h))
 		return;
 	retry_due(n, h->ts, feed, ctx);
-	if (h->type == PCG_EV_CGROUP_RMDIR && n->nr_free < RETRY_MAX) {
+	if (h->type == PCG_EV_CGROUP_RMDIR && n->nr_free < n->retry_cap) {
 		if (pcg_decode(rec, len, &ev) || !ev.str ||
 		    pcg_cgpath_parse(ev.str, ev.str_len, &pp) || !pp.pod_uid[0] ||
 		    (pp.kind != PCG_CG_POD && pp.kind != PCG_CG_CONTAINER))

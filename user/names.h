@@ -27,14 +27,15 @@ struct pcg_names;
 typedef int (*pcg_names_feed_fn)(void *ctx, const void *rec, size_t len);
 
 struct pcg_names_stats {
-	unsigned long long lookups;   /* pods and containers looked up */
-	unsigned long long found;     /* ... that got a name */
-	unsigned long long retried;   /* lookups retried later with the lasting sources */
-	unsigned long long cancelled; /* retries dropped: the pod's or container's cgroup went */
-	unsigned long long mismatch;  /* files naming another pod UID or container: ignored */
-	unsigned long long refused;   /* files refused: symlink, not regular, too big, broken */
-	unsigned long long ns_total;  /* time spent looking up (retries included) */
-	unsigned long long ns_max;    /* the longest single lookup */
+	unsigned long long lookups;	/* pods and containers looked up */
+	unsigned long long found;	/* ... that got a name */
+	unsigned long long retried;	/* lookups retried later with the lasting sources */
+	unsigned long long cancelled;	/* retries dropped: the pod's or container's cgroup went */
+	unsigned long long not_retried; /* lookups not retried: RETRY_MAX waited already */
+	unsigned long long mismatch;	/* files naming another pod UID or container: ignored */
+	unsigned long long refused;	/* files refused: symlink, not regular, too big, broken */
+	unsigned long long ns_total;	/* time spent looking up (retries included) */
+	unsigned long long ns_max;	/* the longest single lookup */
 };
 
 /* @host_root: where the host's files are ("/" or NULL by default; --host-root).  Opened now,

@@ -101,7 +101,7 @@ grep -Eq 'names: .* [1-9][0-9]* files naming another pod ignored, ([3-9]|[1-9][0
 	check_fail "summary: $(grep 'names:' "$E2E_TRACE_ERR")"
 check_end
 check_begin "the retries of a pod and container that went away stop with their cgroups"
-grep -Eq 'names: .*, ([2-9]|[1-9][0-9]+) given up as their cgroup was removed\)' "$E2E_TRACE_ERR" ||
+grep -Eq 'names: .*, ([2-9]|[1-9][0-9]+) given up as their cgroup was removed,' "$E2E_TRACE_ERR" ||
 	check_fail "summary: $(grep 'names:' "$E2E_TRACE_ERR")"
 check_end
 

@@ -547,6 +547,40 @@ cg_mkdir() {
 # Inode (= cgroup id) of REL in hierarchy H.
 cg_id() { stat -c %i "${E2E_HIER_MNT[$1]}$2"; }
 
+# Many pods at once, with plain mkdir below a private top (a kubelet --cgroup-root) in every
+# traced hierarchy.  e2e_bulk_init NAME sets E2E_BULK_TOP and E2E_BULK_MNTS (removed at exit);
+# e2e_bulk_pods N FILE writes the dirs of N pods of one container each (systemd driver,
+# besteffort, containerd names, parents first; relative to the top) to FILE and makes them.
+E2E_BULK_TOP=
+E2E_BULK_MNTS=()
+_e2e_bulk_cleanup() {
+	local m
+	for m in "${E2E_BULK_MNTS[@]}"; do
+		[ -d "$m$E2E_BULK_TOP" ] && find "$m$E2E_BULK_TOP" -depth -type d -print0 | xargs -0 -r rmdir 2>/dev/null
+		[ -d "$m$E2E_BULK_TOP" ] && echo "could not remove $m$E2E_BULK_TOP"
+	done
+	return 0
+}
+e2e_bulk_init() {
+	local h
+	_e2e_hier_load
+	E2E_BULK_TOP=/podcg-e2e-$1-$$-$RANDOM
+	E2E_BULK_MNTS=()
+	for h in "${E2E_TRACED_HIDS[@]}"; do E2E_BULK_MNTS+=("${E2E_HIER_MNT[$h]}"); done
+	[ "${#E2E_BULK_MNTS[@]}" -ge 1 ] || e2e_bail "no traced hierarchy found"
+	e2e_defer _e2e_bulk_cleanup
+}
+e2e_bulk_pods() {
+	local m
+	awk -v n="$1" -v q=kubepods.slice/kubepods-besteffort.slice \
+		-f "$E2E_REPO_ROOT/tests/bench/kubepods-dirs.awk" >"$2"
+	for m in "${E2E_BULK_MNTS[@]}"; do
+		mkdir -p "$m$E2E_BULK_TOP/kubepods.slice/kubepods-besteffort.slice" &&
+			(cd "$m$E2E_BULK_TOP" && xargs -a "$2" mkdir) ||
+			e2e_bail "cannot make the cgroups below $m$E2E_BULK_TOP"
+	done
+}
+
 # ---------------------------------------------------------------------------------------------
 # pods (kubelet layouts)
 

@@ -8,31 +8,14 @@
 . "$(dirname "$0")/lib.sh"
 e2e_init t_many
 e2e_require_tracer
-_e2e_hier_load
 
 N=${T_MANY_N:-17000}
-top=/podcg-e2e-many-$$-$RANDOM
-mnts=()
-for h in "${E2E_TRACED_HIDS[@]}"; do mnts+=("${E2E_HIER_MNT[$h]}"); done
-[ "${#mnts[@]}" -ge 1 ] || e2e_bail "no traced hierarchy found"
-many_cleanup() {
-	local m
-	for m in "${mnts[@]}"; do
-		[ -d "$m$top" ] && find "$m$top" -depth -type d -print0 | xargs -0 -r rmdir 2>/dev/null
-		[ -d "$m$top" ] && echo "could not remove $m$top"
-	done
-	return 0
-}
-e2e_defer many_cleanup
+e2e_bulk_init many
+top=$E2E_BULK_TOP
 
 tracer_start
 # N pods of one container each, systemd layout, below our own top (a kubelet --cgroup-root)
-awk -v n="$N" -v q=kubepods.slice/kubepods-besteffort.slice \
-	-f "$E2E_REPO_ROOT/tests/bench/kubepods-dirs.awk" >"$E2E_TMP/dirs"
-for m in "${mnts[@]}"; do
-	mkdir -p "$m$top/kubepods.slice/kubepods-besteffort.slice" &&
-		(cd "$m$top" && xargs -a "$E2E_TMP/dirs" mkdir) || e2e_bail "cannot make the cgroups below $m$top"
-done
+e2e_bulk_pods "$N" "$E2E_TMP/dirs"
 made() { grep -F "\"cgroup\":\"$top/" "$E2E_TRACE_OUT" | grep -c -F '"event":"container_create"'; }
 e2e_wait_until 120 [ "$(made)" -ge "$N" ] || true
 

@@ -8,32 +8,15 @@
 . "$(dirname "$0")/lib.sh"
 e2e_init t_names_many
 e2e_require_tracer
-_e2e_hier_load
 
 N=300
-top=/podcg-e2e-nmany-$$-$RANDOM
+e2e_bulk_init nmany
+top=$E2E_BULK_TOP
 HR=$E2E_TMP/hostroot
 mkdir -p "$HR/var/log/pods"
-mnts=()
-for h in "${E2E_TRACED_HIDS[@]}"; do mnts+=("${E2E_HIER_MNT[$h]}"); done
-[ "${#mnts[@]}" -ge 1 ] || e2e_bail "no traced hierarchy found"
-nmany_cleanup() {
-	local m
-	for m in "${mnts[@]}"; do
-		[ -d "$m$top" ] && find "$m$top" -depth -type d -print0 | xargs -0 -r rmdir 2>/dev/null
-		[ -d "$m$top" ] && echo "could not remove $m$top"
-	done
-	return 0
-}
-e2e_defer nmany_cleanup
 
 tracer_start --host-root "$HR"
-awk -v n="$N" -v q=kubepods.slice/kubepods-besteffort.slice \
-	-f "$E2E_REPO_ROOT/tests/bench/kubepods-dirs.awk" >"$E2E_TMP/dirs"
-for m in "${mnts[@]}"; do
-	mkdir -p "$m$top/kubepods.slice/kubepods-besteffort.slice" &&
-		(cd "$m$top" && xargs -a "$E2E_TMP/dirs" mkdir) || e2e_bail "cannot make the cgroups below $m$top"
-done
+e2e_bulk_pods "$N" "$E2E_TMP/dirs"
 made() { grep -F "\"cgroup\":\"$top/" "$E2E_TRACE_OUT" | grep -c -F '"event":"container_create"'; }
 e2e_wait_until 30 [ "$(made)" -ge "$N" ] || true
 # the last pod's UID, and its log dir (namespace "many", name "last-0"), after its first lookup
@@ -46,7 +29,7 @@ sleep 0.3
 # removal in the order of creation, each container before its pod: the last pod goes last,
 # after the others' records brought its retry
 awk 'NR % 2 == 1 { p = $0; next } { print; print p }' "$E2E_TMP/dirs" >"$E2E_TMP/rmdirs"
-for m in "${mnts[@]}"; do
+for m in "${E2E_BULK_MNTS[@]}"; do
 	(cd "$m$top" && xargs -a "$E2E_TMP/rmdirs" rmdir) || e2e_bail "cannot remove the cgroups below $m$top"
 done
 removed() { grep -F "\"cgroup\":\"$top/" "$E2E_TRACE_OUT" | grep -c -F '"event":"pod_remove"'; }

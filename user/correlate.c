@@ -119,22 +119,46 @@ struct proc {
 
 /* Freed entries of one size wait here for reuse (chained through their first 8 bytes), up
  * to max of them: a churn allocates nothing per event, and a burst's memory still goes back.
- * One pool each for processes, cgroups, pods and containers, their paths, their names and
- * the stashed hints and names. */
+ * One pool each for processes, cgroups, pods, containers, names and the stashed hints and
+ * names.  Entries of a pool with buf_off set keep a string buffer (the char * at buf_off, its
+ * __u16 size at cap_off) through the pool: a pod's, container's or sub-cgroup's path, which
+ * buf_set() reuses when the next one fits. */
 struct pool {
 	void *head;
 	size_t n, max;
+	size_t buf_off, cap_off; /* 0: no buffer (an entry's first 8 bytes chain the pool) */
 };
 
+static char **pool_buf(const struct pool *pl, void *e)
+{
+	return (char **)((char *)e + pl->buf_off);
+}
+
+static __u16 *pool_cap(const struct pool *pl, void *e)
+{
+	return (__u16 *)((char *)e + pl->cap_off);
+}
+
+/* A zeroed entry of @size bytes (with the buffer it kept, if any), or NULL. */
 static void *pool_get(struct pool *pl, size_t size)
 {
 	void **e = pl->head;
+	char *buf = NULL;
+	__u16 cap = 0;
 
 	if (!e)
 		return calloc(1, size);
 	pl->head = *e;
 	pl->n--;
+	if (pl->buf_off) {
+		buf = *pool_buf(pl, e);
+		cap = *pool_cap(pl, e);
+	}
 	memset(e, 0, size);
+	if (pl->buf_off) {
+		*pool_buf(pl, e) = buf;
+		*pool_cap(pl, e) = cap;
+	}
 	return e;
 }
 
@@ -143,6 +167,8 @@ static void pool_put(struct pool *pl, void *e)
 	if (!e)
 		return;
 	if (pl->n >= pl->max) {
+		if (pl->buf_off)
+			free(*pool_buf(pl, e));
 		free(e);
 		return;
 	}
@@ -151,26 +177,15 @@ static void pool_put(struct pool *pl, void *e)
 	pl->n++;
 }
 
+/* Frees the pooled entries and their buffers; the pool takes no more entries. */
 static void pool_free(struct pool *pl)
 {
 	while (pl->head) {
 		void **e = pl->head;
 
 		pl->head = *e;
-		free(e);
-	}
-	pl->n = 0;
-}
-
-/* pool_free() of entries that keep a buffer (the char * at @buf_off in each), which goes too;
- * the pool takes no more entries. */
-static void pool_free_bufs(struct pool *pl, size_t buf_off)
-{
-	while (pl->head) {
-		void **e = pl->head;
-
-		pl->head = *e;
-		free(*(char **)((char *)e + buf_off));
+		if (pl->buf_off)
+			free(*pool_buf(pl, e));
 		free(e);
 	}
 	pl->n = pl->max = 0;
@@ -367,7 +382,13 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 	c->proc_buckets = c->proc_vbuckets < TAB_MIN_BUCKETS ? c->proc_vbuckets : TAB_MIN_BUCKETS;
 	c->obj_buckets = OBJ_MIN_BUCKETS;
 	c->proc_pool.max = c->cg_pool.max = POOL_MAX;
-	c->obj_pool[0].max = c->obj_pool[1].max = POOL_MAX / 4;
+	c->cg_pool.buf_off = offsetof(struct cg, sub_path);
+	c->cg_pool.cap_off = offsetof(struct cg, sub_cap);
+	for (int k = 0; k < 2; k++) {
+		c->obj_pool[k].max = POOL_MAX / 4;
+		c->obj_pool[k].buf_off = offsetof(struct obj, path);
+		c->obj_pool[k].cap_off = offsetof(struct obj, path_cap);
+	}
 	/* a struct names is 1.7 KB */
 	c->names_pool.max = c->hints.pool.max = c->metas.pool.max = POOL_MAX / 16;
 	c->hints.esize = sizeof(struct hint);
@@ -396,32 +417,10 @@ static bool mem_take(struct pcg_corr *c, size_t n)
 	return true;
 }
 
-/* A cgroup entry from the pool, with the path buffer it kept. */
-static struct cg *cg_get(struct pcg_corr *c)
-{
-	struct cg *cg = c->cg_pool.head;
-	char *buf = cg ? cg->sub_path : NULL;
-	__u16 cap = cg ? cg->sub_cap : 0;
-
-	cg = pool_get(&c->cg_pool, sizeof(*cg));
-	if (cg) {
-		cg->sub_path = buf;
-		cg->sub_cap = cap;
-	}
-	return cg;
-}
-
-static void cg_put(struct pcg_corr *c, struct cg *cg)
-{
-	if (c->cg_pool.n >= c->cg_pool.max)
-		free(cg->sub_path);
-	pool_put(&c->cg_pool, cg);
-}
-
 static void cg_free(struct pcg_corr *c, struct cg *cg)
 {
 	c->mem -= cg_bytes(cg);
-	cg_put(c, cg);
+	pool_put(&c->cg_pool, cg);
 }
 
 static void proc_free(struct pcg_corr *c, struct proc *p)
@@ -724,31 +723,6 @@ static void pending_del(struct pcg_corr *c, struct obj *o)
 	o->pending = false;
 }
 
-/* A pod (@is_pod) or container entry from its pool, with the path buffer it kept. */
-static struct obj *obj_get_entry(struct pcg_corr *c, bool is_pod)
-{
-	struct pool *pl = &c->obj_pool[is_pod];
-	struct obj *o = pl->head;
-	char *path = o ? o->path : NULL;
-	__u16 cap = o ? o->path_cap : 0;
-
-	o = pool_get(pl, sizeof(*o));
-	if (o) {
-		o->path = path;
-		o->path_cap = cap;
-	}
-	return o;
-}
-
-static void obj_put(struct pcg_corr *c, struct obj *o)
-{
-	struct pool *pl = &c->obj_pool[o->is_pod];
-
-	if (pl->n >= pl->max)
-		free(o->path);
-	pool_put(pl, o);
-}
-
 static void obj_free(struct pcg_corr *c, struct obj *o)
 {
 	struct obj **pp = &c->obj_tab[o->hash & (c->obj_buckets - 1)];
@@ -771,7 +745,7 @@ static void obj_free(struct pcg_corr *c, struct obj *o)
 	c->mem -= sizeof(*o) + strlen(o->path) + 1;
 	c->nr_objs--;
 	pool_put(&c->names_pool, o->names);
-	obj_put(c, o);
+	pool_put(&c->obj_pool[o->is_pod], o);
 }
 
 /* Frees an object once nothing refers to it: all its cgroups are gone and no process or
@@ -878,13 +852,10 @@ static struct obj *obj_get(struct pcg_corr *c, bool is_pod, const struct pcg_cgp
 		return o;
 	if (c->nr_objs >= c->opts.max_cgroups || !mem_take(c, sizeof(*o) + path_len + 1))
 		return NULL;
-	o = obj_get_entry(c, is_pod);
+	o = pool_get(&c->obj_pool[is_pod], sizeof(*o));
 	if (!o || !buf_set(&o->path, &o->path_cap, path, path_len)) {
 		c->mem -= sizeof(*o) + path_len + 1;
-		if (o) {
-			o->is_pod = is_pod;
-			obj_put(c, o);
-		}
+		pool_put(&c->obj_pool[is_pod], o);
 		return NULL;
 	}
 	c->nr_objs++;
@@ -1202,11 +1173,10 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 	sub_bytes = own ? 0 : strnlen(ev->str, ev->str_len) + 1; /* what cg_bytes() gives back */
 	if (!mem_take(c, sizeof(*cg) + sub_bytes))
 		return 0;
-	cg = cg_get(c);
+	cg = pool_get(&c->cg_pool, sizeof(*cg));
 	if (!cg || (!own && !buf_set(&cg->sub_path, &cg->sub_cap, ev->str, sub_bytes - 1))) {
 		c->mem -= sizeof(*cg) + sub_bytes;
-		if (cg)
-			cg_put(c, cg);
+		pool_put(&c->cg_pool, cg);
 		goto oom;
 	}
 	cg->cgid = ev->cgid;
@@ -1981,9 +1951,9 @@ void pcg_corr__free(struct pcg_corr *c)
 	if (!c)
 		return;
 	/* the pooled entries with the buffers they kept; then nothing more is pooled */
-	pool_free_bufs(&c->cg_pool, offsetof(struct cg, sub_path));
+	pool_free(&c->cg_pool);
 	for (int k = 0; k < 2; k++)
-		pool_free_bufs(&c->obj_pool[k], offsetof(struct obj, path));
+		pool_free(&c->obj_pool[k]);
 	if (c->cg_tab)
 		for (size_t b = 0; b < c->cg_buckets; b++)
 			while (c->cg_tab[b]) {

@@ -1018,6 +1018,14 @@ static bool seen(struct pcg_names *n, __u64 h)
 	return false;
 }
 
+/* The key of a pod (@id "") or container looked up: what seen() and the retries know it by. */
+static __u64 object_key(const char *uid, const char *id)
+{
+	const char *k = id[0] ? id : uid;
+
+	return key_hash(k, strlen(k));
+}
+
 static void queue_push(struct pcg_names *n, struct retry_queue *q, unsigned i)
 {
 	q->idx[(q->head + q->len++) & (n->retry_cap - 1)] = i;
@@ -1052,10 +1060,10 @@ static bool retry_grow(struct pcg_names *n)
 			free(q[k]);
 		return false;
 	}
-	if (old)
+	if (old) {
 		memcpy(r, n->retry, old * sizeof(*r));
-	if (old)
 		memcpy(f, n->free_idx, n->nr_free * sizeof(*f));
+	}
 	for (unsigned i = cap; i-- > old;)
 		f[n->nr_free++] = i;
 	for (unsigned k = 0; k < NR_ATTEMPTS; k++) {
@@ -1112,7 +1120,7 @@ static void retry_add(struct pcg_names *n, const char *uid, const char *id, __u6
 	snprintf(r->uid, sizeof(r->uid), "%s", uid);
 	snprintf(r->id, sizeof(r->id), "%s", id);
 	r->first = now;
-	r->key = id[0] ? key_hash(id, strlen(id)) : key_hash(uid, strlen(uid));
+	r->key = object_key(uid, id);
 	r->queued = true;
 	r->gone = false;
 	r->hnext = n->rchain[r->key & (n->retry_cap - 1)];
@@ -1181,8 +1189,8 @@ void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_nam
 		    pcg_cgpath_parse(ev.str, ev.str_len, &pp) || !pp.pod_uid[0] ||
 		    (pp.kind != PCG_CG_POD && pp.kind != PCG_CG_CONTAINER))
 			return;
-		id = pp.kind == PCG_CG_CONTAINER ? pp.container_id : pp.pod_uid;
-		retry_cancel(n, key_hash(id, strlen(id)));
+		retry_cancel(n, object_key(pp.pod_uid,
+					   pp.kind == PCG_CG_CONTAINER ? pp.container_id : ""));
 		return;
 	}
 	if (h->type != PCG_EV_CGROUP_MKDIR && h->type != PCG_EV_EXISTING_CGROUP)
@@ -1200,7 +1208,7 @@ void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_nam
 		return; /* sub-cgroups may be made by a runtime nested in the container */
 	seen(n, hname);
 	id = pp.kind == PCG_CG_CONTAINER ? pp.container_id : "";
-	if (seen(n, key_hash(id[0] ? id : pp.pod_uid, strlen(id[0] ? id : pp.pod_uid))))
+	if (seen(n, object_key(pp.pod_uid, id)))
 		return;
 	n->st.lookups++;
 	pcg_dbg("names: lookup of %s, %llu us after its event", id[0] ? id : pp.pod_uid,

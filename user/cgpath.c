@@ -25,23 +25,29 @@ enum pcg_rtp_flags {
 
 struct pcg_rt_prefix {
 	const char *prefix;
+	size_t len; /* strlen(prefix) */
 	enum pcg_runtime rt;
 	unsigned int flags;
 };
 
+#define RTP(s) s, sizeof(s) - 1
+
 static const struct pcg_rt_prefix rt_prefixes[] = {
 	/* containerd CRI with SystemdCgroup=true; cri-dockerd; nerdctl without CRI */
-	{ "cri-containerd-", PCG_RT_CONTAINERD, RTP_SCOPE },
-	{ "docker-", PCG_RT_DOCKER, RTP_SCOPE },
-	{ "nerdctl-", PCG_RT_CONTAINERD, RTP_SCOPE },
+	{ RTP("cri-containerd-"), PCG_RT_CONTAINERD, RTP_SCOPE },
+	{ RTP("docker-"), PCG_RT_DOCKER, RTP_SCOPE },
+	{ RTP("nerdctl-"), PCG_RT_CONTAINERD, RTP_SCOPE },
 	/* CRI-O: systemd scope, or a plain dir for cgroupfs and for the dropped-infra sandbox */
-	{ "crio-conmon-", PCG_RT_CRIO, RTP_SCOPE | RTP_BARE | RTP_HELPER },
-	{ "crio-", PCG_RT_CRIO, RTP_SCOPE | RTP_BARE },
+	{ RTP("crio-conmon-"), PCG_RT_CRIO, RTP_SCOPE | RTP_BARE | RTP_HELPER },
+	{ RTP("crio-"), PCG_RT_CRIO, RTP_SCOPE | RTP_BARE },
 	/* podman: systemd scope, cgroupfs libpod_parent/libpod-<id>, split-mode payload */
-	{ "libpod-conmon-", PCG_RT_PODMAN, RTP_SCOPE | RTP_BARE | RTP_HELPER },
-	{ "libpod-payload-", PCG_RT_PODMAN, RTP_SCOPE | RTP_BARE },
-	{ "libpod-", PCG_RT_PODMAN, RTP_SCOPE | RTP_BARE },
+	{ RTP("libpod-conmon-"), PCG_RT_PODMAN, RTP_SCOPE | RTP_BARE | RTP_HELPER },
+	{ RTP("libpod-payload-"), PCG_RT_PODMAN, RTP_SCOPE | RTP_BARE },
+	{ RTP("libpod-"), PCG_RT_PODMAN, RTP_SCOPE | RTP_BARE },
 };
+
+/* The shortest leaf a prefix row matches: "crio-" or "docker-" + an id, no suffix. */
+#define LEAF_MIN (sizeof("crio-") - 1 + PCG_CONTAINER_ID_LEN)
 
 /* The non-systemd runc form "<slice>:<prefix>:<id>", one path component. */
 struct pcg_rt_colon {
@@ -124,50 +130,61 @@ static bool mem_suffix(const char *s, size_t n, const char *lit)
 	return n >= l && memcmp(s + n - l, lit, l) == 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* Per byte: HEX_ANY for a hex digit of either case, HEX_LOWER too for a digit or a-f, and
+ * the lowercase digit itself in the low byte (a lookup per byte, no branch: a parse of a
+ * container's path checks 100 of them). */
+#define HEX_ANY	  0x100
+#define HEX_LOWER 0x200
+#define HD(c, l)  (HEX_ANY | (l) | (c))
+static const unsigned short hex_tab[256] = {
+	['0'] = HD('0', HEX_LOWER), ['1'] = HD('1', HEX_LOWER), ['2'] = HD('2', HEX_LOWER),
+	['3'] = HD('3', HEX_LOWER), ['4'] = HD('4', HEX_LOWER), ['5'] = HD('5', HEX_LOWER),
+	['6'] = HD('6', HEX_LOWER), ['7'] = HD('7', HEX_LOWER), ['8'] = HD('8', HEX_LOWER),
+	['9'] = HD('9', HEX_LOWER), ['a'] = HD('a', HEX_LOWER), ['b'] = HD('b', HEX_LOWER),
+	['c'] = HD('c', HEX_LOWER), ['d'] = HD('d', HEX_LOWER), ['e'] = HD('e', HEX_LOWER),
+	['f'] = HD('f', HEX_LOWER), ['A'] = HD('a', 0),		['B'] = HD('b', 0),
+	['C'] = HD('c', 0),	    ['D'] = HD('d', 0),		['E'] = HD('e', 0),
+	['F'] = HD('f', 0),
+};
 
 /* Exactly PCG_CONTAINER_ID_LEN lowercase hex digits: runc-family ids are never uppercase. */
 static bool is_container_id(const char *s, size_t n)
 {
+	unsigned all = HEX_LOWER;
+
 	if (n != PCG_CONTAINER_ID_LEN)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return true;
+	for (size_t i = 0; i < PCG_CONTAINER_ID_LEN; i++)
+		all &= hex_tab[(unsigned char)s[i]];
+	return all;
 }
 
 /* "8-4-4-4-12" hex with '-' or '_' (systemd escaping) separators, either case, into the
  * dashed lowercase form.  @ret is written only on success. */
 static bool parse_pod_uid(const char *s, size_t n, char ret[PCG_POD_UID_LEN + 1])
 {
+	static const unsigned char uid_groups[] = { 8, 4, 4, 4, 12 };
 	char buf[PCG_POD_UID_LEN + 1];
+	unsigned all = HEX_ANY;
+	bool seps = true;
 
 	if (n != PCG_POD_UID_LEN)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-' && s[i] != '_')
-				return false;
-			buf[i] = '-';
-			continue;
+	for (size_t g = 0, i = 0; g < sizeof(uid_groups); g++) {
+		if (g) {
+			seps &= s[i] == '-' || s[i] == '_';
+			buf[i++] = '-';
 		}
-		int v = hexval(s[i]);
+		for (size_t end = i + uid_groups[g]; i < end; i++) {
+			unsigned h = hex_tab[(unsigned char)s[i]];
 
-		if (v < 0)
-			return false;
-		buf[i] = "0123456789abcdef"[v];
+			all &= h;
+			buf[i] = (char)h;
+		}
 	}
-	buf[n] = '\0';
+	if (!all || !seps)
+		return false;
+	buf[PCG_POD_UID_LEN] = '\0';
 	memcpy(ret, buf, sizeof(buf));
 	return true;
 }
@@ -255,11 +272,14 @@ static bool match_prefixed(const char *c, size_t n, struct pcg_leaf *ret)
 {
 	size_t sl = strlen(SCOPE_SFX);
 
+	/* every prefix starts with c, d, l or n, and no leaf is shorter than LEAF_MIN */
+	if (n < LEAF_MIN || (c[0] != 'c' && c[0] != 'd' && c[0] != 'l' && c[0] != 'n'))
+		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(rt_prefixes); i++) {
 		const struct pcg_rt_prefix *p = &rt_prefixes[i];
-		size_t pl = strlen(p->prefix), rest;
+		size_t pl = p->len, rest;
 
-		if (!mem_prefix(c, n, p->prefix))
+		if (c[0] != p->prefix[0] || n < pl || memcmp(c, p->prefix, pl) != 0)
 			continue;
 		rest = n - pl;
 		if (rest == PCG_CONTAINER_ID_LEN + sl && (p->flags & RTP_SCOPE) &&
@@ -505,4 +525,29 @@ int pcg_cgpath_parse(const char *path, size_t len, struct pcg_cgpath *ret)
 		plain.outer_end = first_end;
 	*ret = plain;
 	return 0;
+}
+
+int pcg_cgpath_parse_memo(struct pcg_cgpath_memo *m, const char *path, size_t len,
+			  struct pcg_cgpath *ret)
+{
+	struct pcg_cgpath_memo_ent *e;
+
+	if (!path || !ret)
+		return pcg_cgpath_parse(path, len, ret);
+	for (unsigned i = 0; i < PCG_CGPATH_MEMO; i++) {
+		e = &m->e[i];
+		if (e->len == len && len && !memcmp(e->path, path, len)) {
+			*ret = e->pp;
+			return e->rc;
+		}
+	}
+	e = &m->e[m->next++ % PCG_CGPATH_MEMO];
+	e->len = 0;
+	e->rc = pcg_cgpath_parse(path, len, &e->pp);
+	*ret = e->pp;
+	if (len <= sizeof(e->path)) {
+		memcpy(e->path, path, len);
+		e->len = len;
+	}
+	return e->rc;
 }

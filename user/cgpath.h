@@ -110,6 +110,27 @@ struct pcg_cgpath {
  * (KUBEPODS, POD, CONTAINER; CONTAINER for outer_end). */
 int pcg_cgpath_parse(const char *path, size_t len, struct pcg_cgpath *ret);
 
+/* The last PCG_CGPATH_MEMO paths parsed and their results (paths up to PCG_CGPATH_MEMO_PATH
+ * bytes).  A cgroup is made under one path in every hierarchy, one right after the other, and
+ * both the names module and the correlator parse a new cgroup's path: through one memo, a
+ * path is parsed once.  Zeroed before its first use. */
+#define PCG_CGPATH_MEMO	     4
+#define PCG_CGPATH_MEMO_PATH 1024
+struct pcg_cgpath_memo {
+	struct pcg_cgpath_memo_ent {
+		size_t len; /* 0: empty */
+		int rc;
+		struct pcg_cgpath pp;
+		char path[PCG_CGPATH_MEMO_PATH];
+	} e[PCG_CGPATH_MEMO];
+	unsigned next;
+};
+
+/* pcg_cgpath_parse() through @m: the same result, without a parse when @path (@len bytes
+ * compared as given) is one of the last paths parsed through @m. */
+int pcg_cgpath_parse_memo(struct pcg_cgpath_memo *m, const char *path, size_t len,
+			  struct pcg_cgpath *ret);
+
 /* Stable lowercase names used in the JSON output ("systemd", "besteffort", "docker", ...);
  * NULL for the UNKNOWN values and anything out of range. */
 const char *pcg_driver_name(enum pcg_driver d);

@@ -23,7 +23,6 @@
 #define EXIT_DEDUP_MAX 65536
 /* the pod and container table starts this small and doubles past one entry per bucket */
 #define OBJ_MIN_BUCKETS 256
-#define PATH_MEMO	4
 #define POOL_MAX	4096
 #define TAB_MIN_BUCKETS 256
 /* /proc/PID/stat gives a start time in clock ticks: allow that much slack against the
@@ -279,15 +278,8 @@ struct pcg_corr {
 	 * obj_hash() of the object they name.  Hashed (O(1) a lookup however many wait), each
 	 * bounded by max_cgroups entries and the byte budget; past that, dropped and counted. */
 	struct stab hints, metas;
-	/* The last paths parsed: a cgroup is made under one name in every hierarchy, one
-	 * after the other, so most mkdirs parse a path parsed just before. */
-	struct path_memo {
-		size_t len; /* 0: empty slot */
-		int rc;
-		struct pcg_cgpath pp;
-		char path[PCG_PATH_MAX];
-	} memo[PATH_MEMO];
-	unsigned memo_next;
+	/* The last paths parsed (cgpath.h); *memo is own_memo unless the caller shares one. */
+	struct pcg_cgpath_memo own_memo, *memo;
 	struct pool proc_pool, cg_pool, obj_pool[2], names_pool; /* obj_pool[is_pod] */
 	/* The processes reported as exited in the last EXIT_DEDUP_NS, newest last, in a ring that
 	 * grows while it holds only such recent exits, up to EXIT_DEDUP_MAX; an exit pushed out
@@ -375,6 +367,7 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 	if (!c->opts.max_mem)
 		c->opts.max_mem = DEFAULT_MAX_MEM;
 	c->fn = fn;
+	c->memo = &c->own_memo;
 	c->ctx = ctx;
 	c->cg_vbuckets = pow2_at_least(c->opts.max_cgroups / 4);
 	c->proc_vbuckets = pow2_at_least(c->opts.max_procs / 4);
@@ -1066,29 +1059,6 @@ static void meta(struct pcg_corr *c, const struct pcg_event *ev)
 		names_merge(c, o->pod, &n);
 }
 
-/* pcg_cgpath_parse(), remembered for the last PATH_MEMO paths. */
-static int parse_path(struct pcg_corr *c, const char *path, size_t len, struct pcg_cgpath *ret)
-{
-	struct path_memo *m;
-
-	for (unsigned i = 0; i < PATH_MEMO; i++) {
-		m = &c->memo[i];
-		if (m->len == len && len && !memcmp(m->path, path, len)) {
-			*ret = m->pp;
-			return m->rc;
-		}
-	}
-	m = &c->memo[c->memo_next++ % PATH_MEMO];
-	m->len = 0;
-	m->rc = pcg_cgpath_parse(path, len, &m->pp);
-	*ret = m->pp;
-	if (len <= sizeof(m->path)) {
-		memcpy(m->path, path, len);
-		m->len = len;
-	}
-	return m->rc;
-}
-
 static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 {
 	bool existing = ev->type == PCG_EV_EXISTING_CGROUP;
@@ -1105,7 +1075,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		(*slot)->gen = c->gen; /* a rescan lists it: still there */
 		return 0;	       /* seen already (scan and ring raced, or a duplicate) */
 	}
-	if (parse_path(c, ev->str, ev->str_len, &pp) < 0)
+	if (pcg_cgpath_parse_memo(c->memo, ev->str, ev->str_len, &pp) < 0)
 		return 0;
 	if (!pp.pod_uid[0] && !c->opts.all)
 		return 0; /* a container outside Kubernetes */
@@ -1935,6 +1905,11 @@ bool pcg_corr__runtime_known(const struct pcg_corr *c, const char *container_id)
 	if (o)
 		return o->info.runtime != PCG_RT_UNKNOWN;
 	return hint_find((struct pcg_corr *)c, container_id) != NULL;
+}
+
+struct pcg_cgpath_memo *pcg_corr__path_memo(struct pcg_corr *c)
+{
+	return c->memo;
 }
 
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret)

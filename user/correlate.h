@@ -155,6 +155,9 @@ int pcg_corr__snapshot(const struct pcg_corr *c, __u64 ts, pcg_raw_fn fn, void *
  * or a hint, whether the container was created yet or not): the live side need not look it
  * up again. */
 bool pcg_corr__runtime_known(const struct pcg_corr *c, const char *container_id);
+/* The memo through which the correlator parses cgroup paths (cgpath.h), for the live side's
+ * parsers of the same records to share: a path is then parsed once. */
+struct pcg_cgpath_memo *pcg_corr__path_memo(struct pcg_corr *c);
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret);
 void pcg_corr__free(struct pcg_corr *c);
 

@@ -340,6 +340,7 @@ static int live_setup(struct live *l)
 	err = pcg_names__start(o->host_root, &l->names);
 	if (err)
 		return err;
+	pcg_names__share_path_memo(l->names, pcg_pipeline__path_memo(l->pl));
 
 	lo.all = o->all;
 	lo.hier_mask = l->layout.traced_mask;

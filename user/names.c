@@ -126,7 +126,8 @@ struct pcg_names {
 	 * -1 if none */
 	int wd[NR_DIRS];
 	struct name_set set[NR_DIRS];
-	__u64 ino_read_ns; /* CLOCK_BOOTTIME before the last read of the inotify fd */
+	__u64 ino_read_ns;	      /* CLOCK_BOOTTIME before the last read of the inotify fd */
+	struct pcg_cgpath_memo *memo; /* shared with the correlator; NULL: parse */
 	/* pods and containers already looked up: an open-addressing hash set (a lookup per
 	 * cgroup event must be O(1): a scan of a 1024-entry ring was 54 us per mkdir) */
 	__u64 *seen; /* key_hash()es of ids, pod UIDs and cgroup names looked at (0 = free) */
@@ -1172,6 +1173,18 @@ static void retry_due(struct pcg_names *n, __u64 ts, pcg_names_feed_fn feed, voi
 	}
 }
 
+void pcg_names__share_path_memo(struct pcg_names *n, struct pcg_cgpath_memo *m)
+{
+	if (n)
+		n->memo = m;
+}
+
+static int parse(struct pcg_names *n, const char *path, size_t len, struct pcg_cgpath *ret)
+{
+	return n->memo ? pcg_cgpath_parse_memo(n->memo, path, len, ret) :
+			 pcg_cgpath_parse(path, len, ret);
+}
+
 void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_names_feed_fn feed,
 		       void *ctx)
 {
@@ -1185,9 +1198,8 @@ void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_nam
 		return;
 	retry_due(n, h->ts, feed, ctx);
 	if (h->type == PCG_EV_CGROUP_RMDIR && n->nr_free < n->retry_cap) {
-		if (pcg_decode(rec, len, &ev) || !ev.str ||
-		    pcg_cgpath_parse(ev.str, ev.str_len, &pp) || !pp.pod_uid[0] ||
-		    (pp.kind != PCG_CG_POD && pp.kind != PCG_CG_CONTAINER))
+		if (pcg_decode(rec, len, &ev) || !ev.str || parse(n, ev.str, ev.str_len, &pp) ||
+		    !pp.pod_uid[0] || (pp.kind != PCG_CG_POD && pp.kind != PCG_CG_CONTAINER))
 			return;
 		retry_cancel(n, object_key(pp.pod_uid,
 					   pp.kind == PCG_CG_CONTAINER ? pp.container_id : ""));
@@ -1203,7 +1215,7 @@ void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_nam
 	hname = key_hash(name, ev.str + ev.str_len - name) ^ 0x9e3779b97f4a7c15ull;
 	if (seen_has(n, hname))
 		return;
-	if (pcg_cgpath_parse(ev.str, ev.str_len, &pp) || !pp.pod_uid[0] ||
+	if (parse(n, ev.str, ev.str_len, &pp) || !pp.pod_uid[0] ||
 	    (pp.kind != PCG_CG_POD && pp.kind != PCG_CG_CONTAINER))
 		return; /* sub-cgroups may be made by a runtime nested in the container */
 	seen(n, hname);

@@ -46,6 +46,9 @@ struct pcg_names *pcg_names__new(const char *host_root);
  * through @feed first. */
 void pcg_names__before(struct pcg_names *n, const void *rec, size_t len, pcg_names_feed_fn feed,
 		       void *ctx);
+/* Parses cgroup paths through @m (the pipeline's, pcg_pipeline__path_memo()) from now on, so
+ * that the correlator does not parse them again. */
+void pcg_names__share_path_memo(struct pcg_names *n, struct pcg_cgpath_memo *m);
 void pcg_names__stats(const struct pcg_names *n, struct pcg_names_stats *ret);
 /* Frees; logs one summary line (pcg_info) when something was looked up. */
 void pcg_names__free(struct pcg_names *n);

@@ -241,6 +241,11 @@ bool pcg_pipeline__runtime_known(const struct pcg_pipeline *p, const char *conta
 	return pcg_corr__runtime_known(p->corr, container_id);
 }
 
+struct pcg_cgpath_memo *pcg_pipeline__path_memo(struct pcg_pipeline *p)
+{
+	return pcg_corr__path_memo(p->corr);
+}
+
 void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret)
 {
 	struct pcg_corr_stats cs;

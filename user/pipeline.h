@@ -85,6 +85,8 @@ __u64 pcg_pipeline__out_ts(const struct pcg_pipeline *p);
 const struct pcg_out *pcg_pipeline__out(const struct pcg_pipeline *p);
 /* See pcg_corr__runtime_known(). */
 bool pcg_pipeline__runtime_known(const struct pcg_pipeline *p, const char *container_id);
+/* See pcg_corr__path_memo(). */
+struct pcg_cgpath_memo *pcg_pipeline__path_memo(struct pcg_pipeline *p);
 void pcg_pipeline__stats(const struct pcg_pipeline *p, struct pcg_pipeline_stats *ret);
 void pcg_pipeline__free(struct pcg_pipeline *p);
 

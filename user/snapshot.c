@@ -192,6 +192,7 @@ static int snap_live(struct snap *s)
 	err = pcg_names__start(o->host_root, &s->names);
 	if (err)
 		return err;
+	pcg_names__share_path_memo(s->names, pcg_pipeline__path_memo(s->pl));
 	err = pcg_scan_existing(&s->layout, o->all, snap_record, s);
 	pcg_names__free(s->names);
 	s->names = NULL;

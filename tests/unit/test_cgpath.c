@@ -513,3 +513,40 @@ PCG_TEST(cgpath_names)
 	ASSERT_STREQ(pcg_runtime_name(PCG_RT_UNKNOWN), NULL, "runtime unknown");
 	ASSERT_STREQ(pcg_runtime_name(_PCG_RT_MAX), NULL, "runtime max");
 }
+
+/* The memo gives what a parse gives, hit or miss, in any order (cases twice over, then
+ * backwards, so most lookups hit and the ring turns over), for paths the memo cannot hold,
+ * for lengths that are a prefix of a held path, and for NULL. */
+PCG_TEST(cgpath_memo_same_as_parse)
+{
+	static struct pcg_cgpath_memo m; /* 16 KB: not on the stack */
+	const size_t n = sizeof(cases) / sizeof(cases[0]);
+	char big[PCG_CGPATH_MEMO_PATH + 200];
+	struct pcg_cgpath want, got;
+	int wrc, grc;
+
+	memset(&m, 0, sizeof(m));
+	for (size_t k = 0; k < 4 * n; k++) {
+		/* 0, 0, 1, 1, ... then n-1, n-1, ..., 0, 0 */
+		size_t i = k < 2 * n ? k / 2 : n - 1 - (k - 2 * n) / 2;
+		const char *p = cases[i].path;
+		size_t len = strlen(p) - (k % 3 == 2 && strlen(p) > 1); /* a prefix now and then */
+
+		memset(&want, 0x5a, sizeof(want));
+		memset(&got, 0xa5, sizeof(got));
+		wrc = pcg_cgpath_parse(p, len, &want);
+		grc = pcg_cgpath_parse_memo(&m, p, len, &got);
+		if (!ASSERT_EQ(grc, wrc, p) || !ASSERT_TRUE(!memcmp(&got, &want, sizeof(got)), p))
+			return;
+	}
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "/kubepods/besteffort/pod", 24);
+	for (int k = 0; k < 2; k++) {
+		wrc = pcg_cgpath_parse(big, sizeof(big), &want);
+		grc = pcg_cgpath_parse_memo(&m, big, sizeof(big), &got);
+		ASSERT_EQ(grc, wrc, "a path longer than the memo holds");
+		ASSERT_TRUE(!memcmp(&got, &want, sizeof(got)), "a path longer than the memo holds");
+	}
+	ASSERT_EQ(pcg_cgpath_parse_memo(&m, NULL, 3, &got), -EINVAL, "NULL path");
+	ASSERT_EQ(pcg_cgpath_parse_memo(&m, "/x", 2, NULL), -EINVAL, "NULL result");
+}

@@ -10,6 +10,7 @@
 #include "correlate.h"
 #include "encode.h"
 #include "decode.h"
+#include "hash.h"
 
 #define DEFAULT_GRACE_NS (2000ull * 1000 * 1000)
 /* 100,000 containers and 1,000,000 processes fit (README, "Memory"); the byte budget is
@@ -321,29 +322,10 @@ static size_t pow2_at_least(size_t n)
 	return p;
 }
 
-static __u64 mix64(__u64 x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
-/* Names are 36 or 64 bytes: hashed 8 at a time. */
+/* Names are 36 or 64 bytes. */
 static __u64 str_hash(const char *s)
 {
-	size_t n = strlen(s);
-	__u64 h = 1469598103934665603ull ^ n, w;
-
-	for (; n >= 8; n -= 8, s += 8) {
-		memcpy(&w, s, 8);
-		h = ((h << 5 | h >> 59) ^ w) * 0x9e3779b97f4a7c15ull;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	return mix64(h ^ w);
+	return pcg_hash_bytes(s, strlen(s));
 }
 
 struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, void *ctx)
@@ -424,12 +406,12 @@ static void proc_free(struct pcg_corr *c, struct proc *p)
 
 static __u64 cg_hash(__u32 hier, __u64 cgid)
 {
-	return mix64(cgid ^ ((__u64)hier << 57));
+	return pcg_mix64(cgid ^ ((__u64)hier << 57));
 }
 
 static __u64 proc_hash(__u32 tgid)
 {
-	return mix64(tgid);
+	return pcg_mix64(tgid);
 }
 
 /* Doubles a chained table past one entry per bucket, up to @vb buckets, keeping each chain's
@@ -1341,7 +1323,7 @@ static struct exited *exited_at(const struct pcg_corr *c, size_t age)
 
 static size_t exited_bucket(const struct pcg_corr *c, __u32 tgid, __u64 start_ns)
 {
-	return mix64(start_ns ^ ((__u64)tgid << 32 | tgid)) & (c->exited_cap - 1);
+	return pcg_mix64(start_ns ^ ((__u64)tgid << 32 | tgid)) & (c->exited_cap - 1);
 }
 
 static void exited_link(struct pcg_corr *c, size_t slot)

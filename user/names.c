@@ -16,6 +16,7 @@
 #include "cgpath.h"
 #include "clock.h"
 #include "decode.h"
+#include "hash.h"
 #include "log.h"
 #include "meta.h"
 #include "names.h"
@@ -308,22 +309,8 @@ static int open_in(struct pcg_names *n, int dirfd, const char *path, int flags)
  * /var/log/pods).  0 if the entry cannot be one. */
 static __u64 key_hash(const char *name, size_t l)
 {
-	__u64 h = 1469598103934665603ull ^ l, w;
+	__u64 h = pcg_hash_bytes(name, l);
 
-	/* 8 bytes a step (a byte a step, FNV-1a, was a third of this module's time in a
-	 * creation storm: a container's cgroup name is ~90 bytes), then murmur3's finaliser */
-	for (; l >= 8; l -= 8, name += 8) {
-		memcpy(&w, name, 8);
-		h = ((h << 5 | h >> 59) ^ w) * 0x9e3779b97f4a7c15ull;
-	}
-	w = 0;
-	memcpy(&w, name, l);
-	h = ((h << 5 | h >> 59) ^ w) * 0x9e3779b97f4a7c15ull;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
 	return h ? h : 1;
 }
 

@@ -112,8 +112,8 @@ int pcg_cgpath_parse(const char *path, size_t len, struct pcg_cgpath *ret);
 
 /* The last PCG_CGPATH_MEMO paths parsed and their results (paths up to PCG_CGPATH_MEMO_PATH
  * bytes).  A cgroup is made under one path in every hierarchy, one right after the other, and
- * both the names module and the correlator parse a new cgroup's path: through one memo, a
- * path is parsed once.  Zeroed before its first use. */
+ * the live side's runtime hint and names module and the correlator all parse a new cgroup's
+ * path: through one memo, a path is parsed once.  Zeroed before its first use. */
 #define PCG_CGPATH_MEMO	     4
 #define PCG_CGPATH_MEMO_PATH 1024
 struct pcg_cgpath_memo {

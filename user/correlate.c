@@ -279,8 +279,8 @@ struct pcg_corr {
 	 * obj_hash() of the object they name.  Hashed (O(1) a lookup however many wait), each
 	 * bounded by max_cgroups entries and the byte budget; past that, dropped and counted. */
 	struct stab hints, metas;
-	/* The last paths parsed (cgpath.h); *memo is own_memo unless the caller shares one. */
-	struct pcg_cgpath_memo own_memo, *memo;
+	/* The last paths parsed (cgpath.h), shared with the live side (pcg_corr__path_memo). */
+	struct pcg_cgpath_memo memo;
 	struct pool proc_pool, cg_pool, obj_pool[2], names_pool; /* obj_pool[is_pod] */
 	/* The processes reported as exited in the last EXIT_DEDUP_NS, newest last, in a ring that
 	 * grows while it holds only such recent exits, up to EXIT_DEDUP_MAX; an exit pushed out
@@ -349,7 +349,6 @@ struct pcg_corr *pcg_corr__new(const struct pcg_corr_opts *opts, pcg_out_fn fn, 
 	if (!c->opts.max_mem)
 		c->opts.max_mem = DEFAULT_MAX_MEM;
 	c->fn = fn;
-	c->memo = &c->own_memo;
 	c->ctx = ctx;
 	c->cg_vbuckets = pow2_at_least(c->opts.max_cgroups / 4);
 	c->proc_vbuckets = pow2_at_least(c->opts.max_procs / 4);
@@ -1057,7 +1056,7 @@ static int cgroup_add(struct pcg_corr *c, const struct pcg_event *ev)
 		(*slot)->gen = c->gen; /* a rescan lists it: still there */
 		return 0;	       /* seen already (scan and ring raced, or a duplicate) */
 	}
-	if (pcg_cgpath_parse_memo(c->memo, ev->str, ev->str_len, &pp) < 0)
+	if (pcg_cgpath_parse_memo(&c->memo, ev->str, ev->str_len, &pp) < 0)
 		return 0;
 	if (!pp.pod_uid[0] && !c->opts.all)
 		return 0; /* a container outside Kubernetes */
@@ -1891,7 +1890,7 @@ bool pcg_corr__runtime_known(const struct pcg_corr *c, const char *container_id)
 
 struct pcg_cgpath_memo *pcg_corr__path_memo(struct pcg_corr *c)
 {
-	return c->memo;
+	return &c->memo;
 }
 
 void pcg_corr__stats(const struct pcg_corr *c, struct pcg_corr_stats *ret)

@@ -528,7 +528,7 @@ static bool bare_id_leaf(const char *s, size_t n)
 	return true;
 }
 
-size_t pcg_scan_hint(const struct pcg_layout *l, const struct pcg_pipeline *pl, const void *rec,
+size_t pcg_scan_hint(const struct pcg_layout *l, struct pcg_pipeline *pl, const void *rec,
 		     size_t len, union pcg_enc_buf *ret)
 {
 	struct pcg_event ev;
@@ -537,8 +537,8 @@ size_t pcg_scan_hint(const struct pcg_layout *l, const struct pcg_pipeline *pl, 
 
 	/* only a bare 64-hex leaf leaves the runtime unknown (cgpath.c): parse nothing else */
 	if (pcg_decode(rec, len, &ev) || !ev.str || !bare_id_leaf(ev.str, ev.str_len) ||
-	    pcg_cgpath_parse(ev.str, ev.str_len, &pp) || pp.kind != PCG_CG_CONTAINER ||
-	    pp.runtime != PCG_RT_UNKNOWN)
+	    pcg_cgpath_parse_memo(pcg_pipeline__path_memo(pl), ev.str, ev.str_len, &pp) ||
+	    pp.kind != PCG_CG_CONTAINER || pp.runtime != PCG_RT_UNKNOWN)
 		return 0; /* sub-cgroups may be made by a runtime nested in the container */
 	if (pcg_pipeline__runtime_known(pl, pp.container_id))
 		return 0;

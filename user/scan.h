@@ -63,7 +63,7 @@ void pcg_scan_header(const struct pcg_layout *lay, const char *node, bool all,
  * process already in it) for the cgroup record @rec (a mkdir or an existing cgroup) and
  * encodes the answer as a PCG_EV_HINT into @ret, to be fed ahead of @rec so a replay sees it
  * too.  Returns the hint's size, 0 when there is none. */
-size_t pcg_scan_hint(const struct pcg_layout *l, const struct pcg_pipeline *pl, const void *rec,
+size_t pcg_scan_hint(const struct pcg_layout *l, struct pcg_pipeline *pl, const void *rec,
 		     size_t len, union pcg_enc_buf *ret);
 
 #endif /* __PCG_SCAN_H */

@@ -24,6 +24,16 @@ pod=${ctr%/*}
 lp=$E2E_TMP/x
 while [ ${#lp} -le 1100 ]; do lp="$lp/$(printf 'f%.0s' $(seq 200))"; done
 mkdir -p "$lp" && cp /bin/true "$lp/true" || e2e_bail "cannot build the long exec path"
+# file names around the kernel side's short exec record (255 bytes and a NUL fill it): each
+# must come whole, whichever record size carried it
+short=()
+for L in 254 255 256 257; do
+	d="$E2E_TMP/s$L/"
+	d="$d$(printf 'g%.0s' $(seq $((L - ${#d} - 5))))"
+	mkdir -p "$d" && cp /bin/true "$d/true" || e2e_bail "cannot build the $L-byte exec path"
+	[ ${#d} = $((L - 5)) ] || e2e_bail "exec path of ${#d} + 5 bytes, not $L"
+	short+=("$d/true")
+done
 
 tracer_start -w "$E2E_TMP/long.pcgt"
 p=""
@@ -34,6 +44,11 @@ ctr_ids=$(cg_id 0 "$ctr")
 LP=$lp bash -c 'for h in "$@"; do echo $$ >"$h/cgroup.procs" || exit 9; done; exec "$LP/true" true' _ \
 	$(for h in "${E2E_TRACED_HIDS[@]}"; do printf '%s ' "${E2E_HIER_MNT[$h]}$ctr"; done) &
 wait $! || e2e_bail "the long-path process failed ($?)"
+# and one that runs the files named around the short record's size
+bash -c 'for h in "$@"; do [ "$h" = -- ] && break; echo $$ >"$h/cgroup.procs" || exit 9; shift; done
+	shift; for f in "$@"; do "$f" || exit 8; done' _ \
+	$(for h in "${E2E_TRACED_HIDS[@]}"; do printf '%s ' "${E2E_HIER_MNT[$h]}$ctr"; done) -- "${short[@]}" &
+wait $! || e2e_bail "the short-path process failed ($?)"
 # sub-cgroups: the kernel cuts their paths to the container's
 cg_mkdir "$ctr/sub"
 cg_mkdir "$ctr/sub/deeper"
@@ -80,6 +95,14 @@ st=$(jq_events ".event == \"container_start\" and .container_id == \"$cid\"")
 [ -n "$st" ] || check_fail "no container_start"
 [ "$(jq -r .filename_truncated <<<"$st" | head -1)" = true ] || check_fail "not marked: $st"
 [ "$(jq -r .filename <<<"$st" | head -1)" = "${lp:0:1023}" ] || check_fail "filename is not the path's first 1023 bytes"
+check_end
+
+check_begin "exec file names of 254 to 257 bytes come whole (the short exec record and the long)"
+for f in "${short[@]}"; do
+	e=$(jq_events ".event == \"exec\" and .container_id == \"$cid\" and .filename == \"$f\"")
+	[ "$(grep -c . <<<"$e")" = 1 ] || check_fail "${#f}-byte file name: $(grep -c . <<<"$e") exec lines"
+	[ "$(jq -r ".filename_truncated // false" <<<"$e" | head -1)" = false ] || check_fail "${#f}-byte file name marked truncated: $e"
+done
 check_end
 
 check_begin "the replay agrees"

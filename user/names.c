@@ -1045,11 +1045,17 @@ static unsigned queue_pop(struct pcg_names *n, struct retry_queue *q)
 static bool retry_grow(struct pcg_names *n)
 {
 	unsigned cap = n->retry_cap ? n->retry_cap * 2 : RETRY_MIN, old = n->retry_cap;
-	struct retry *r = malloc(cap * sizeof(*r));
-	unsigned *f = malloc(cap * sizeof(*f)), *q[NR_ATTEMPTS] = { NULL };
-	int *c = malloc(cap * sizeof(*c));
-	bool ok = r && f && c && cap <= RETRY_MAX;
+	struct retry *r;
+	unsigned *f, *q[NR_ATTEMPTS] = { NULL };
+	int *c;
+	bool ok;
 
+	if (cap > RETRY_MAX)
+		return false; /* full: asked again at each lookup while it is, so no allocation */
+	r = malloc(cap * sizeof(*r));
+	f = malloc(cap * sizeof(*f));
+	c = malloc(cap * sizeof(*c));
+	ok = r && f && c;
 	for (unsigned k = 0; k < NR_ATTEMPTS; k++)
 		ok = ok && (q[k] = malloc(cap * sizeof(*q[k])));
 	if (!ok) {
